@@ -1,0 +1,140 @@
+# cdo: top-level build.  `make` builds libcdo and the tools into build/,
+# `make check` runs every user-space test, `make check-kernel` the kernel
+# suite, `make demo` diffs a bundled example pair.
+
+CC      ?= cc
+AR      ?= ar
+PREFIX  ?= /usr/local
+DESTDIR ?=
+LIBDIR  ?= $(PREFIX)/lib
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+
+VERSION       := 0.1.0
+SOVERSION     := 0
+
+# Sanitizer builds live in their own tree so they never mix with the
+# normal objects: SANITIZE=1 (ASan+UBSan) or TSAN=1.
+ifeq ($(SANITIZE),1)
+BUILD    ?= build/asan
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else ifeq ($(TSAN),1)
+BUILD    ?= build/tsan
+SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
+else
+BUILD    ?= build
+SANFLAGS :=
+endif
+
+WERROR  ?= -Werror
+OPT     ?= -O2 -g
+CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra $(WERROR) \
+	-Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers \
+	-fno-strict-aliasing -pthread $(SANFLAGS) $(CFLAGS)
+LDFLAGS_ALL := -pthread $(SANFLAGS) $(LDFLAGS)
+
+DEPS_BUILD := gcc make libc6-dev libelf-dev libdwarf-dev libxxhash-dev libcmocka-dev pkg-config binutils
+DEPS_CHECK := $(DEPS_BUILD)
+
+LIB_SRCS := $(sort $(wildcard libcdo/src/*.c libcdo/src/x86/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+LIB_INC  := -Ilibcdo/include -Ilibcdo/src
+
+CLI_COMMON := $(sort $(wildcard cdo-cli/common/*.c))
+CLI_COMMON_OBJS := $(CLI_COMMON:%.c=$(BUILD)/obj/%.o)
+CLI_MAINS := $(sort $(wildcard cdo-cli/*.c))
+CLI_BINS  := $(patsubst cdo-cli/%.c,$(BUILD)/bin/%,$(CLI_MAINS))
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+STATIC_LIB := $(BUILD)/lib/libcdo.a
+SHARED_LIB := $(BUILD)/lib/libcdo.so.$(SOVERSION)
+PC_FILE    := $(BUILD)/lib/pkgconfig/libcdo.pc
+
+.PHONY: all deps check check-unit check-cases check-headers check-symbols \
+	check-upstream check-kernel demo install clean bench
+
+all: deps-build $(STATIC_LIB) $(SHARED_LIB) $(PC_FILE) $(CLI_BINS)
+
+# Installing packages is the first thing every entry point does, so a
+# fresh Debian machine needs nothing but `make`.
+.PHONY: deps-build
+deps-build:
+	@scripts/deps.sh $(DEPS_BUILD)
+
+$(BUILD)/obj/libcdo/%.o: libcdo/%.c | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -fPIC -fvisibility=hidden -DCDO_BUILDING_LIBRARY $(LIB_INC) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/cdo-cli/%.o: cdo-cli/%.c | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LIB_INC) -Icdo-cli -MMD -MP -c $< -o $@
+
+$(STATIC_LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(SHARED_LIB): $(LIB_OBJS) libcdo/libcdo.map
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,libcdo.so.$(SOVERSION) \
+		-Wl,--version-script=libcdo/libcdo.map -Wl,--no-undefined \
+		-o $@ $(LIB_OBJS) $(LDFLAGS_ALL)
+	ln -sf libcdo.so.$(SOVERSION) $(BUILD)/lib/libcdo.so
+
+$(PC_FILE): libcdo/libcdo.pc.in Makefile
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+		-e 's|@VERSION@|$(VERSION)|g' $< > $@
+
+# The tools link the static library: a drop-in create-diff-object must run
+# from kpatch-build's libexec folder without an installed libcdo.
+$(BUILD)/bin/%: $(BUILD)/obj/cdo-cli/%.o $(CLI_COMMON_OBJS) $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(LDFLAGS_ALL)
+
+$(BUILD)/tests/%: tests/unit/%.c $(STATIC_LIB) | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter $(LIB_INC) -Itests/unit -o $@ $< $(STATIC_LIB) -lcmocka $(LDFLAGS_ALL)
+
+-include $(LIB_OBJS:.o=.d) $(CLI_COMMON_OBJS:.o=.d)
+
+# ---- tests ---------------------------------------------------------------
+
+check: all $(UNIT_BINS)
+	@scripts/run-checks.sh "$(BUILD)"
+
+check-unit: all $(UNIT_BINS)
+	@scripts/run-checks.sh "$(BUILD)" unit
+
+check-cases: all
+	@scripts/run-checks.sh "$(BUILD)" cases
+
+# Compares our output with an installed upstream binary on upstream's unit
+# objects; skips with a message when either path is not given.
+check-upstream: all
+	@scripts/run-checks.sh "$(BUILD)" upstream
+
+check-kernel:
+	@$(MAKE) --no-print-directory -C klp-kernel check-kernel
+
+# ---- demo, install -------------------------------------------------------
+
+demo: all
+	@scripts/demo.sh "$(BUILD)"
+
+bench: all
+	@$(MAKE) --no-print-directory -C bench BUILD=$(abspath $(BUILD))
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(PREFIX)/include/cdo
+	install -m 0755 $(CLI_BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
+	install -m 0755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf libcdo.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libcdo.so
+	install -m 0644 libcdo/include/cdo/*.h $(DESTDIR)$(PREFIX)/include/cdo/
+	install -m 0644 $(PC_FILE) $(DESTDIR)$(LIBDIR)/pkgconfig/
+
+clean:
+	rm -rf build

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libcdo: diff an original and a patched kernel object file and write the
+ * object that kpatch-build links into a livepatch module.
+ *
+ * Life cycle:
+ *
+ *	CDO_OPTS(opts, .threads = 4, .parent_name = "vmlinux", ...);
+ *	struct cdo_ctx *ctx = cdo_new(&opts);
+ *	int err = cdo_diff(ctx, "orig/fs/foo.o", "patched/fs/foo.o");
+ *	if (!err)
+ *		err = cdo_write(ctx, "output/fs/foo.o");
+ *	if (err)
+ *		fprintf(stderr, "%s\n", cdo_errmsg(ctx));
+ *	cdo_free(ctx);
+ *
+ * A context may run any number of diffs one after another (the parent
+ * symbol table and thread pool are kept between them); each cdo_diff()
+ * replaces the previous result.  Different contexts may be used from
+ * different threads at once; one context must not be.
+ *
+ * The library never exits, never prints unless given a log callback, keeps
+ * no global mutable state, and reports errors as negative cdo_status
+ * values with a message kept in the context.
+ */
+#ifndef CDO_CDO_H
+#define CDO_CDO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && defined(CDO_BUILDING_LIBRARY)
+#define CDO_API __attribute__((visibility("default")))
+#else
+#define CDO_API
+#endif
+
+/**
+ * enum cdo_status - result of a libcdo call
+ * @CDO_OK:            success
+ * @CDO_ERR_USAGE:     the caller passed invalid arguments or options
+ * @CDO_ERR_IO:        a file could not be opened, read or written
+ * @CDO_ERR_MALFORMED: an input file is not a well-formed object, symbol
+ *                     table or Module.symvers
+ * @CDO_ERR_UNSUPPORTED: well-formed input that cannot be turned into a
+ *                     patch (create-diff-object's exit status 1)
+ * @CDO_ERR_DIFF:      an unreconcilable difference between the objects
+ *                     (create-diff-object's exit status 2)
+ * @CDO_ERR_NOCHANGE:  no functional change: nothing to write (exit 3)
+ * @CDO_ERR_NOMEM:     out of memory
+ * @CDO_ERR_STATE:     the call is not valid in the context's state, for
+ *                     example cdo_write() without a successful cdo_diff()
+ */
+enum cdo_status {
+	CDO_OK = 0,
+	CDO_ERR_USAGE = -1,
+	CDO_ERR_IO = -2,
+	CDO_ERR_MALFORMED = -3,
+	CDO_ERR_UNSUPPORTED = -4,
+	CDO_ERR_DIFF = -5,
+	CDO_ERR_NOCHANGE = -6,
+	CDO_ERR_NOMEM = -7,
+	CDO_ERR_STATE = -8,
+};
+
+/**
+ * enum cdo_log_level - what a log line is
+ * @CDO_LOG_INFO:  a user-facing line (changed/new function, notices);
+ *                 create-diff-object prints these to stdout
+ * @CDO_LOG_ERROR: an error detail that precedes a failing return;
+ *                 create-diff-object prints these to stderr
+ * @CDO_LOG_DEBUG: verbose tracing of correlation and inclusion
+ */
+enum cdo_log_level {
+	CDO_LOG_ERROR = 0,
+	CDO_LOG_INFO = 1,
+	CDO_LOG_DEBUG = 2,
+};
+
+typedef void (*cdo_log_fn)(void *user, enum cdo_log_level level, const char *msg);
+
+/**
+ * struct cdo_struct_sizes - sizes of the kernel's special-section entries
+ *
+ * Zero means "not known".  A size is needed only when the matching section
+ * is present in the patched object; a missing one is then an error, except
+ * @orc, whose absence skips ORC regeneration.
+ */
+struct cdo_struct_sizes {
+	uint32_t bug;		/* struct bug_entry: __bug_table */
+	uint32_t ex;		/* struct exception_table_entry: __ex_table */
+	uint32_t jump;		/* struct jump_entry: __jump_table */
+	uint32_t alt;		/* struct alt_instr: .altinstructions */
+	uint32_t para;		/* struct paravirt_patch_site: .parainstructions */
+	uint32_t orc;		/* struct orc_entry: .orc_unwind */
+	uint32_t static_call;	/* struct static_call_site: .static_call_sites */
+	uint32_t printk_index;	/* struct pi_entry: .printk_index */
+};
+
+/**
+ * struct cdo_opts - options for cdo_new()
+ * @sz:            sizeof(struct cdo_opts); set by CDO_OPTS()
+ * @threads:       worker threads; 0 = number of online CPUs
+ * @log:           log callback, or NULL for silence
+ * @log_user:      passed to @log
+ * @log_level:     the most verbose level passed to @log
+ * @display_name:  name used in messages for the object being diffed
+ *                 (kpatch-build shows the path below orig/); NULL = the
+ *                 original file's path after its first '/'
+ * @parent_name:   "vmlinux" or the module name the object belongs to
+ * @parent_symtab: `readelf -s --wide` output of the parent, or NULL
+ * @symvers:       Module.symvers, or NULL
+ * @klp_arch:      the kernel uses .klp.arch sections (create-diff-object -a)
+ * @sizes:         special-section entry sizes
+ *
+ * New fields are only ever appended; the library reads only the first
+ * @sz bytes, so callers built against an older header keep working.
+ */
+struct cdo_opts {
+	size_t sz;
+	unsigned int threads;
+	cdo_log_fn log;
+	void *log_user;
+	enum cdo_log_level log_level;
+	const char *display_name;
+	const char *parent_name;
+	const char *parent_symtab;
+	const char *symvers;
+	int klp_arch;
+	struct cdo_struct_sizes sizes;
+};
+
+#define CDO_OPTS(name, ...) \
+	struct cdo_opts name = { .sz = sizeof(struct cdo_opts), __VA_ARGS__ }
+
+struct cdo_ctx;
+
+/**
+ * cdo_new() - create a diff context
+ * @opts: options, or NULL for defaults (which cannot write output: a
+ *        parent name and symbol table are needed for that)
+ *
+ * Return: the context, or NULL with errno set (ENOMEM, EINVAL).
+ */
+CDO_API struct cdo_ctx *cdo_new(const struct cdo_opts *opts);
+
+/** cdo_free() - release a context; NULL is accepted. */
+CDO_API void cdo_free(struct cdo_ctx *ctx);
+
+/**
+ * cdo_diff() - compare two objects and compute the patch
+ * @ctx:     the context
+ * @orig:    path of the original object
+ * @patched: path of the patched object
+ *
+ * Loads both objects and the parent symbol table (once per context),
+ * correlates, compares, selects what the patch needs and builds the
+ * output in memory.
+ *
+ * Return: CDO_OK, or a negative cdo_status; cdo_errmsg() says why.
+ * CDO_ERR_NOCHANGE means the objects differ in nothing that needs a patch.
+ */
+CDO_API int cdo_diff(struct cdo_ctx *ctx, const char *orig, const char *patched);
+
+/**
+ * cdo_write() - write the output object of the last successful cdo_diff()
+ * @ctx:  the context
+ * @path: output path; written to a temporary file beside it and renamed,
+ *        so a failure never leaves a partial or stale file
+ *
+ * Return: CDO_OK or a negative cdo_status.
+ */
+CDO_API int cdo_write(struct cdo_ctx *ctx, const char *path);
+
+/** cdo_errmsg() - the message of the last error, "" if none. */
+CDO_API const char *cdo_errmsg(const struct cdo_ctx *ctx);
+
+/** cdo_status_str() - a short name for a status ("unreconcilable difference"...). */
+CDO_API const char *cdo_status_str(int status);
+
+/**
+ * enum cdo_item_kind - what a result item describes
+ * @CDO_ITEM_CHANGED_FUNC: a changed function (one .kpatch.funcs entry)
+ * @CDO_ITEM_NEW_FUNC:     a new function included in the output
+ * @CDO_ITEM_NEW_GLOBAL:   a new global symbol (function or object)
+ * @CDO_ITEM_IGNORED_FUNC: a function marked KPATCH_IGNORE_FUNCTION
+ * @CDO_ITEM_CALLBACK:     a pre/post patch/unpatch callback
+ * @CDO_ITEM_KLP_RELOC:    a relocation turned into a livepatch relocation
+ */
+enum cdo_item_kind {
+	CDO_ITEM_CHANGED_FUNC,
+	CDO_ITEM_NEW_FUNC,
+	CDO_ITEM_NEW_GLOBAL,
+	CDO_ITEM_IGNORED_FUNC,
+	CDO_ITEM_CALLBACK,
+	CDO_ITEM_KLP_RELOC,
+	CDO_ITEM_KIND_COUNT
+};
+
+/**
+ * struct cdo_item - one entry of a diff result
+ * @name:      symbol name (for a klp relocation: the target symbol)
+ * @section:   section the symbol lives in in the patched object, or the
+ *             section holding the relocation
+ * @sympos:    position among same-named locals in the parent symtab
+ *             (0 for globals or when not looked up)
+ * @old_addr:  address in the parent symtab, 0 when not looked up
+ * @old_size:  size in the parent symtab
+ * @new_size:  size in the patched object
+ * @objname:   object the symbol is resolved in ("vmlinux" or a module)
+ * @reason:    for changed functions, what differed ("code", "relocations",
+ *             "child" for a changed .cold/.part part, "forced", ...)
+ */
+struct cdo_item {
+	const char *name;
+	const char *section;
+	uint64_t sympos;
+	uint64_t old_addr;
+	uint64_t old_size;
+	uint64_t new_size;
+	const char *objname;
+	const char *reason;
+};
+
+/** cdo_result_count() - number of items of @kind in the last diff. */
+CDO_API size_t cdo_result_count(const struct cdo_ctx *ctx, enum cdo_item_kind kind);
+
+/** cdo_result_item() - item @i of @kind, or NULL when out of range. */
+CDO_API const struct cdo_item *cdo_result_item(const struct cdo_ctx *ctx,
+					       enum cdo_item_kind kind, size_t i);
+
+/** cdo_version() - the library version, "MAJOR.MINOR.PATCH". */
+CDO_API const char *cdo_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
