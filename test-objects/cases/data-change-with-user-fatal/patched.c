@@ -1,0 +1,15 @@
+#include <kstub.h>
+
+static int timeouts[4] = { 10, 20, 40, 160 };
+
+int timeout_for(int level)
+{
+	if (level < 0)
+		return 0;
+	return timeouts[level & 3];
+}
+
+void set_timeout(int level, int val)
+{
+	timeouts[level & 3] = val;
+}

@@ -1,0 +1,8 @@
+#include <kstub.h>
+
+int stat_total;
+
+void account(int n)
+{
+	stat_total += n;
+}

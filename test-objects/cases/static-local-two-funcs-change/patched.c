@@ -1,0 +1,17 @@
+#include <kstub.h>
+
+int rx_packet(int len)
+{
+	static int count;
+
+	count += len + 1;
+	return count;
+}
+
+int tx_packet(int len)
+{
+	static int count;
+
+	count -= len + 1;
+	return count;
+}
