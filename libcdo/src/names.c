@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
+#include <stdlib.h>
+
+#include "names.h"
+#include "hashidx.h"
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* "." followed by digits (possibly none) up to the end of the string */
+static bool is_digit_tail(const char *s)
+{
+	if (*s != '.')
+		return false;
+	s++;
+	while (is_digit(*s))
+		s++;
+	return *s == '\0';
+}
+
+static bool unique_id_equal(const char *a, const char *b)
+{
+	while (*a == *b) {
+		if (!*a)
+			return true;
+		a++;
+		b++;
+	}
+	while (is_digit(*a))
+		a++;
+	while (is_digit(*b))
+		b++;
+	return (!*a || is_digit_tail(a)) && (!*b || is_digit_tail(b));
+}
+
+static bool is_unique_id(const char *s)
+{
+	return has_prefix(s, "__UNIQUE_ID_") || strstr(s, "__UNIQUE_ID_ddebug");
+}
+
+bool names_mangled_equal(const char *a, const char *b)
+{
+	if (strstr(a, ".str1."))
+		return !strcmp(a, b);
+	if (is_unique_id(a))
+		return unique_id_equal(a, b);
+
+	while (*a == *b) {
+		if (!*a)
+			return true;
+		if (*a == '.' && is_digit(a[1])) {
+			if (!is_digit(b[1]))
+				return false;
+			a++;
+			b++;
+			while (is_digit(*a))
+				a++;
+			while (is_digit(*b))
+				b++;
+		} else {
+			a++;
+			b++;
+		}
+	}
+	return (!*a && is_digit_tail(b)) || (!*b && is_digit_tail(a));
+}
+
+/*
+ * The key drops exactly what the comparison may ignore: for __UNIQUE_ID_
+ * names a trailing ".<digits>" and then the trailing digit run; for the
+ * rest every ".<digits>" run and a trailing lone ".".  Exact-equal names
+ * trivially share a key, which covers the ".str1." rule.
+ */
+uint64_t names_mangled_key(const char *name)
+{
+	size_t n = strlen(name), o = 0, i;
+	char stackbuf[256];
+	char *buf = n < sizeof(stackbuf) ? stackbuf : malloc(n + 1);
+	uint64_t key;
+
+	if (!buf)
+		return hash_bytes(name, 0);	/* degrade to one bucket, stay correct */
+	if (is_unique_id(name)) {
+		size_t end = n;
+		size_t j = n;
+
+		while (j > 0 && is_digit(name[j - 1]))
+			j--;
+		if (j > 0 && name[j - 1] == '.')
+			end = j - 1;
+		while (end > 0 && is_digit(name[end - 1]))
+			end--;
+		memcpy(buf, name, end);
+		o = end;
+	} else {
+		for (i = 0; i < n; i++) {
+			if (name[i] == '.' && (is_digit(name[i + 1]) || name[i + 1] == '\0')) {
+				i++;
+				while (i < n && is_digit(name[i]))
+					i++;
+				i--;
+				continue;
+			}
+			buf[o++] = name[i];
+		}
+	}
+	key = hash_bytes(buf, o);
+	if (buf != stackbuf)
+		free(buf);
+	return key;
+}
+
+bool names_is_ubsan(const char *name)
+{
+	return has_prefix(name, ".data.rel.local..Lubsan_data") ||
+	       has_prefix(name, ".data..Lubsan_type") ||
+	       has_prefix(name, ".Lubsan_data") ||
+	       has_prefix(name, ".data..Lubsan_data") ||
+	       has_prefix(name, ".rela.data..Lubsan_data") ||
+	       has_prefix(name, ".rela.data.rel.local..Lubsan_data");
+}
+
+bool names_is_string_literal_section(const char *name)
+{
+	return has_prefix(name, ".rodata.") && strstr(name, ".str");
+}
+
+bool names_is_clang_unnamed_data(const char *name)
+{
+	return has_prefix(name, ".data..L__unnamed_") || has_prefix(name, ".data.__unnamed_");
+}
+
+bool names_is_debug_section(const char *name)
+{
+	return has_prefix(name, ".debug_") || has_prefix(name, ".eh_frame");
+}
