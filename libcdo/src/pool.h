@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef CDO_POOL_H
+#define CDO_POOL_H
+
+#include <stddef.h>
+
+/*
+ * A fixed set of worker threads that run "parallel for" jobs: pool_for()
+ * calls fn(arg, i) for every i in [0, n) and returns when all calls have
+ * finished.  Results go into per-index slots chosen by the caller, so the
+ * outcome never depends on which thread ran which index.  The calling
+ * thread works too, so a pool of one thread runs everything inline.
+ */
+struct pool;
+
+typedef void (*pool_fn)(void *arg, size_t i);
+
+/** pool_new() - start @threads - 1 workers; NULL when out of resources. */
+struct pool *pool_new(unsigned int threads);
+void pool_free(struct pool *p);
+unsigned int pool_threads(const struct pool *p);
+
+/**
+ * pool_for() - run fn(arg, i) for i in [0, n) on the pool
+ * @grain: indexes handed out at a time (1 for coarse items)
+ */
+void pool_for(struct pool *p, size_t n, size_t grain, pool_fn fn, void *arg);
+
+#endif
