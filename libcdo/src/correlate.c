@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Correlation: pairing every section and symbol of the original object
+ * with its twin in the patched object.
+ *
+ * The rule is upstream's: walk the original's elements in order and take
+ * the first patched element, in the patched object's order, whose name is
+ * equal up to compiler numbering (names_mangled_equal) and that has no
+ * twin yet.  The "first in order" part matters: constprop clones pair up
+ * first with first.  Upstream scans the whole patched list per element; we
+ * hash the patched names by names_mangled_key() into FIFO chains, which
+ * yields the same candidates in the same order.
+ */
+#include <string.h>
+
+#include "diff.h"
+#include "names.h"
+
+static void twin_sections(struct diff *d, uint32_t so, uint32_t sp)
+{
+	struct section *a = &d->orig.secs[so], *b = &d->patched.secs[sp];
+
+	a->twin = sp;
+	b->twin = so;
+	a->status = b->status = ST_SAME;
+	/* the output keeps the original's spelling of a renumbered name */
+	b->name = a->name;
+}
+
+void correlate_symbols(struct diff *d, uint32_t yo, uint32_t yp)
+{
+	struct symbol *a = &d->orig.syms[yo], *b = &d->patched.syms[yp];
+
+	a->twin = yp;
+	b->twin = yo;
+	a->status = b->status = ST_SAME;
+	b->name = a->name;
+	if (b->parent_block < 0) {
+		b->parent_block = a->parent_block;
+		b->file = a->file;
+	}
+}
+
+void correlate_sections(struct diff *d, uint32_t so, uint32_t sp)
+{
+	const struct object *o = &d->orig, *p = &d->patched;
+
+	twin_sections(d, so, sp);
+	if (o->secs[so].is_rela) {
+		so = o->secs[so].base;
+		sp = p->secs[sp].base;
+		twin_sections(d, so, sp);
+	} else if (o->secs[so].rela != NONE && p->secs[sp].rela != NONE) {
+		twin_sections(d, o->secs[so].rela, p->secs[sp].rela);
+	}
+	if (o->secs[so].secsym != NONE && p->secs[sp].secsym != NONE)
+		correlate_symbols(d, o->secs[so].secsym, p->secs[sp].secsym);
+	if (o->secs[so].sym != NONE && p->secs[sp].sym != NONE)
+		correlate_symbols(d, o->secs[so].sym, p->secs[sp].sym);
+}
+
+static bool same_contents(const struct section *a, const struct section *b)
+{
+	return a->size == b->size && (!a->size || !memcmp(a->data, b->data, a->size));
+}
+
+static int correlate_all_sections(struct diff *d)
+{
+	const struct object *o = &d->orig, *p = &d->patched;
+	struct hidx by_key;
+	uint32_t i, c;
+
+	if (hidx_init(&by_key, p->nsecs, 0))
+		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+	for_each_section(p, i)
+		hidx_add(&by_key, names_mangled_key(p->secs[i].name), i);
+
+	for_each_section(o, i) {
+		const struct section *so = &o->secs[i];
+		uint32_t owner;
+
+		if (so->twin != NONE)
+			continue;
+		if (names_is_ubsan(so->name) || names_is_clang_unnamed_data(so->name))
+			continue;
+		owner = so->is_rela ? o->secs[so->base].secsym : so->secsym;
+		if (is_special_static(o, owner))
+			continue;
+		hidx_for_each(&by_key, names_mangled_key(so->name), c) {
+			const struct section *sp = &p->secs[c];
+
+			if (sp->twin != NONE || !names_mangled_equal(so->name, sp->name))
+				continue;
+			if (names_is_clang_unnamed_data(sp->name))
+				continue;
+			if (so->sh.sh_type == SHT_GROUP && !same_contents(so, sp))
+				continue;
+			correlate_sections(d, i, c);
+			break;
+		}
+	}
+	hidx_free(&by_key);
+	return 0;
+}
+
+static int correlate_all_symbols(struct diff *d)
+{
+	const struct object *o = &d->orig, *p = &d->patched;
+	struct hidx by_key;
+	uint32_t i, c;
+
+	if (hidx_init(&by_key, p->nsyms, 0))
+		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+	for_each_symbol(p, i)
+		hidx_add(&by_key, names_mangled_key(p->syms[i].name), i);
+
+	for_each_symbol(o, i) {
+		const struct symbol *so = &o->syms[i];
+
+		if (so->twin != NONE)
+			continue;
+		if (names_is_ubsan(so->name) || is_special_static(o, i))
+			continue;
+		if (so->type == STT_NOTYPE && has_prefix(so->name, ".LC"))
+			continue;
+		hidx_for_each(&by_key, names_mangled_key(so->name), c) {
+			const struct symbol *sp = &p->syms[c];
+
+			if (sp->twin != NONE || sp->type != so->type ||
+			    !names_mangled_equal(so->name, sp->name))
+				continue;
+			if (so->sec != NONE && o->secs[so->sec].sh.sh_type == SHT_GROUP &&
+			    o->secs[so->sec].twin != sp->sec)
+				continue;
+			correlate_symbols(d, i, c);
+			break;
+		}
+	}
+	hidx_free(&by_key);
+	return 0;
+}
+
+int correlate(struct diff *d)
+{
+	int err = correlate_all_sections(d);
+
+	if (!err)
+		err = correlate_all_symbols(d);
+	return err;
+}

@@ -1,0 +1,586 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-object facts derived right after loading: which functions have an
+ * ftrace call site, which symbol a section was made for ("bundled"),
+ * .cold/.part children, call-padding prefixes, section groups, and the
+ * rewrite of section-symbol relocations into symbol relocations so that
+ * relocations compare equal across builds.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff.h"
+#include "names.h"
+
+static void find_fentry_calls(struct object *o)
+{
+	uint32_t i;
+
+	for_each_symbol(o, i) {
+		struct symbol *s = &o->syms[i];
+		const struct section *sec, *rs;
+		const struct rela *first;
+
+		if (s->type != STT_FUNC || s->is_pfx || s->sec == NONE)
+			continue;
+		sec = &o->secs[s->sec];
+		if (sec->rela == NONE)
+			continue;
+		rs = &o->secs[sec->rela];
+		if (!rs->nrelas)
+			continue;
+		/* the first relocation of the section is the __fentry__ call */
+		first = &rs->relas[0];
+		if ((first->type == R_X86_64_NONE || first->type == R_X86_64_PC32 ||
+		     first->type == R_X86_64_PLT32) &&
+		    !strcmp(o->syms[first->sym].name, "__fentry__"))
+			s->has_fentry = true;
+	}
+}
+
+static uint64_t position_key(uint32_t sec, uint64_t value)
+{
+	uint64_t k[2] = { sec, value };
+
+	return hash_bytes(k, sizeof(k));
+}
+
+/* __pfx_/__cfi_ symbols cover the padding in front of a function. */
+static int link_prefixes(struct diff *d, struct object *o)
+{
+	struct hidx at;
+	bool any = false;
+	uint32_t i, f;
+	int err = 0;
+
+	for_each_symbol(o, i) {
+		const struct symbol *s = &o->syms[i];
+
+		if (s->type == STT_FUNC && (has_prefix(s->name, "__pfx_") || has_prefix(s->name, "__cfi_")))
+			any = true;
+	}
+	if (!any)
+		return 0;
+	if (hidx_init(&at, o->nsyms, 0))
+		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+	for_each_symbol(o, i)
+		if (o->syms[i].type == STT_FUNC && o->syms[i].sec != NONE)
+			hidx_add(&at, position_key(o->syms[i].sec, o->syms[i].sym.st_value), i);
+	for_each_symbol(o, i) {
+		struct symbol *p = &o->syms[i];
+		bool found = false;
+
+		if (p->type != STT_FUNC || !(has_prefix(p->name, "__pfx_") || has_prefix(p->name, "__cfi_")))
+			continue;
+		hidx_for_each(&at, position_key(p->sec, p->sym.st_value + p->sym.st_size), f) {
+			struct symbol *fn = &o->syms[f];
+
+			if (fn->sec != p->sec || fn->sym.st_value != p->sym.st_value + p->sym.st_size)
+				continue;
+			/* aliases of one function share its prefix */
+			p->is_pfx = true;
+			fn->pfx = i;
+			found = true;
+		}
+		if (!found) {
+			err = diff_fail(d, "missing func for %s", p->name);
+			break;
+		}
+	}
+	hidx_free(&at);
+	return err;
+}
+
+static bool name_is_suffix_of(const char *secname, const char *prefix, const char *symname)
+{
+	size_t n = strlen(prefix);
+
+	return !strncmp(secname, prefix, n) && !strcmp(secname + n, symname);
+}
+
+/* Was section @sec made for symbol @s alone (-ffunction/data-sections)? */
+static bool is_bundleable(const struct object *o, const struct symbol *s)
+{
+	const char *sn = o->secs[s->sec].name;
+
+	if (s->type == STT_FUNC) {
+		if (name_is_suffix_of(sn, ".text.", s->name) ||
+		    name_is_suffix_of(sn, ".text.hot.", s->name) ||
+		    name_is_suffix_of(sn, ".text.unlikely.", s->name))
+			return true;
+		/* foo.cold lives in .text.unlikely.foo */
+		return has_prefix(sn, ".text.unlikely.") && strstr(s->name, ".cold") &&
+		       !strncmp(sn + strlen(".text.unlikely."), s->name,
+				strlen(sn) - strlen(".text.unlikely."));
+	}
+	if (s->type == STT_OBJECT)
+		return name_is_suffix_of(sn, ".data.", s->name) ||
+		       name_is_suffix_of(sn, ".data.rel.", s->name) ||
+		       name_is_suffix_of(sn, ".data.rel.ro.", s->name) ||
+		       name_is_suffix_of(sn, ".data.rel.ro.local.", s->name) ||
+		       name_is_suffix_of(sn, ".data.rel.local.", s->name) ||
+		       name_is_suffix_of(sn, ".rodata.", s->name) ||
+		       name_is_suffix_of(sn, ".bss.", s->name);
+	return false;
+}
+
+static int bundle_symbols(struct diff *d, struct object *o)
+{
+	uint32_t i;
+
+	for_each_symbol(o, i) {
+		struct symbol *s = &o->syms[i];
+		uint64_t expected;
+
+		if (s->sec == NONE || !is_bundleable(o, s))
+			continue;
+		expected = s->pfx != NONE ? o->syms[s->pfx].sym.st_size : 0;
+		if (s->sym.st_value != expected)
+			return diff_fail(d, "symbol %s at offset %llu within section %s, expected %llu",
+					 s->name, (unsigned long long)s->sym.st_value,
+					 o->secs[s->sec].name, (unsigned long long)expected);
+		o->secs[s->sec].sym = i;
+	}
+	return 0;
+}
+
+static int detect_children(struct diff *d, struct object *o)
+{
+	uint32_t *last_child;
+	uint32_t i;
+
+	last_child = malloc(sizeof(*last_child) * o->nsyms);
+	if (!last_child)
+		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+	for_each_symbol(o, i)
+		last_child[i] = NONE;
+
+	for_each_symbol(o, i) {
+		struct symbol *s = &o->syms[i];
+		const char *cut;
+		char *pname;
+		uint32_t p;
+
+		if (s->type != STT_FUNC)
+			continue;
+		cut = strstr(s->name, ".cold");
+		if (!cut)
+			cut = strstr(s->name, ".part.");
+		if (!cut)
+			continue;
+		pname = strndup(s->name, (size_t)(cut - s->name));
+		if (!pname) {
+			free(last_child);
+			return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		}
+		p = object_find_symbol(o, pname);
+		free(pname);
+		if (p == NONE) {
+			if (strstr(s->name, ".cold") == cut) {
+				free(last_child);
+				return diff_fail(d, "failed to find parent function for %s", s->name);
+			}
+			continue;
+		}
+		s->parent = p;
+		if (last_child[p] == NONE)
+			o->syms[p].first_child = i;
+		else
+			o->syms[last_child[p]].next_sibling = i;
+		last_child[p] = i;
+	}
+	free(last_child);
+	return 0;
+}
+
+static int mark_grouped(struct diff *d, struct object *o)
+{
+	uint32_t i;
+
+	for_each_section(o, i) {
+		const struct section *g = &o->secs[i];
+		uint64_t w;
+
+		if (g->sh.sh_type != SHT_GROUP)
+			continue;
+		if (!g->data || g->size % 4)
+			return err_set(d->eb, CDO_ERR_MALFORMED, "%s: malformed section group %s",
+				       o->path, g->name);
+		/* word 0 holds the flags (GRP_COMDAT) */
+		for (w = 1; w < g->size / 4; w++) {
+			uint32_t member;
+
+			memcpy(&member, g->data + w * 4, 4);
+			if (member == 0 || member >= o->nsecs)
+				return err_set(d->eb, CDO_ERR_MALFORMED,
+					       "%s: section group %s names section %u, out of range",
+					       o->path, g->name, member);
+			o->secs[member].grouped = true;
+		}
+	}
+	return 0;
+}
+
+/* Symbols of one section, ordered by address, for "who covers offset X". */
+struct sym_span {
+	uint64_t start, end;
+	uint32_t sym;
+	uint32_t sec;
+};
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct sym_span *x = a, *y = b;
+
+	if (x->sec != y->sec)
+		return x->sec < y->sec ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->sym < y->sym ? -1 : x->sym > y->sym;
+}
+
+struct span_index {
+	struct sym_span *spans;
+	uint64_t *max_end;	/* running maximum of end within a section */
+	uint32_t *first;	/* per section: first span, spans sorted by section */
+	uint32_t n;
+};
+
+static int span_index_build(struct span_index *si, const struct object *o)
+{
+	uint32_t i, j, n = 0;
+
+	memset(si, 0, sizeof(*si));
+	si->spans = malloc(sizeof(*si->spans) * (o->nsyms + 1));
+	si->max_end = malloc(sizeof(*si->max_end) * (o->nsyms + 1));
+	si->first = malloc(sizeof(*si->first) * (o->nsecs + 1));
+	if (!si->spans || !si->max_end || !si->first)
+		return -1;
+	for_each_symbol(o, i) {
+		const struct symbol *s = &o->syms[i];
+
+		if (s->type == STT_SECTION || s->sec == NONE)
+			continue;
+		si->spans[n].start = s->sym.st_value;
+		si->spans[n].end = s->sym.st_value + s->sym.st_size;
+		si->spans[n].sym = i;
+		si->spans[n].sec = s->sec;
+		n++;
+	}
+	qsort(si->spans, n, sizeof(*si->spans), span_cmp);
+	si->n = n;
+	/* first[sec] is the first span of a section at or after @sec */
+	for (i = 0, j = 0; i <= o->nsecs; i++) {
+		while (j < n && si->spans[j].sec < i)
+			j++;
+		si->first[i] = j;
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t prev = (i && si->spans[i - 1].sec == si->spans[i].sec) ? si->max_end[i - 1] : 0;
+
+		si->max_end[i] = si->spans[i].end > prev ? si->spans[i].end : prev;
+	}
+	return 0;
+}
+
+static void span_index_free(struct span_index *si)
+{
+	free(si->spans);
+	free(si->max_end);
+	free(si->first);
+}
+
+/*
+ * The symbol a section-relative reference points into.  Among all
+ * candidates the one first in the symbol table wins, as in upstream's
+ * linear scan, so aliases resolve the same way.
+ */
+static uint32_t find_covering_symbol(const struct object *o, const struct span_index *si,
+				     uint32_t sec, int64_t target, bool end_of_data_ref)
+{
+	uint32_t lo = si->first[sec], hi = si->first[sec + 1], best = NONE;
+	uint32_t j;
+
+	if (lo >= hi)
+		return NONE;
+	/* last span starting at or before target */
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if ((int64_t)si->spans[mid].start <= target)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (end_of_data_ref) {
+		/* a pointer to the end of the section belongs to its last object */
+		for (j = si->first[sec]; j < si->first[sec + 1]; j++)
+			if (si->spans[j].end == o->secs[sec].sh.sh_size &&
+			    (best == NONE || si->spans[j].sym < best))
+				best = si->spans[j].sym;
+	}
+	if ((int64_t)si->spans[lo].start > target)
+		return best;
+	for (j = lo + 1; j-- > si->first[sec];) {
+		const struct sym_span *sp = &si->spans[j];
+
+		if ((int64_t)si->max_end[j] < target)
+			break;
+		if ((target == (int64_t)sp->start && target == (int64_t)sp->end) ||
+		    (target >= (int64_t)sp->start && target < (int64_t)sp->end)) {
+			if (best == NONE || sp->sym < best)
+				best = sp->sym;
+		}
+	}
+	return best;
+}
+
+static bool keeps_section_symbol(const char *name)
+{
+	return names_is_ubsan(name) || !strcmp(name, ".toc") || !strcmp(name, ".fixup") ||
+	       !strcmp(name, ".altinstr_replacement") || !strcmp(name, ".altinstr_aux") ||
+	       !strcmp(name, ".text..refcount") || has_prefix(name, "__ftr_alt_");
+}
+
+/*
+ * Rewrite "section + offset" references into "symbol + offset" so that
+ * a reference compares equal when the section layout around it moved.
+ */
+static int replace_section_symbols(struct diff *d, struct object *o)
+{
+	struct span_index si;
+	bool found_any = false;
+	uint32_t i, j;
+	int err = 0;
+
+	if (span_index_build(&si, o)) {
+		span_index_free(&si);
+		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+	}
+	for_each_section(o, i) {
+		struct section *rs = &o->secs[i];
+		const struct section *base;
+
+		if (!rs->is_rela)
+			continue;
+		base = &o->secs[rs->base];
+		if (names_is_debug_section(base->name) ||
+		    !strcmp(base->name, "__patchable_function_entries"))
+			continue;
+		for (j = 0; j < rs->nrelas; j++) {
+			struct rela *r = &rs->relas[j];
+			const struct symbol *ts = &o->syms[r->sym];
+			const struct section *tsec;
+			int64_t target;
+			uint32_t repl;
+			bool end_ref;
+
+			if (ts->type != STT_SECTION || ts->sec == NONE)
+				continue;
+			if (keeps_section_symbol(ts->name))
+				continue;
+			tsec = &o->secs[ts->sec];
+			if (tsec->sym != NONE) {
+				r->sym = tsec->sym;
+				r->addend -= (int64_t)o->syms[tsec->sym].sym.st_value;
+				continue;
+			}
+			err = section_rela_target_offset(o, i, r, &target, d->eb);
+			if (err)
+				goto out;
+			end_ref = base->is_text && !tsec->is_text && r->type == R_X86_64_32S &&
+				  r->addend == (int64_t)tsec->sh.sh_size;
+			repl = find_covering_symbol(o, &si, ts->sec, target, end_ref);
+			if (repl != NONE) {
+				found_any = true;
+				r->sym = repl;
+				r->addend -= (int64_t)o->syms[repl].sym.st_value;
+				continue;
+			}
+			/*
+			 * Upstream reports a missing replacement only until the
+			 * first successful one in the object (its flag is never
+			 * reset); we keep that so the same inputs are accepted.
+			 */
+			if (!found_any && !names_is_string_literal_section(tsec->name) &&
+			    !names_is_clang_unnamed_data(ts->name) && !has_prefix(ts->name, ".rodata")) {
+				err = diff_fail(d, "%s+0x%llx: can't find replacement symbol for %s+%lld reference",
+						base->name, (unsigned long long)r->offset, ts->name,
+						(long long)r->addend);
+				goto out;
+			}
+		}
+	}
+out:
+	span_index_free(&si);
+	return err;
+}
+
+int prepare_object(struct diff *d, struct object *o)
+{
+	int err;
+
+	err = link_prefixes(d, o);
+	if (!err) {
+		find_fentry_calls(o);
+		err = bundle_symbols(d, o);
+	}
+	if (!err)
+		err = detect_children(d, o);
+	if (!err)
+		err = mark_grouped(d, o);
+	if (!err)
+		err = replace_section_symbols(d, o);
+	return err;
+}
+
+int compare_headers(struct diff *d)
+{
+	const Elf64_Ehdr *a = &d->orig.ehdr, *b = &d->patched.ehdr;
+
+	if (memcmp(a->e_ident, b->e_ident, EI_NIDENT) || a->e_type != b->e_type ||
+	    a->e_machine != b->e_machine || a->e_version != b->e_version ||
+	    a->e_entry != b->e_entry || a->e_phoff != b->e_phoff || a->e_flags != b->e_flags ||
+	    a->e_ehsize != b->e_ehsize || a->e_phentsize != b->e_phentsize ||
+	    a->e_shentsize != b->e_shentsize)
+		return diff_fatal(d, "ELF headers differ");
+	if (a->e_phnum || b->e_phnum)
+		return diff_fatal(d, "ELF contains program header");
+	return 0;
+}
+
+static bool is_dynamic_debug_symbol(const struct object *o, const struct symbol *s)
+{
+	const char *sn;
+
+	if (s->sec == NONE)
+		return false;
+	sn = o->secs[s->sec].name;
+	if (s->type != STT_OBJECT && s->type != STT_SECTION)
+		return false;
+	return !strcmp(sn, "__verbose") || !strcmp(sn, "__dyndbg");
+}
+
+/*
+ * Statics the compiler or kernel macros create per call site (lockdep
+ * keys, WARN_ONCE flags, __func__, ratelimit state...): they are not
+ * correlated by name because a patch may add or remove call sites.
+ */
+bool is_special_static(const struct object *o, uint32_t si)
+{
+	static const char *const vars[] = {
+		"__key", "__warned", "__already_done.", "__func__", "__FUNCTION__",
+		"_rs", "CSWTCH", "_entry",
+	};
+	const struct symbol *s;
+	size_t k;
+
+	if (si == NONE)
+		return false;
+	s = &o->syms[si];
+	if (is_dynamic_debug_symbol(o, s))
+		return true;
+	if (s->sec != NONE && names_is_clang_unnamed_data(o->secs[s->sec].name))
+		return true;
+	if (s->type == STT_SECTION) {
+		if (s->sec == NONE || o->secs[s->sec].sym == NONE)
+			return false;
+		s = &o->syms[o->secs[s->sec].sym];
+	}
+	if (s->type != STT_OBJECT || s->bind != STB_LOCAL || s->sec == NONE)
+		return false;
+	if (!strcmp(o->secs[s->sec].name, ".data.once") || !strcmp(o->secs[s->sec].name, ".data..once"))
+		return true;
+	for (k = 0; k < sizeof(vars) / sizeof(vars[0]); k++) {
+		size_t n = strlen(vars[k]);
+		char buf[40];
+
+		/* gcc names them "<var>.<n>", clang "<func>.<var>" */
+		memcpy(buf, vars[k], n);
+		buf[n] = '.';
+		if (!strncmp(s->name, buf, n + 1))
+			return true;
+		buf[0] = '.';
+		memcpy(buf + 1, vars[k], n);
+		buf[n + 1] = '\0';
+		if (strstr(s->name, buf))
+			return true;
+	}
+	return false;
+}
+
+bool is_normal_static_local(const struct object *o, uint32_t si)
+{
+	const struct symbol *s = &o->syms[si];
+
+	if (s->type != STT_OBJECT || s->bind != STB_LOCAL)
+		return false;
+	if (has_prefix(s->name, ".L"))
+		return false;
+	if (!strchr(s->name, '.'))
+		return false;
+	return !is_special_static(o, si);
+}
+
+uint32_t correlated_parent(const struct object *o, uint32_t si)
+{
+	while (o->syms[si].parent != NONE && o->syms[o->syms[si].parent].twin == NONE)
+		si = o->syms[si].parent;
+	return o->syms[si].parent;
+}
+
+/*
+ * Tie every symbol of the original to its FILE block in the parent's
+ * symbol table, so that a local symbol is later looked up among the
+ * locals of the right source file (static functions share names across
+ * files).  Symbols after a FILE symbol belong to it up to the next one.
+ */
+int match_parent_blocks(struct diff *d)
+{
+	struct object *o = &d->orig;
+	const char **names;
+	unsigned char *types;
+	uint32_t i, j;
+	int err = 0;
+
+	if (!d->parent)
+		return 0;
+	names = malloc(sizeof(*names) * o->nsyms);
+	types = malloc(o->nsyms);
+	if (!names || !types) {
+		free(names);
+		free(types);
+		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+	}
+	for (i = 0; i < o->nsyms && !err; i++) {
+		struct parent_file_query q = { .file_name = o->syms[i].name };
+		size_t n = 0;
+		long block;
+
+		if (o->syms[i].type != STT_FILE)
+			continue;
+		for (j = i + 1; j < o->nsyms && o->syms[j].type != STT_FILE; j++) {
+			const struct symbol *s = &o->syms[j];
+
+			if (s->bind == STB_LOCAL && (s->type == STT_FUNC || s->type == STT_OBJECT)) {
+				names[n] = s->name;
+				types[n++] = s->type;
+			}
+		}
+		q.local_names = names;
+		q.local_types = types;
+		q.n_locals = n;
+		block = parent_match_file(d->parent, &q, d->eb);
+		if (block < 0) {
+			err = (int)block;
+			break;
+		}
+		for (j = i + 1; j < o->nsyms && o->syms[j].type != STT_FILE; j++) {
+			o->syms[j].parent_block = block;
+			o->syms[j].file = i;
+		}
+	}
+	free(names);
+	free(types);
+	return err;
+}
