@@ -1,0 +1,567 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Special sections: tables the kernel walks at load time (bug table,
+ * exception table, jump labels, alternatives, ...).  Each is an array of
+ * fixed-size entries with relocations into the code; the output keeps
+ * only the entries that point at code the patch carries.
+ *
+ * One table names every section, where its entry size comes from and
+ * which extra rule filters its entries, in the order upstream processes
+ * them (.fixup must come before __ex_table, whose addends it rewrites).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff.h"
+#include "names.h"
+
+enum size_source {
+	SIZE_FIXED,		/* @fixed bytes */
+	SIZE_OPTION,		/* a field of struct cdo_struct_sizes */
+	SIZE_FIXUP,		/* groups delimited by __ex_table references */
+};
+
+struct special_section;
+typedef int (*group_filter_fn)(struct diff *d, uint32_t rs, const uint32_t *relas,
+			       uint32_t n, bool *keep);
+
+struct special_section {
+	const char *name;
+	enum size_source source;
+	uint32_t fixed;
+	size_t size_field;	/* offsetof(struct cdo_struct_sizes, ...) */
+	const char *env_name;	/* how kpatch-build passes the size */
+	group_filter_fn filter;
+};
+
+static int jump_label_filter(struct diff *d, uint32_t rs, const uint32_t *relas, uint32_t n,
+			     bool *keep);
+static int static_call_filter(struct diff *d, uint32_t rs, const uint32_t *relas, uint32_t n,
+			      bool *keep);
+
+#define SIZE_OF(field, env) SIZE_OPTION, 0, offsetof(struct cdo_struct_sizes, field), env
+
+static const struct special_section special_sections[] = {
+	{ "__bug_table", SIZE_OF(bug, "BUG_STRUCT_SIZE"), NULL },
+	{ ".fixup", SIZE_FIXUP, 0, 0, NULL, NULL },
+	{ "__ex_table", SIZE_OF(ex, "EX_STRUCT_SIZE"), NULL },
+	{ "__jump_table", SIZE_OF(jump, "JUMP_STRUCT_SIZE"), jump_label_filter },
+	{ ".printk_index", SIZE_OF(printk_index, "PRINTK_INDEX_STRUCT_SIZE"), NULL },
+	{ ".smp_locks", SIZE_FIXED, 4, 0, NULL, NULL },
+	{ ".parainstructions", SIZE_OF(para, "PARA_STRUCT_SIZE"), NULL },
+	{ ".altinstructions", SIZE_OF(alt, "ALT_STRUCT_SIZE"), NULL },
+	{ ".static_call_sites", SIZE_OF(static_call, "STATIC_CALL_STRUCT_SIZE"), static_call_filter },
+	{ ".call_sites", SIZE_FIXED, 4, 0, NULL, NULL },
+	{ ".retpoline_sites", SIZE_FIXED, 4, 0, NULL, NULL },
+	{ ".return_sites", SIZE_FIXED, 4, 0, NULL, NULL },
+};
+
+#define N_SPECIAL (sizeof(special_sections) / sizeof(special_sections[0]))
+
+bool is_special_section_name(const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < N_SPECIAL; k++)
+		if (!strcmp(name, special_sections[k].name))
+			return true;
+	return false;
+}
+
+static bool is_dynamic_debug_key(const struct object *p, uint32_t y)
+{
+	const struct symbol *s = &p->syms[y];
+	const char *sn;
+
+	if (s->sec == NONE || (s->type != STT_OBJECT && s->type != STT_SECTION))
+		return false;
+	sn = p->secs[s->sec].name;
+	return !strcmp(sn, "__verbose") || !strcmp(sn, "__dyndbg");
+}
+
+/* Does the parent define @y in a module rather than in vmlinux? */
+static int key_in_module(struct diff *d, uint32_t y, bool *in_module)
+{
+	struct parent_sym res;
+	int found;
+
+	*in_module = false;
+	if (!d->parent)
+		return 0;
+	found = parent_lookup(d->parent, d->patched.syms[y].parent_block,
+			      d->patched.syms[y].name, &res, d->eb);
+	if (found < 0)
+		return found;
+	*in_module = found && strcmp(res.objname, "vmlinux");
+	return 0;
+}
+
+static int jump_label_filter(struct diff *d, uint32_t rs, const uint32_t *relas, uint32_t n,
+			     bool *keep)
+{
+	struct object *p = &d->patched;
+	const struct rela *code, *key;
+	const char *keyname;
+	bool tracepoint, dyndbg, in_module;
+	int err;
+
+	*keep = false;
+	if (n != 3)
+		return diff_fail(d, "BUG: __jump_table has an unexpected format");
+	code = &p->secs[rs].relas[relas[0]];
+	key = &p->secs[rs].relas[relas[2]];
+	keyname = p->syms[key->sym].name;
+	tracepoint = has_prefix(keyname, "__tracepoint_");
+	dyndbg = is_dynamic_debug_key(p, key->sym);
+
+	if (d->klp_arch) {
+		/* such kernels cannot apply jump labels in patch modules */
+		if (tracepoint || dyndbg)
+			return 0;
+		diff_error(d, "Found a jump label at %s()+0x%llx, using key %s.  Jump labels aren't supported with this kernel.  Use static_key_enabled() instead.",
+			   p->syms[code->sym].name, (unsigned long long)code->addend, keyname);
+		return 1;
+	}
+	err = key_in_module(d, key->sym, &in_module);
+	if (err)
+		return err;
+	if (in_module) {
+		/*
+		 * klp relocations for module keys may be applied after the
+		 * patch module's jump labels were initialized.
+		 */
+		if (tracepoint || dyndbg)
+			return 0;
+		diff_error(d, "Found a jump label at %s()+0x%llx, using key %s, which is defined in a module.  Use static_key_enabled() instead.",
+			   p->syms[code->sym].name, (unsigned long long)code->addend, keyname);
+		return 1;
+	}
+	/* dynamic debug keys are not reached through klp relocations */
+	if (dyndbg)
+		include_symbol(d, key->sym);
+	*keep = true;
+	return 0;
+}
+
+static int static_call_filter(struct diff *d, uint32_t rs, const uint32_t *relas, uint32_t n,
+			      bool *keep)
+{
+	struct object *p = &d->patched;
+	const struct rela *code, *key;
+	const char *keyname;
+	bool in_module;
+	int err;
+
+	*keep = false;
+	if (n != 2)
+		return diff_fail(d, "BUG: .static_call_sites has an unexpected format");
+	code = &p->secs[rs].relas[relas[0]];
+	key = &p->secs[rs].relas[relas[1]];
+	keyname = p->syms[key->sym].name;
+	err = key_in_module(d, key->sym, &in_module);
+	if (err)
+		return err;
+	if (in_module) {
+		if (has_prefix(keyname, "__SCK__tp_func_"))
+			return 0;
+		diff_error(d, "Found a static call at %s()+0x%llx, using key %s, which is defined in a module.  Use KPATCH_STATIC_CALL() instead.",
+			   p->syms[code->sym].name, (unsigned long long)code->addend, keyname);
+		return 2;
+	}
+	*keep = true;
+	return 0;
+}
+
+/* .fixup entries are as long as the distance to the next one referenced
+ * from __ex_table, in the order of __ex_table's relocations. */
+static int fixup_group_size(struct diff *d, uint64_t offset, uint64_t *size)
+{
+	struct object *p = &d->patched;
+	uint32_t ex = object_find_section(p, "__ex_table");
+	uint32_t fixup = object_find_section(p, ".fixup");
+	const struct section *rs;
+	uint32_t j;
+	bool found = false;
+
+	if (ex == NONE || p->secs[ex].rela == NONE)
+		return diff_fail(d, "missing .rela__ex_table section");
+	rs = &p->secs[p->secs[ex].rela];
+	for (j = 0; j < rs->nrelas; j++) {
+		if (!strcmp(p->syms[rs->relas[j].sym].name, ".fixup") &&
+		    rs->relas[j].addend == (int64_t)offset) {
+			found = true;
+			break;
+		}
+	}
+	if (!found)
+		return diff_fail(d, "can't find .fixup rela group at offset %llu", (unsigned long long)offset);
+	for (j++; j < rs->nrelas; j++) {
+		if (!strcmp(p->syms[rs->relas[j].sym].name, ".fixup") &&
+		    rs->relas[j].addend > (int64_t)offset) {
+			*size = (uint64_t)rs->relas[j].addend - offset;
+			return 0;
+		}
+	}
+	*size = p->secs[fixup].sh.sh_size - offset;
+	return 0;
+}
+
+/*
+ * __ex_table entries point into .fixup; when .fixup groups move, the
+ * addends follow.  The new values are parked in @ex_addend and applied when
+ * __ex_table itself is processed, so .fixup's group walk still sees the
+ * old ones.
+ */
+static void move_ex_table_addends(struct diff *d, int64_t *ex_addend, uint64_t src, uint64_t dst,
+				  uint64_t size)
+{
+	struct object *p = &d->patched;
+	uint32_t ex = object_find_section(p, "__ex_table");
+	const struct section *rs;
+	uint32_t j;
+
+	if (ex == NONE || p->secs[ex].rela == NONE)
+		return;
+	rs = &p->secs[p->secs[ex].rela];
+	for (j = 0; j < rs->nrelas; j++) {
+		const struct rela *r = &rs->relas[j];
+
+		if (!strcmp(p->syms[r->sym].name, ".fixup") && r->addend >= (int64_t)src &&
+		    r->addend < (int64_t)(src + size))
+			ex_addend[j] = r->addend - (int64_t)(src - dst);
+	}
+}
+
+struct regen {
+	int64_t *ex_addend;	/* pending __ex_table addends, see above */
+	uint32_t ex_nrelas;
+	int jump_label_errors;
+	int static_call_errors;
+};
+
+static int group_size_of(struct diff *d, const struct special_section *ss, uint64_t offset,
+			 uint64_t *size)
+{
+	uint32_t v;
+
+	switch (ss->source) {
+	case SIZE_FIXED:
+		*size = ss->fixed;
+		return 0;
+	case SIZE_FIXUP:
+		return fixup_group_size(d, offset, size);
+	case SIZE_OPTION:
+		memcpy(&v, (const char *)&d->sizes + ss->size_field, sizeof(v));
+		if (!v)
+			return diff_fail(d, "%s not set", ss->env_name);
+		*size = v;
+		return 0;
+	}
+	return diff_fail(d, "internal error: bad size source");
+}
+
+static int regenerate(struct diff *d, const struct special_section *ss, uint32_t sec,
+		      struct regen *rg)
+{
+	struct object *p = &d->patched;
+	struct section *base = &p->secs[sec];
+	uint32_t rsi = base->rela;
+	struct section *rs = &p->secs[rsi];
+	uint64_t src, dst = 0, gsize, total = base->sh.sh_size;
+	uint32_t *in_group = NULL, *rgroup = NULL, *gfirst = NULL, j, g, kept = 0, ngroups = 0;
+	uint64_t *gstart = NULL;
+	struct rela *newrelas = NULL;
+	uint8_t *dest = NULL;
+	int err = 0;
+
+	if (!strcmp(ss->name, "__ex_table") && rg->ex_addend) {
+		for (j = 0; j < rs->nrelas && j < rg->ex_nrelas; j++)
+			if (!strcmp(p->syms[rs->relas[j].sym].name, ".fixup"))
+				rs->relas[j].addend = rg->ex_addend[j];
+	}
+	if (!strcmp(ss->name, ".fixup")) {
+		uint32_t ex = object_find_section(p, "__ex_table");
+
+		if (ex != NONE && p->secs[ex].rela != NONE) {
+			const struct section *exr = &p->secs[p->secs[ex].rela];
+
+			rg->ex_nrelas = exr->nrelas;
+			rg->ex_addend = malloc(sizeof(int64_t) * (exr->nrelas + 1));
+			if (!rg->ex_addend)
+				return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+			for (j = 0; j < exr->nrelas; j++)
+				rg->ex_addend[j] = exr->relas[j].addend;
+		}
+	}
+
+	/*
+	 * Entries are contiguous, so every relocation belongs to the entry
+	 * its offset falls in: bucket them once (keeping their order inside
+	 * an entry) instead of rescanning all relocations per entry.
+	 */
+	for (src = 0; src < total; src += gsize) {
+		err = group_size_of(d, ss, src, &gsize);
+		if (err)
+			goto out;
+		if (!gsize) {
+			err = diff_fail(d, "%s: zero-sized entry", ss->name);
+			goto out;
+		}
+		ngroups++;
+	}
+	dest = malloc(total ? total : 1);
+	gstart = malloc(sizeof(*gstart) * (ngroups + 1));
+	gfirst = calloc(ngroups + 2, sizeof(*gfirst));
+	in_group = malloc(sizeof(*in_group) * (rs->nrelas + 1));
+	rgroup = malloc(sizeof(*rgroup) * (rs->nrelas + 1));
+	newrelas = malloc(sizeof(*newrelas) * (rs->nrelas + 1));
+	if (!dest || !gstart || !gfirst || !in_group || !rgroup || !newrelas) {
+		err = err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (g = 0, src = 0; src < total; src += gsize, g++) {
+		group_size_of(d, ss, src, &gsize);
+		gstart[g] = src;
+	}
+	gstart[ngroups] = total;
+	for (j = 0; j < rs->nrelas; j++) {
+		uint64_t off = rs->relas[j].offset;
+		uint32_t lo = 0, hi = ngroups;
+
+		rgroup[j] = NONE;
+		if (off >= total || !ngroups)
+			continue;
+		while (hi - lo > 1) {
+			uint32_t mid = lo + (hi - lo) / 2;
+
+			if (gstart[mid] <= off)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		rgroup[j] = lo;
+		gfirst[lo + 1]++;
+	}
+	for (g = 0; g < ngroups; g++)
+		gfirst[g + 1] += gfirst[g];
+	{
+		uint32_t *fill = malloc(sizeof(*fill) * (ngroups + 1));
+
+		if (!fill) {
+			err = err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		memcpy(fill, gfirst, sizeof(*fill) * (ngroups + 1));
+		for (j = 0; j < rs->nrelas; j++)
+			if (rgroup[j] != NONE)
+				in_group[fill[rgroup[j]]++] = j;
+		free(fill);
+	}
+
+	for (g = 0; g < ngroups; g++) {
+		const uint32_t *members = in_group + gfirst[g];
+		uint32_t n_in = gfirst[g + 1] - gfirst[g];
+		bool keep = false;
+
+		src = gstart[g];
+		gsize = gstart[g + 1] - src;
+		for (j = 0; j < n_in; j++) {
+			const struct symbol *t = &p->syms[rs->relas[members[j]].sym];
+
+			if (t->type == STT_FUNC && t->sec != NONE && p->secs[t->sec].include)
+				keep = true;
+		}
+		if (!keep)
+			continue;
+		if (ss->filter) {
+			int res = ss->filter(d, rsi, members, n_in, &keep);
+
+			if (res < 0) {
+				err = res;
+				goto out;
+			}
+			if (res == 1)
+				rg->jump_label_errors++;
+			if (res == 2)
+				rg->static_call_errors++;
+			if (!keep)
+				continue;
+		}
+		for (j = 0; j < n_in; j++) {
+			struct rela *r = &rs->relas[members[j]];
+
+			r->offset -= src - dst;
+			p->syms[r->sym].include = true;
+			newrelas[kept++] = *r;
+		}
+		if (!strcmp(ss->name, ".fixup") && rg->ex_addend)
+			move_ex_table_addends(d, rg->ex_addend, src, dst, gsize);
+		if (base->data)
+			memcpy(dest + dst, base->data + src, gsize);
+		else
+			memset(dest + dst, 0, gsize);
+		dst += gsize;
+	}
+	if (rg->jump_label_errors) {
+		err = diff_fail(d, "Found %d unsupported jump label(s) in the patched code. Use static_key_enabled() instead.",
+				rg->jump_label_errors);
+		goto out;
+	}
+	if (rg->static_call_errors) {
+		err = diff_fail(d, "Found %d unsupported static call(s) in the patched code. Use KPATCH_STATIC_CALL() instead.",
+				rg->static_call_errors);
+		goto out;
+	}
+	if (!dst) {
+		/* nothing the patch carries is referenced */
+		rs->status = base->status = ST_SAME;
+		rs->include = base->include = false;
+		goto out;
+	}
+	if (rs->relas_cap)
+		free(rs->relas);
+	rs->relas = newrelas;
+	rs->nrelas = kept;
+	rs->relas_cap = kept + 1;
+	newrelas = NULL;
+	rs->include = base->include = true;
+	if (base->secsym != NONE)
+		p->syms[base->secsym].include = true;
+	free(base->owned);
+	base->owned = dest;
+	base->data = dest;
+	base->size = dst;
+	dest = NULL;
+out:
+	free(dest);
+	free(in_group);
+	free(rgroup);
+	free(gstart);
+	free(gfirst);
+	free(newrelas);
+	return err;
+}
+
+static void include_alt_replacements(struct diff *d)
+{
+	struct object *p = &d->patched;
+	uint32_t s = object_find_section(p, ".altinstr_replacement");
+	uint32_t i, j;
+
+	if (s == NONE)
+		return;
+	p->secs[s].include = true;
+	for_each_symbol(p, i)
+		if (p->syms[i].sec == s)
+			p->syms[i].include = true;
+	if (p->secs[s].rela == NONE)
+		return;
+	p->secs[p->secs[s].rela].include = true;
+	for (j = 0; j < p->secs[p->secs[s].rela].nrelas; j++)
+		include_symbol(d, p->secs[p->secs[s].rela].relas[j].sym);
+}
+
+#define ORC_IP_SIZE 4
+
+/*
+ * ORC entries are split over two parallel arrays: .orc_unwind holds the
+ * entry, .orc_unwind_ip a relocation to the code it describes.
+ */
+static int regenerate_orc(struct diff *d)
+{
+	struct object *p = &d->patched;
+	uint32_t esz = d->sizes.orc, o = object_find_section(p, ".orc_unwind");
+	uint32_t ip = object_find_section(p, ".orc_unwind_ip");
+	struct section *os, *is, *irs;
+	uint32_t j, src = 0, dst = 0;
+	uint8_t *dest;
+
+	if (!esz || o == NONE || ip == NONE)
+		return 0;
+	os = &p->secs[o];
+	is = &p->secs[ip];
+	if (os->sh.sh_size % esz)
+		return diff_fail(d, "bad .orc_unwind size");
+	if (is->sh.sh_size != (os->sh.sh_size / esz) * ORC_IP_SIZE)
+		return diff_fail(d, ".orc_unwind/.orc_unwind_ip size mismatch");
+	if (is->rela == NONE)
+		return 0;
+	irs = &p->secs[is->rela];
+	dest = malloc(os->sh.sh_size ? os->sh.sh_size : 1);
+	if (!dest)
+		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+	for (j = 0; j < irs->nrelas; j++, src++) {
+		struct rela r = irs->relas[j];
+		const struct symbol *t = &p->syms[r.sym];
+
+		if (t->type != STT_FUNC || t->sec == NONE || !p->secs[t->sec].include)
+			continue;
+		if ((uint64_t)(src + 1) * esz > os->size) {
+			free(dest);
+			return err_set(d->eb, CDO_ERR_MALFORMED, "%s: more .orc_unwind_ip entries than .orc_unwind entries",
+				       p->path);
+		}
+		memcpy(dest + (size_t)dst * esz, os->data + (size_t)src * esz, esz);
+		r.offset = (uint64_t)dst * ORC_IP_SIZE;
+		p->syms[r.sym].include = true;
+		irs->relas[dst] = r;
+		dst++;
+	}
+	if (!dst) {
+		free(dest);
+		os->status = is->status = irs->status = ST_SAME;
+		os->include = is->include = irs->include = false;
+		return 0;
+	}
+	irs->nrelas = dst;
+	os->include = is->include = irs->include = true;
+	free(os->owned);
+	os->owned = dest;
+	os->data = dest;
+	os->size = (uint64_t)dst * esz;
+	is->size = (uint64_t)dst * ORC_IP_SIZE;
+	return 0;
+}
+
+int process_special_sections(struct diff *d)
+{
+	struct object *p = &d->patched;
+	struct regen rg = { 0 };
+	bool altinstr = false;
+	size_t k;
+	uint32_t i;
+	int err = 0;
+
+	for (k = 0; k < N_SPECIAL && !err; k++) {
+		uint32_t s = object_find_section(p, special_sections[k].name);
+
+		if (s == NONE || p->secs[s].rela == NONE)
+			continue;
+		err = regenerate(d, &special_sections[k], s, &rg);
+		if (!err && !strcmp(special_sections[k].name, ".altinstructions") && p->secs[s].include)
+			altinstr = true;
+	}
+	free(rg.ex_addend);
+	if (err)
+		return err;
+	/* replacement code is only reachable through .altinstructions */
+	if (altinstr)
+		include_alt_replacements(d);
+	if (d->klp_arch) {
+		/* kernels with .klp.arch cannot take these from a patch */
+		for_each_section(p, i) {
+			struct section *s = &p->secs[i];
+
+			if (strcmp(s->name, "__jump_table") && strcmp(s->name, "__tracepoints") &&
+			    strcmp(s->name, "__tracepoints_ptrs") && strcmp(s->name, "__tracepoints_strings"))
+				continue;
+			s->status = ST_SAME;
+			s->include = false;
+			if (s->rela != NONE) {
+				p->secs[s->rela].status = ST_SAME;
+				p->secs[s->rela].include = false;
+			}
+		}
+	}
+	return regenerate_orc(d);
+}
