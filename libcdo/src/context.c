@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The public API: context life cycle, options, loading, and results.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diff.h"
+
+struct cdo_ctx {
+	struct cdo_opts opts;
+	char *parent_name;
+	char *parent_symtab;
+	char *symvers;
+	char *display_name;
+	struct pool *pool;
+	struct parent *parent;
+	struct errbuf eb;
+	struct diff diff;
+	bool diff_valid;
+};
+
+static char *dup_or_null(const char *s, bool *fail)
+{
+	char *c;
+
+	if (!s)
+		return NULL;
+	c = strdup(s);
+	if (!c)
+		*fail = true;
+	return c;
+}
+
+CDO_API struct cdo_ctx *cdo_new(const struct cdo_opts *opts)
+{
+	struct cdo_ctx *ctx;
+	unsigned int threads;
+	bool fail = false;
+
+	if (opts && opts->sz < offsetof(struct cdo_opts, threads) + sizeof(opts->threads)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (opts)
+		memcpy(&ctx->opts, opts, opts->sz < sizeof(ctx->opts) ? opts->sz : sizeof(ctx->opts));
+	ctx->opts.sz = sizeof(ctx->opts);
+	ctx->parent_name = dup_or_null(ctx->opts.parent_name ? ctx->opts.parent_name : "vmlinux", &fail);
+	ctx->parent_symtab = dup_or_null(ctx->opts.parent_symtab, &fail);
+	ctx->symvers = dup_or_null(ctx->opts.symvers, &fail);
+	ctx->display_name = dup_or_null(ctx->opts.display_name, &fail);
+	threads = ctx->opts.threads;
+	if (!threads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		threads = n > 0 ? (unsigned int)n : 1;
+	}
+	if (threads > 256)
+		threads = 256;
+	ctx->pool = fail ? NULL : pool_new(threads);
+	if (!ctx->pool) {
+		cdo_free(ctx);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return ctx;
+}
+
+CDO_API void cdo_free(struct cdo_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	if (ctx->diff_valid)
+		diff_release(&ctx->diff);
+	parent_close(ctx->parent);
+	pool_free(ctx->pool);
+	free(ctx->parent_name);
+	free(ctx->parent_symtab);
+	free(ctx->symvers);
+	free(ctx->display_name);
+	free(ctx);
+}
+
+struct load_job {
+	struct cdo_ctx *ctx;
+	const char *paths[2];
+	struct object *objs[2];
+	struct errbuf eb[3];
+	int err[3];
+};
+
+static void load_one(void *arg, size_t i)
+{
+	struct load_job *job = arg;
+	struct cdo_ctx *ctx = job->ctx;
+
+	if (i < 2) {
+		job->err[i] = object_load(job->objs[i], job->paths[i], &job->eb[i]);
+		return;
+	}
+	job->err[2] = parent_open(&ctx->parent, ctx->parent_symtab,
+				  ctx->symvers, ctx->parent_name, &job->eb[2]);
+	if (job->err[2])
+		ctx->parent = NULL;
+}
+
+static const char *default_display(const char *orig)
+{
+	const char *slash = strchr(orig, '/');
+
+	/* kpatch-build passes orig/<path>: show <path> */
+	return slash ? slash + 1 : orig;
+}
+
+CDO_API int cdo_diff(struct cdo_ctx *ctx, const char *orig, const char *patched)
+{
+	struct load_job job;
+	struct diff *d;
+	size_t tasks = 2, i;
+
+	if (!ctx)
+		return CDO_ERR_USAGE;
+	err_clear(&ctx->eb);
+	if (ctx->diff_valid)
+		diff_release(&ctx->diff);
+	ctx->diff_valid = true;
+	d = &ctx->diff;
+	memset(d, 0, sizeof(*d));
+	if (!orig || !patched)
+		return err_set(&ctx->eb, CDO_ERR_USAGE, "cdo_diff: missing object path");
+
+	d->eb = &ctx->eb;
+	d->pool = ctx->pool;
+	d->log = ctx->opts.log;
+	d->log_user = ctx->opts.log_user;
+	d->log_level = ctx->opts.log_level ? ctx->opts.log_level : CDO_LOG_INFO;
+	d->display = ctx->display_name ? ctx->display_name : default_display(orig);
+	d->parent_name = ctx->parent_name;
+	d->sizes = ctx->opts.sizes;
+	d->klp_arch = ctx->opts.klp_arch != 0;
+	d->vmlinux = !strcmp(ctx->parent_name, "vmlinux");
+
+	memset(&job, 0, sizeof(job));
+	job.ctx = ctx;
+	job.paths[0] = orig;
+	job.paths[1] = patched;
+	job.objs[0] = &d->orig;
+	job.objs[1] = &d->patched;
+	/* the parent symbol table is read once per context */
+	if (!ctx->parent && ctx->parent_symtab)
+		tasks = 3;
+	pool_for(ctx->pool, tasks, 1, load_one, &job);
+	for (i = 0; i < tasks; i++)
+		if (job.err[i])
+			return err_set(&ctx->eb, job.eb[i].status, "%s", job.eb[i].msg);
+	d->parent = ctx->parent;
+
+	return diff_run(d, orig, patched);
+}
+
+CDO_API int cdo_write(struct cdo_ctx *ctx, const char *path)
+{
+	if (!ctx)
+		return CDO_ERR_USAGE;
+	if (!ctx->diff_valid || !ctx->diff.have_output)
+		return err_set(&ctx->eb, CDO_ERR_STATE, "cdo_write: no successful diff to write");
+	if (!path)
+		return err_set(&ctx->eb, CDO_ERR_USAGE, "cdo_write: missing output path");
+	err_clear(&ctx->eb);
+	return write_object(&ctx->diff, path);
+}
+
+CDO_API const char *cdo_errmsg(const struct cdo_ctx *ctx)
+{
+	return ctx ? ctx->eb.msg : "";
+}
+
+CDO_API const char *cdo_status_str(int status)
+{
+	switch (status) {
+	case CDO_OK:
+		return "success";
+	case CDO_ERR_USAGE:
+		return "usage error";
+	case CDO_ERR_IO:
+		return "I/O error";
+	case CDO_ERR_MALFORMED:
+		return "malformed input";
+	case CDO_ERR_UNSUPPORTED:
+		return "unsupported input";
+	case CDO_ERR_DIFF:
+		return "unreconcilable difference";
+	case CDO_ERR_NOCHANGE:
+		return "no functional change";
+	case CDO_ERR_NOMEM:
+		return "out of memory";
+	case CDO_ERR_STATE:
+		return "invalid state";
+	default:
+		return "unknown error";
+	}
+}
+
+CDO_API size_t cdo_result_count(const struct cdo_ctx *ctx, enum cdo_item_kind kind)
+{
+	if (!ctx || !ctx->diff_valid || (unsigned int)kind >= CDO_ITEM_KIND_COUNT)
+		return 0;
+	return ctx->diff.results[kind].n;
+}
+
+CDO_API const struct cdo_item *cdo_result_item(const struct cdo_ctx *ctx, enum cdo_item_kind kind,
+					       size_t i)
+{
+	if (i >= cdo_result_count(ctx, kind))
+		return NULL;
+	return &ctx->diff.results[kind].items[i];
+}
+
+CDO_API const char *cdo_version(void)
+{
+	return "0.1.0";
+}
