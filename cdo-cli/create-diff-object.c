@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * create-diff-object: a drop-in replacement for kpatch's binary of the
+ * same name, on top of libcdo.
+ *
+ *   create-diff-object [-d] [-a] original.o patched.o parent-name \
+ *	parent-symtab Module.symvers patch-module-name output.o
+ *
+ * Exit status: 0 output written, 1 error, 2 unreconcilable difference,
+ * 3 no functional change (no output), 64 usage.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cdo/cdo.h"
+
+#define EXIT_OK 0
+#define EXIT_ERROR 1
+#define EXIT_DIFF_FATAL 2
+#define EXIT_NO_CHANGE 3
+#define EXIT_USAGE 64
+
+static const char *prog = "create-diff-object";
+
+struct cli {
+	int debug;
+	int klp_arch;
+	unsigned int threads;
+	const char *json;
+	const char *batch;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s [OPTION...] original.o patched.o parent-name parent-symtab Module.symvers patch-module-name output.o\n"
+		"\n"
+		"  -d, --debug        show debug output\n"
+		"  -a, --klp-arch     kernel supports .klp.arch section\n"
+		"  -j, --jobs=N       worker threads (default: online CPUs)\n"
+		"      --json=FILE    write a JSON report of what changed\n"
+		"      --batch=FILE   diff many objects in one process; each line of FILE\n"
+		"                     holds the seven arguments above\n"
+		"  -?, --help         give this help list\n"
+		"      --usage        give a short usage message\n"
+		"  -V, --version      print program version\n",
+		prog);
+}
+
+static void log_line(void *user, enum cdo_log_level level, const char *msg)
+{
+	const char *display = user;
+
+	if (level == CDO_LOG_ERROR)
+		fprintf(stderr, "ERROR: %s\n", msg);
+	else
+		printf("%s: %s\n", display, msg);
+}
+
+static uint32_t env_size(const char *name)
+{
+	const char *v = getenv(name);
+
+	/* upstream reads these with atoi() */
+	return v ? (uint32_t)atoi(v) : 0;
+}
+
+static void read_sizes(struct cdo_struct_sizes *s)
+{
+	s->bug = env_size("BUG_STRUCT_SIZE");
+	s->ex = env_size("EX_STRUCT_SIZE");
+	s->jump = env_size("JUMP_STRUCT_SIZE");
+	s->alt = env_size("ALT_STRUCT_SIZE");
+	s->para = env_size("PARA_STRUCT_SIZE");
+	s->orc = env_size("ORC_STRUCT_SIZE");
+	s->static_call = env_size("STATIC_CALL_STRUCT_SIZE");
+	s->printk_index = env_size("PRINTK_INDEX_STRUCT_SIZE");
+}
+
+static const char *display_name(const char *orig)
+{
+	const char *slash = strchr(orig, '/');
+
+	return slash ? slash + 1 : orig;
+}
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static int write_json(const char *path, struct cdo_ctx *ctx, const char *object, int status)
+{
+	static const char *const kinds[CDO_ITEM_KIND_COUNT] = {
+		"changed_functions", "new_functions", "new_globals",
+		"ignored_functions", "callbacks", "klp_relocations",
+	};
+	FILE *f = fopen(path, "w");
+	int k;
+
+	if (!f) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "{\n  \"object\": ");
+	json_string(f, object);
+	fprintf(f, ",\n  \"status\": ");
+	json_string(f, cdo_status_str(status));
+	fprintf(f, ",\n  \"message\": ");
+	json_string(f, status ? cdo_errmsg(ctx) : "");
+	for (k = 0; k < CDO_ITEM_KIND_COUNT; k++) {
+		size_t i, n = cdo_result_count(ctx, (enum cdo_item_kind)k);
+
+		fprintf(f, ",\n  \"%s\": [", kinds[k]);
+		for (i = 0; i < n; i++) {
+			const struct cdo_item *it = cdo_result_item(ctx, (enum cdo_item_kind)k, i);
+
+			fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
+			json_string(f, it->name);
+			fprintf(f, ", \"section\": ");
+			json_string(f, it->section);
+			fprintf(f, ", \"objname\": ");
+			json_string(f, it->objname);
+			fprintf(f, ", \"sympos\": %llu, \"old_addr\": %llu, \"old_size\": %llu, \"new_size\": %llu}",
+				(unsigned long long)it->sympos, (unsigned long long)it->old_addr,
+				(unsigned long long)it->old_size, (unsigned long long)it->new_size);
+		}
+		fprintf(f, "%s]", n ? "\n  " : "");
+	}
+	fprintf(f, "\n}\n");
+	return fclose(f) ? -1 : 0;
+}
+
+/* Run one diff; returns create-diff-object's exit status. */
+static int run_one(const struct cli *cli, char *const args[7])
+{
+	const char *display = display_name(args[0]);
+	struct cdo_ctx *ctx;
+	int err, code;
+	CDO_OPTS(opts,
+		 .threads = cli->threads,
+		 .log = log_line,
+		 .log_user = (void *)display,
+		 .log_level = cli->debug ? CDO_LOG_DEBUG : CDO_LOG_INFO,
+		 .display_name = display,
+		 .parent_name = args[2],
+		 .parent_symtab = args[3],
+		 .symvers = args[4],
+		 .klp_arch = cli->klp_arch);
+
+	read_sizes(&opts.sizes);
+	ctx = cdo_new(&opts);
+	if (!ctx) {
+		fprintf(stderr, "%s: ERROR: %s: %s\n", prog, display, strerror(errno));
+		return EXIT_ERROR;
+	}
+	/* args[5], the patch module name, is accepted and unused, as upstream */
+	err = cdo_diff(ctx, args[0], args[1]);
+	if (!err)
+		err = cdo_write(ctx, args[6]);
+	fflush(stdout);
+	switch (err) {
+	case CDO_OK:
+		code = EXIT_OK;
+		break;
+	case CDO_ERR_NOCHANGE:
+		code = EXIT_NO_CHANGE;
+		break;
+	case CDO_ERR_DIFF:
+		fprintf(stderr, "ERROR: %s: %s\n", display, cdo_errmsg(ctx));
+		fprintf(stderr, "%s: unreconcilable difference\n", prog);
+		code = EXIT_DIFF_FATAL;
+		break;
+	default:
+		fprintf(stderr, "%s: ERROR: %s: %s\n", prog, display, cdo_errmsg(ctx));
+		code = EXIT_ERROR;
+		break;
+	}
+	if (cli->json && write_json(cli->json, ctx, display, err))
+		code = code ? code : EXIT_ERROR;
+	cdo_free(ctx);
+	return code;
+}
+
+/*
+ * --batch: one line per object pair.  kpatch-build starts one process per
+ * changed object; a header change can touch hundreds.  Lines are
+ * independent; the exit status is the worst one seen (3 counts as fine).
+ */
+static int run_batch(const struct cli *cli)
+{
+	FILE *f = fopen(cli->batch, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	int worst = EXIT_OK;
+	unsigned long lineno = 0;
+
+	if (!f) {
+		fprintf(stderr, "%s: %s: %s\n", prog, cli->batch, strerror(errno));
+		return EXIT_ERROR;
+	}
+	while (getline(&line, &cap, f) > 0) {
+		char *args[8], *save = NULL, *tok;
+		int n = 0, code;
+
+		lineno++;
+		for (tok = strtok_r(line, " \t\n", &save); tok && n < 8; tok = strtok_r(NULL, " \t\n", &save))
+			args[n++] = tok;
+		if (n == 0 || args[0][0] == '#')
+			continue;
+		if (n != 7) {
+			fprintf(stderr, "%s: %s:%lu: expected 7 fields, found %d\n", prog, cli->batch, lineno, n);
+			worst = EXIT_ERROR;
+			continue;
+		}
+		code = run_one(cli, args);
+		if (code != EXIT_OK && code != EXIT_NO_CHANGE && (worst == EXIT_OK || code < worst))
+			worst = code;
+	}
+	free(line);
+	fclose(f);
+	return worst;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_JSON = 256, OPT_BATCH, OPT_USAGE };
+	static const struct option longopts[] = {
+		{ "debug", no_argument, NULL, 'd' },
+		{ "klp-arch", no_argument, NULL, 'a' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "json", required_argument, NULL, OPT_JSON },
+		{ "batch", required_argument, NULL, OPT_BATCH },
+		{ "help", no_argument, NULL, '?' },
+		{ "usage", no_argument, NULL, OPT_USAGE },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli cli = { 0 };
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "daj:V?", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			cli.debug = 1;
+			break;
+		case 'a':
+			cli.klp_arch = 1;
+			break;
+		case 'j': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || v < 1 || v > 256) {
+				fprintf(stderr, "%s: invalid thread count '%s'\n", prog, optarg);
+				return EXIT_USAGE;
+			}
+			cli.threads = (unsigned int)v;
+			break;
+		}
+		case OPT_JSON:
+			cli.json = optarg;
+			break;
+		case OPT_BATCH:
+			cli.batch = optarg;
+			break;
+		case OPT_USAGE:
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("%s (cdo) %s\n", prog, cdo_version());
+			return EXIT_OK;
+		case '?':
+			if (optopt) {
+				fprintf(stderr, "%s: unrecognized option '%s'\n", prog, argv[optind - 1]);
+				usage(stderr);
+				return EXIT_USAGE;
+			}
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (cli.batch) {
+		if (optind != argc) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		return run_batch(&cli);
+	}
+	if (argc - optind != 7) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	return run_one(&cli, argv + optind);
+}
