@@ -1,0 +1,161 @@
+#!/bin/bash
+# The user-space test suite behind `make check`.
+#
+#   scripts/run-checks.sh BUILD_DIR [unit|cases|cli|api|upstream|all]
+#
+# Runs each group, prints what every group reported, and ends with one
+# line "checks: N passed, M failed[, K skipped]".  Exits 1 when anything
+# failed.
+set -uo pipefail
+
+build=${1:?usage: run-checks.sh BUILD_DIR [group]}
+what=${2:-all}
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top"
+build=$(cd "$build" && pwd)
+
+passed=0 failed=0 skipped=0
+failures=()
+
+# Add one group's "N passed, M failed[, K skipped]" line to the totals.
+tally() {
+	local group=$1 line=$2 p f s
+	p=$(sed -nE 's/.*\b([0-9]+) passed.*/\1/p' <<<"$line")
+	f=$(sed -nE 's/.*\b([0-9]+) failed.*/\1/p' <<<"$line")
+	s=$(sed -nE 's/.*\b([0-9]+) skipped.*/\1/p' <<<"$line")
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+	skipped=$((skipped + ${s:-0}))
+	[ "${f:-0}" = 0 ] || failures+=("$group")
+}
+
+# A group that died without a summary line counts as one failure.
+run_group() {
+	local group=$1 log rc line
+	shift
+	log=$(mktemp)
+	"$@" >"$log" 2>&1
+	rc=$?
+	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [ -z "$line" ]; then
+		cat "$log"
+		if [ $rc = 0 ]; then
+			line="0 passed, 0 failed"
+		else
+			line="0 passed, 1 failed"
+		fi
+	elif [ $rc != 0 ] || ! grep -qE '\b0 failed' <<<"$line"; then
+		grep -vE '^(ok|PASS) ' "$log" | tail -n 60
+	fi
+	if [ $rc != 0 ] && grep -qE '\b0 failed' <<<"$line"; then
+		line="${line/0 failed/1 failed}"
+	fi
+	printf '%-10s %s\n' "$group" "$line"
+	tally "$group" "$line"
+	rm -f "$log"
+}
+
+unit_tests() {
+	local t n=0 bad=0 out
+	for t in "$build"/tests/test_*; do
+		[ -x "$t" ] || continue
+		out=$(CMOCKA_MESSAGE_OUTPUT=TAP "$t" 2>&1)
+		local rc=$?
+		local ok notok
+		ok=$(grep -cE '^ok ' <<<"$out")
+		notok=$(grep -cE '^not ok ' <<<"$out")
+		if [ $rc != 0 ] && [ "$notok" = 0 ]; then
+			notok=1
+		fi
+		n=$((n + ok))
+		bad=$((bad + notok))
+		if [ "$notok" != 0 ]; then
+			echo "--- $(basename "$t")"
+			grep -vE '^ok ' <<<"$out" | tail -n 40
+		fi
+	done
+	echo "unit: $n passed, $bad failed"
+	[ $bad = 0 ]
+}
+
+# Every public header compiles on its own, in C and C++.
+header_tests() {
+	local h n=0 bad=0 tmp
+	tmp=$(mktemp -d)
+	for h in libcdo/include/cdo/*.h; do
+		printf '#include <cdo/%s>\n' "$(basename "$h")" >"$tmp/h.c"
+		if cc -std=c11 -Wall -Wextra -Werror -Ilibcdo/include -fsyntax-only "$tmp/h.c"; then
+			n=$((n + 1))
+		else
+			echo "FAIL: $h does not compile on its own"
+			bad=$((bad + 1))
+		fi
+	done
+	rm -rf "$tmp"
+	echo "headers: $n passed, $bad failed"
+	[ $bad = 0 ]
+}
+
+# The shared library exports the public API and nothing else.
+symbol_tests() {
+	local lib="$build/lib/libcdo.so.0" leaked missing n=0 bad=0
+	leaked=$(nm -D --defined-only "$lib" | awk '$2 ~ /[TDBR]/ {print $3}' | sed 's/@.*//' |
+		grep -v '^cdo_' || true)
+	if [ -n "$leaked" ]; then
+		echo "FAIL: symbols leak from libcdo.so: $leaked"
+		bad=$((bad + 1))
+	else
+		n=$((n + 1))
+	fi
+	missing=$(grep -E '^CDO_API ' libcdo/include/cdo/cdo.h | grep -oE '\bcdo_[a-z_]+\(' |
+		tr -d '(' | while read -r f; do
+			nm -D --defined-only "$lib" | grep -qw "$f" || echo "$f"
+		done)
+	if [ -n "$missing" ]; then
+		echo "FAIL: public functions not exported: $missing"
+		bad=$((bad + 1))
+	else
+		n=$((n + 1))
+	fi
+	echo "symbols: $n passed, $bad failed"
+	[ $bad = 0 ]
+}
+
+case_tests() {
+	make -s -C test-objects O="$build/test-objects" >/dev/null || return 1
+	local args=(--cdo "$build/bin/create-diff-object" --out "$build/test-objects")
+	if [ -n "${UPSTREAM_CDO:-}" ] && [ -x "${UPSTREAM_CDO}" ]; then
+		args+=(--upstream "$UPSTREAM_CDO" --objcmp "$build/bin/cdo-objcmp")
+	fi
+	test-objects/run-cases.sh "${args[@]}"
+}
+
+if [ "$what" = all ] || [ "$what" = unit ]; then
+	run_group unit unit_tests
+	run_group headers header_tests
+	[ -f "$build/lib/libcdo.so.0" ] && run_group symbols symbol_tests
+fi
+if [ "$what" = all ] || [ "$what" = cli ]; then
+	for t in tests/cli/*.sh; do
+		[ -f "$t" ] || continue
+		run_group "$(basename "$t" .sh)" bash "$t" "$build"
+	done
+fi
+if [ "$what" = all ] || [ "$what" = cases ]; then
+	[ -x test-objects/run-cases.sh ] && run_group cases case_tests
+fi
+if [ "$what" = all ] || [ "$what" = upstream ]; then
+	run_group upstream bash scripts/check-upstream.sh "$build"
+fi
+if [ "$what" = all ] && [ -f bench/Makefile ] && grep -q '^smoke:' bench/Makefile; then
+	run_group bench make -s -C bench smoke BUILD="$build"
+fi
+
+summary="checks: $passed passed, $failed failed"
+[ $skipped = 0 ] || summary+=", $skipped skipped"
+echo "$summary"
+if [ $failed != 0 ]; then
+	echo "failing groups: ${failures[*]}"
+	exit 1
+fi
+exit 0
