@@ -1,0 +1,1180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parent symbol table and Module.symvers: parsing and lookup.
+ *
+ * Both files are mapped and scanned once by hand.  Entries keep their
+ * table order in one array; names live in one arena.  Every question is
+ * answered from an index built once after parsing:
+ *
+ *   by_file   FILE name             -> block, in table order
+ *   by_inblk  (name, block)         -> LOCAL entries inside a block
+ *   by_glob   name                  -> GLOBAL/WEAK entries
+ *   by_exp    name                  -> Module.symvers entries
+ *   groups    name                  -> sorted addresses of all LOCALs of
+ *                                      that name, so sympos is a binary search
+ *   blk_loc   block                 -> its LOCAL FUNC/OBJECT entries
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hashidx.h"
+#include "parent.h"
+
+struct pent {
+	uint64_t addr;
+	uint64_t size;
+	uint32_t name;		/* offset in the name arena */
+	uint32_t name_len;
+	int32_t block;		/* FILE block holding the entry, -1 before the first FILE */
+	uint32_t group;		/* LOCAL entries: same-name group (for sympos) */
+	uint8_t type;
+	uint8_t bind;
+};
+
+struct pexp {
+	uint32_t name;
+	uint32_t name_len;
+	uint32_t objname;
+};
+
+struct parent {
+	char *pname;
+	char *names;		/* arena of NUL-terminated names */
+	size_t names_len;
+	uint32_t buckets;	/* 0, or the forced bucket count (tests) */
+
+	struct pent *ents;
+	uint32_t n_ents;
+
+	uint32_t n_blocks;
+	uint32_t *blk_file;	/* block -> entry index of its FILE entry */
+	uint32_t *blk_loc_off;	/* block -> first blk_loc slot; n_blocks + 1 slots */
+	uint32_t *blk_loc;	/* LOCAL FUNC/OBJECT entry indices, block by block */
+	uint64_t *blk_loc_hash;	/* name hash of each blk_loc entry */
+	struct hidx by_file;	/* ids are block numbers */
+
+	uint32_t *inblk;	/* by_inblk id -> entry index */
+	struct hidx by_inblk;
+
+	uint32_t *glob;		/* by_glob id -> entry index */
+	struct hidx by_glob;
+
+	uint32_t *grp_off;	/* group -> first grp_addr slot; n_groups + 1 slots */
+	uint64_t *grp_addr;	/* addresses of each group, ascending */
+	uint32_t n_groups;
+
+	struct pexp *exps;
+	uint32_t n_exps;
+	struct hidx by_exp;
+};
+
+/* ---- input files ------------------------------------------------------ */
+
+struct fbuf {
+	const char *data;
+	size_t len;
+	void *map;
+	char *heap;
+};
+
+static int fbuf_load(struct fbuf *f, const char *path, struct errbuf *eb)
+{
+	struct stat st;
+	size_t cap = 0;
+	int fd;
+
+	memset(f, 0, sizeof(*f));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(eb, CDO_ERR_IO, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0)
+		goto io_err;
+	if (S_ISREG(st.st_mode)) {
+		if (st.st_size == 0)
+			goto out;
+		f->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+		if (f->map == MAP_FAILED) {
+			f->map = NULL;
+			goto io_err;
+		}
+		f->data = f->map;
+		f->len = (size_t)st.st_size;
+		goto out;
+	}
+	/* pipes and character devices such as /dev/null cannot be mapped */
+	for (;;) {
+		ssize_t n;
+
+		if (f->len == cap) {
+			char *nb;
+
+			cap = cap ? cap * 2 : 65536;
+			nb = realloc(f->heap, cap);
+			if (!nb) {
+				close(fd);
+				free(f->heap);
+				f->heap = NULL;
+				return err_set(eb, CDO_ERR_NOMEM, "%s: out of memory", path);
+			}
+			f->heap = nb;
+		}
+		n = read(fd, f->heap + f->len, cap - f->len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto io_err;
+		}
+		if (n == 0)
+			break;
+		f->len += (size_t)n;
+	}
+	f->data = f->heap;
+out:
+	close(fd);
+	return 0;
+io_err:
+	err_set(eb, CDO_ERR_IO, "%s: %s", path, strerror(errno));
+	close(fd);
+	free(f->heap);
+	f->heap = NULL;
+	return CDO_ERR_IO;
+}
+
+static void fbuf_free(struct fbuf *f)
+{
+	if (f->map)
+		munmap(f->map, f->len);
+	free(f->heap);
+	memset(f, 0, sizeof(*f));
+}
+
+static uint32_t count_lines(const char *s, size_t len)
+{
+	const char *e = s + len;
+	uint64_t n = 1;
+
+	while ((s = memchr(s, '\n', (size_t)(e - s)))) {
+		s++;
+		n++;
+	}
+	return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
+/* ---- small helpers ---------------------------------------------------- */
+
+/* The characters scanf's %s stops at, minus the newline that ends lines. */
+static inline bool is_blank(char c)
+{
+	return c == ' ' || ((unsigned char)c >= '\t' && (unsigned char)c <= '\r' && c != '\n');
+}
+
+/*
+ * readelf pads its columns with runs of spaces and most of a symtab line is
+ * padding or tokens, so both scanners step eight bytes at a time on
+ * little-endian hosts and finish byte by byte.
+ */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SCAN_WORDS 1
+#else
+#define SCAN_WORDS 0
+#endif
+
+static inline uint64_t load8(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+static inline const char *skip_blank(const char *p, const char *e)
+{
+	while (SCAN_WORDS && e - p >= 8) {
+		uint64_t w = load8(p) ^ 0x2020202020202020ull;	/* 0 where ' ' */
+
+		if (w) {
+			p += __builtin_ctzll(w) / 8;
+			break;
+		}
+		p += 8;
+	}
+	while (p < e && is_blank(*p))
+		p++;
+	return p;
+}
+
+static inline const char *token_end(const char *p, const char *e)
+{
+	while (SCAN_WORDS && e - p >= 8) {
+		uint64_t w = load8(p);
+		/* high bit set in the first byte below 0x21, exact for the lowest one */
+		uint64_t m = (w - 0x2121212121212121ull) & ~w & 0x8080808080808080ull;
+
+		if (m) {
+			p += __builtin_ctzll(m) / 8;
+			break;
+		}
+		p += 8;
+	}
+	while (p < e && !is_blank(*p) && *p != '\n')
+		p++;
+	return p;
+}
+
+static inline uint64_t block_key(uint64_t name_hash, uint32_t block)
+{
+	return name_hash ^ ((uint64_t)block + 1) * 0x9e3779b97f4a7c15ull;
+}
+
+static inline const char *ent_name(const struct parent *p, const struct pent *e)
+{
+	return p->names + e->name;
+}
+
+static inline bool name_eq(const struct parent *p, uint32_t off, uint32_t len,
+			   const char *name, size_t nlen)
+{
+	return len == nlen && !memcmp(p->names + off, name, nlen);
+}
+
+static uint32_t arena_put(struct parent *p, const char *s, size_t n)
+{
+	uint32_t off = (uint32_t)p->names_len;
+
+	memcpy(p->names + off, s, n);
+	p->names[off + n] = '\0';
+	p->names_len += n + 1;
+	return off;
+}
+
+#define SIX_DIGITS(c0, v0) \
+	[c0] = v0, [c0 + 1] = v0 + 1, [c0 + 2] = v0 + 2, [c0 + 3] = v0 + 3, \
+	[c0 + 4] = v0 + 4, [c0 + 5] = v0 + 5
+
+/* digit value + 1, so that the zero-filled rest means "not a digit" */
+static const uint8_t digit_value[256] = {
+	SIX_DIGITS('0', 1), ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	SIX_DIGITS('a', 11), SIX_DIGITS('A', 11),
+};
+
+/* Digits of @base only, no sign, no overflow. */
+static bool parse_digits(const char *t, const char *e, unsigned int base, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (t == e)
+		return false;
+	for (; t < e; t++) {
+		unsigned int d = digit_value[(unsigned char)*t];
+
+		if (!d-- || d >= base)
+			return false;
+		if (__builtin_mul_overflow(v, base, &v) || __builtin_add_overflow(v, d, &v))
+			return false;
+	}
+	*out = v;
+	return true;
+}
+
+/* Up to 16 hex digits: the Value column, and 0x sizes. */
+static bool parse_hex(const char *t, const char *e, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (t == e || e - t > 16)
+		return false;
+	for (; t < e; t++) {
+		unsigned int d = digit_value[(unsigned char)*t];
+
+		if (!d)
+			return false;
+		v = v << 4 | (d - 1);
+	}
+	*out = v;
+	return true;
+}
+
+/* strtoul(base 0) rules, but the whole token must be a number. */
+static bool parse_size(const char *t, const char *e, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (e - t > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X'))
+		return e - t <= 18 ? parse_hex(t + 2, e, out) : parse_digits(t + 2, e, 16, out);
+	if (e - t > 1 && t[0] == '0')
+		return parse_digits(t + 1, e, 8, out);
+	/* 19 decimal digits cannot overflow 64 bits */
+	if (t == e || e - t > 19)
+		return parse_digits(t, e, 10, out);
+	for (; t < e; t++) {
+		unsigned int d = (unsigned int)(unsigned char)*t - '0';
+
+		if (d > 9)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+/*
+ * Names that the linker sometimes drops and sometimes keeps, depending on
+ * kernel version and on whether the parent is vmlinux or a module; the
+ * object side ignores them when matching FILE blocks.
+ */
+static bool maybe_discarded(const char *n)
+{
+	static const char *const prefixes[] = {
+		"__exitcall_", "__brk_reservation_fn_", "__func_stack_frame_non_standard_",
+		"__trace_check", ".L.str", ".L__const",
+		/* ubsan data sections and symbols */
+		".data.rel.local..Lubsan_data", ".data..Lubsan_type", ".Lubsan_data",
+		".data..Lubsan_data", ".rela.data..Lubsan_data",
+		".rela.data.rel.local..Lubsan_data",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(n, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return strstr(n, "__addressable_") || strstr(n, "__UNIQUE_ID_");
+}
+
+/* ---- symtab ----------------------------------------------------------- */
+
+struct tok {
+	const char *s, *e;
+};
+
+#define TOKFMT "%.*s"
+#define TOKARG(t) (int)((t).e - (t).s > 64 ? 64 : (t).e - (t).s), (t).s
+
+static inline bool tok_eq(struct tok t, const char *lit)
+{
+	return strlen(lit) == (size_t)(t.e - t.s) && !memcmp(t.s, lit, (size_t)(t.e - t.s));
+}
+
+static inline struct tok next_tok(const char **pos, const char *e)
+{
+	struct tok t;
+
+	t.s = skip_blank(*pos, e);
+	t.e = token_end(t.s, e);
+	*pos = t.e;
+	return t;
+}
+
+enum { T_VALUE, T_SIZE, T_TYPE, T_BIND, T_VIS, T_NDX, T_NAME, T_COUNT };
+
+/*
+ * Parse the fields after "<Num>:" of one symbol entry, starting at @q; the
+ * scanners stop at the newline, @end is the end of the file.  Sets
+ * *@line_end to the newline (or @end).  Return 1 for an entry to keep, 0
+ * for one upstream drops (UND, SECTION), negative on error.
+ */
+static int parse_sym_line(const char *path, size_t lineno, const char *q, const char *end,
+			  struct pent *ent, struct tok *name, const char **line_end,
+			  struct errbuf *eb)
+{
+	struct tok t[T_COUNT];
+	const char *le;
+	uint64_t v;
+	int i;
+
+	for (i = T_VALUE; i <= T_VIS; i++)
+		t[i] = next_tok(&q, end);
+	/* st_other annotations such as "[<localentry>: 8]" follow Vis */
+	q = skip_blank(q, end);
+	while (q < end && *q == '[') {
+		const char *close;
+
+		le = memchr(q, '\n', (size_t)(end - q));
+		close = memchr(q, ']', (size_t)((le ? le : end) - q));
+		if (!close)
+			return err_set(eb, CDO_ERR_MALFORMED,
+				       "%s:%zu: unterminated '[' annotation", path, lineno);
+		q = skip_blank(close + 1, end);
+	}
+	t[T_NDX] = next_tok(&q, end);
+	t[T_NAME] = next_tok(&q, end);
+	if (t[T_NDX].s == t[T_NDX].e)
+		return err_set(eb, CDO_ERR_MALFORMED, "%s:%zu: truncated symbol line",
+			       path, lineno);
+	le = memchr(q, '\n', (size_t)(end - q));
+	*line_end = le ? le : end;
+
+	if (!parse_hex(t[T_VALUE].s, t[T_VALUE].e, &v))
+		return err_set(eb, CDO_ERR_MALFORMED, "%s:%zu: bad symbol value '" TOKFMT "'",
+			       path, lineno, TOKARG(t[T_VALUE]));
+	ent->addr = v;
+	if (!parse_size(t[T_SIZE].s, t[T_SIZE].e, &v))
+		return err_set(eb, CDO_ERR_MALFORMED, "%s:%zu: bad symbol size '" TOKFMT "'",
+			       path, lineno, TOKARG(t[T_SIZE]));
+	ent->size = v;
+
+	if (tok_eq(t[T_NDX], "UND") || tok_eq(t[T_TYPE], "SECTION"))
+		return 0;
+
+	/* upstream checks the binding first; keep its order of complaints */
+	if (tok_eq(t[T_BIND], "LOCAL"))
+		ent->bind = STB_LOCAL;
+	else if (tok_eq(t[T_BIND], "GLOBAL"))
+		ent->bind = STB_GLOBAL;
+	else if (tok_eq(t[T_BIND], "WEAK"))
+		ent->bind = STB_WEAK;
+	else
+		return err_set(eb, CDO_ERR_UNSUPPORTED, "%s:%zu: unknown symbol bind " TOKFMT,
+			       path, lineno, TOKARG(t[T_BIND]));
+
+	if (tok_eq(t[T_TYPE], "FUNC"))
+		ent->type = STT_FUNC;
+	else if (tok_eq(t[T_TYPE], "OBJECT"))
+		ent->type = STT_OBJECT;
+	else if (tok_eq(t[T_TYPE], "NOTYPE"))
+		ent->type = STT_NOTYPE;
+	else if (tok_eq(t[T_TYPE], "FILE"))
+		ent->type = STT_FILE;
+	else
+		return err_set(eb, CDO_ERR_UNSUPPORTED, "%s:%zu: unknown symbol type " TOKFMT,
+			       path, lineno, TOKARG(t[T_TYPE]));
+
+	*name = t[T_NAME];
+	return 1;
+}
+
+static int symtab_parse(struct parent *p, const char *path, const struct fbuf *f,
+			uint64_t **hashes, struct errbuf *eb)
+{
+	const char *s = f->data, *end = f->data + f->len;
+	size_t cap = f->len / 64 + 16;
+	bool skip = false;
+	size_t lineno = 0;
+	int32_t block = -1;
+
+	p->ents = malloc(sizeof(*p->ents) * cap);
+	*hashes = malloc(sizeof(**hashes) * cap);
+	if (!p->ents || !*hashes)
+		return err_set(eb, CDO_ERR_NOMEM, "out of memory reading %s", path);
+
+	while (s < end) {
+		const char *e = NULL, *q, *num;
+		struct tok name = { NULL, NULL };
+		struct pent *ent;
+		int ret;
+
+		lineno++;
+		if (end - s >= 13 && !memcmp(s, "Symbol table ", 13)) {
+			e = memchr(s, '\n', (size_t)(end - s));
+			if (!e)
+				e = end;
+			/* .dynsym repeats part of .symtab (powerpc): skip it */
+			if (memmem(s, (size_t)(e - s), ".dynsym", 7)) {
+				skip = true;
+				goto next_line;
+			}
+			if (memmem(s, (size_t)(e - s), ".symtab", 7)) {
+				skip = false;
+				goto next_line;
+			}
+		}
+		if (skip)
+			goto next_line;
+
+		/* only "<digits>:" lines are entries; headers and blanks are not */
+		q = skip_blank(s, end);
+		num = q;
+		while (q < end && *q >= '0' && *q <= '9')
+			q++;
+		if (q == num || q == end || *q != ':' ||
+		    (q + 1 < end && !is_blank(q[1]) && q[1] != '\n'))
+			goto next_line;
+
+		if (p->n_ents == cap) {
+			struct pent *ne;
+			uint64_t *nh;
+
+			cap *= 2;
+			ne = realloc(p->ents, sizeof(*p->ents) * cap);
+			if (ne)
+				p->ents = ne;
+			nh = realloc(*hashes, sizeof(**hashes) * cap);
+			if (nh)
+				*hashes = nh;
+			if (!ne || !nh || cap > UINT32_MAX)
+				return err_set(eb, CDO_ERR_NOMEM, "out of memory reading %s", path);
+		}
+		ent = &p->ents[p->n_ents];
+		ret = parse_sym_line(path, lineno, q + 1, end, ent, &name, &e, eb);
+		if (ret < 0)
+			return ret;
+		if (ret == 0)
+			goto next_line;
+
+		ent->name = arena_put(p, name.s, (size_t)(name.e - name.s));
+		ent->name_len = (uint32_t)(name.e - name.s);
+		ent->group = 0;
+		if (ent->type == STT_FILE) {
+			if (p->n_blocks == INT32_MAX)
+				return err_set(eb, CDO_ERR_MALFORMED, "%s: too many FILE symbols",
+					       path);
+			block = (int32_t)p->n_blocks++;
+		}
+		ent->block = block;
+		(*hashes)[p->n_ents] = hash_bytes(name.s, ent->name_len);
+		p->n_ents++;
+next_line:
+		if (!e) {
+			e = memchr(s, '\n', (size_t)(end - s));
+			if (!e)
+				e = end;
+		}
+		s = e < end ? e + 1 : end;
+	}
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Give every LOCAL entry a group of same-named LOCALs and store each
+ * group's addresses sorted, so that sympos is a binary search.
+ */
+static int build_groups(struct parent *p, const uint64_t *h, uint32_t n_loc, struct errbuf *eb)
+{
+	struct hidx tmp;
+	uint32_t *loc = NULL, *fill = NULL;
+	uint32_t i, id, n = 0;
+	int ret = CDO_ERR_NOMEM;
+
+	if (hidx_init(&tmp, n_loc, p->buckets) < 0)
+		return err_set(eb, CDO_ERR_NOMEM, "out of memory indexing symbols");
+	loc = malloc(sizeof(*loc) * (n_loc ? n_loc : 1));
+	if (!loc)
+		goto out;
+
+	for (i = 0; i < p->n_ents; i++) {
+		struct pent *e = &p->ents[i];
+		uint32_t grp = UINT32_MAX;
+
+		if (e->bind != STB_LOCAL)
+			continue;
+		hidx_for_each(&tmp, h[i], id) {
+			const struct pent *o = &p->ents[loc[id]];
+
+			if (name_eq(p, o->name, o->name_len, ent_name(p, e), e->name_len)) {
+				grp = o->group;
+				break;
+			}
+		}
+		if (grp == UINT32_MAX)
+			grp = p->n_groups++;
+		e->group = grp;
+		loc[n] = i;
+		hidx_add(&tmp, h[i], n);
+		n++;
+	}
+
+	p->grp_off = calloc((size_t)p->n_groups + 1, sizeof(*p->grp_off));
+	p->grp_addr = malloc(sizeof(*p->grp_addr) * (n_loc ? n_loc : 1));
+	fill = malloc(sizeof(*fill) * (p->n_groups ? p->n_groups : 1));
+	if (!p->grp_off || !p->grp_addr || !fill)
+		goto out;
+	for (i = 0; i < n; i++)
+		p->grp_off[p->ents[loc[i]].group + 1]++;
+	for (i = 0; i < p->n_groups; i++)
+		p->grp_off[i + 1] += p->grp_off[i];
+	memcpy(fill, p->grp_off, sizeof(*fill) * p->n_groups);
+	for (i = 0; i < n; i++) {
+		const struct pent *e = &p->ents[loc[i]];
+
+		p->grp_addr[fill[e->group]++] = e->addr;
+	}
+	for (i = 0; i < p->n_groups; i++) {
+		uint32_t a = p->grp_off[i], b = p->grp_off[i + 1];
+
+		if (b - a > 1)
+			qsort(p->grp_addr + a, b - a, sizeof(*p->grp_addr), cmp_u64);
+	}
+	ret = 0;
+out:
+	if (ret)
+		err_set(eb, CDO_ERR_NOMEM, "out of memory indexing symbols");
+	hidx_free(&tmp);
+	free(loc);
+	free(fill);
+	return ret;
+}
+
+static int symtab_index(struct parent *p, const uint64_t *h, struct errbuf *eb)
+{
+	uint32_t i, n_glob = 0, n_inblk = 0, n_blkloc = 0, n_loc = 0;
+
+	for (i = 0; i < p->n_ents; i++) {
+		const struct pent *e = &p->ents[i];
+
+		if (e->bind != STB_LOCAL) {
+			n_glob++;
+			continue;
+		}
+		n_loc++;
+		if (e->block < 0 || e->type == STT_FILE)
+			continue;
+		n_inblk++;
+		if (e->type == STT_FUNC || e->type == STT_OBJECT)
+			n_blkloc++;
+	}
+
+	p->blk_file = malloc(sizeof(*p->blk_file) * (p->n_blocks ? p->n_blocks : 1));
+	p->blk_loc_off = calloc((size_t)p->n_blocks + 1, sizeof(*p->blk_loc_off));
+	p->blk_loc = malloc(sizeof(*p->blk_loc) * (n_blkloc ? n_blkloc : 1));
+	p->blk_loc_hash = malloc(sizeof(*p->blk_loc_hash) * (n_blkloc ? n_blkloc : 1));
+	p->inblk = malloc(sizeof(*p->inblk) * (n_inblk ? n_inblk : 1));
+	p->glob = malloc(sizeof(*p->glob) * (n_glob ? n_glob : 1));
+	if (!p->blk_file || !p->blk_loc_off || !p->blk_loc || !p->blk_loc_hash ||
+	    !p->inblk || !p->glob ||
+	    hidx_init(&p->by_file, p->n_blocks, p->buckets) < 0 ||
+	    hidx_init(&p->by_inblk, n_inblk, p->buckets) < 0 ||
+	    hidx_init(&p->by_glob, n_glob, p->buckets) < 0)
+		return err_set(eb, CDO_ERR_NOMEM, "out of memory indexing symbols");
+
+	n_glob = n_inblk = n_blkloc = 0;
+	for (i = 0; i < p->n_ents; i++) {
+		const struct pent *e = &p->ents[i];
+
+		if (e->bind != STB_LOCAL) {
+			p->glob[n_glob] = i;
+			hidx_add(&p->by_glob, h[i], n_glob++);
+			continue;
+		}
+		if (e->block < 0)
+			continue;
+		if (e->type == STT_FILE) {
+			/* blocks are numbered in table order, so e->block is the next one */
+			p->blk_file[e->block] = i;
+			p->blk_loc_off[e->block] = n_blkloc;
+			hidx_add(&p->by_file, h[i], (uint32_t)e->block);
+			continue;
+		}
+		p->inblk[n_inblk] = i;
+		hidx_add(&p->by_inblk, block_key(h[i], (uint32_t)e->block), n_inblk++);
+		if (e->type == STT_FUNC || e->type == STT_OBJECT) {
+			p->blk_loc[n_blkloc] = i;
+			p->blk_loc_hash[n_blkloc++] = h[i];
+		}
+	}
+	p->blk_loc_off[p->n_blocks] = n_blkloc;
+
+	return build_groups(p, h, n_loc, eb);
+}
+
+/* ---- Module.symvers --------------------------------------------------- */
+
+/*
+ * The field number of the module column: on the first line that has a
+ * field (after a tab) starting with "vmlinux", the last such field.
+ * 0 when no line has one.
+ */
+static unsigned int symvers_mod_column(const char *s, const char *end)
+{
+	while (s < end) {
+		const char *e = memchr(s, '\n', (size_t)(end - s));
+		unsigned int col = 0, found = 0;
+		const char *t = s;
+
+		if (!e)
+			e = end;
+		while ((t = memchr(t, '\t', (size_t)(e - t)))) {
+			t++;
+			col++;
+			if (e - t >= 7 && !memcmp(t, "vmlinux", 7))
+				found = col;
+		}
+		if (found)
+			return found;
+		s = e < end ? e + 1 : end;
+	}
+	return 0;
+}
+
+/* POSIX basename() of [s, e), then '-' -> '_', into the arena. */
+static uint32_t put_modname(struct parent *p, const char *s, const char *e)
+{
+	const char *b;
+	uint32_t off;
+	char *c;
+
+	while (e - s > 1 && e[-1] == '/')
+		e--;
+	if (e - s == 1 && *s == '/')
+		return arena_put(p, "/", 1);
+	b = e;
+	while (b > s && b[-1] != '/')
+		b--;
+	off = arena_put(p, b, (size_t)(e - b));
+	for (c = p->names + off; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	return off;
+}
+
+static int symvers_parse(struct parent *p, const char *path, const struct fbuf *f,
+			 struct errbuf *eb)
+{
+	const char *s = f->data, *end = f->data + f->len;
+	uint32_t cap = f->len ? count_lines(f->data, f->len) : 0;
+	unsigned int mod_col;
+	size_t lineno = 0;
+
+	if (!cap)
+		return 0;
+	mod_col = symvers_mod_column(s, end);
+
+	p->exps = malloc(sizeof(*p->exps) * cap);
+	if (!p->exps)
+		return err_set(eb, CDO_ERR_NOMEM, "out of memory reading %s", path);
+
+	while (s < end) {
+		const char *e = memchr(s, '\n', (size_t)(end - s));
+		const char *t = s, *name = NULL, *name_end = NULL, *mod = NULL, *mod_end = NULL;
+		unsigned int col = 0;
+		struct pexp *x;
+
+		if (!e)
+			e = end;
+		lineno++;
+		if (e == s)
+			goto next_line;
+		if (!mod_col)
+			return err_set(eb, CDO_ERR_MALFORMED,
+				       "%s: invalid format: no module column starting with \"vmlinux\"",
+				       path);
+		while ((t = memchr(t, '\t', (size_t)(e - t)))) {
+			const char *fe;
+
+			t++;
+			col++;
+			if (col != 1 && col != mod_col)
+				continue;
+			fe = memchr(t, '\t', (size_t)(e - t));
+			if (!fe)
+				fe = e;
+			if (fe == t)
+				continue;
+			if (col == 1) {
+				name = t;
+				name_end = fe;
+			}
+			if (col == mod_col) {
+				mod = t;
+				mod_end = fe;
+			}
+		}
+		if (!name || !mod)
+			return err_set(eb, CDO_ERR_MALFORMED, "%s:%zu: missing %s field", path,
+				       lineno, name ? "module" : "symbol name");
+
+		x = &p->exps[p->n_exps++];
+		x->name = arena_put(p, name, (size_t)(name_end - name));
+		x->name_len = (uint32_t)(name_end - name);
+		x->objname = put_modname(p, mod, mod_end);
+next_line:
+		s = e < end ? e + 1 : end;
+	}
+
+	if (hidx_init(&p->by_exp, p->n_exps, p->buckets) < 0)
+		return err_set(eb, CDO_ERR_NOMEM, "out of memory indexing %s", path);
+	for (uint32_t i = 0; i < p->n_exps; i++)
+		hidx_add(&p->by_exp, hash_bytes(p->names + p->exps[i].name, p->exps[i].name_len),
+			 i);
+	return 0;
+}
+
+/* ---- open/close ------------------------------------------------------- */
+
+int parent_open_buckets(struct parent **out, const char *symtab_path, const char *symvers_path,
+			const char *parent_name, uint32_t buckets, struct errbuf *eb)
+{
+	struct fbuf st = { 0 }, sv = { 0 };
+	uint64_t *hashes = NULL;
+	struct parent *p;
+	size_t arena;
+	int ret;
+
+	if (out)
+		*out = NULL;
+	if (!out || !symtab_path || !parent_name)
+		return err_set(eb, CDO_ERR_USAGE, "parent_open: missing argument");
+
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return err_set(eb, CDO_ERR_NOMEM, "out of memory");
+	p->buckets = buckets;
+	p->pname = strdup(parent_name);
+	if (!p->pname) {
+		ret = err_set(eb, CDO_ERR_NOMEM, "out of memory");
+		goto fail;
+	}
+
+	ret = fbuf_load(&st, symtab_path, eb);
+	if (ret)
+		goto fail;
+	if (symvers_path) {
+		ret = fbuf_load(&sv, symvers_path, eb);
+		if (ret)
+			goto fail;
+	}
+
+	/*
+	 * A name and its NUL never outgrow the line holding it; a symvers
+	 * line may give one field as both name and module, hence twice.
+	 */
+	arena = st.len + 2 * sv.len + 2;
+	if (arena > UINT32_MAX) {
+		ret = err_set(eb, CDO_ERR_MALFORMED, "%s: symbol table too large", symtab_path);
+		goto fail;
+	}
+	p->names = malloc(arena);
+	if (!p->names) {
+		ret = err_set(eb, CDO_ERR_NOMEM, "out of memory reading %s", symtab_path);
+		goto fail;
+	}
+
+	ret = symtab_parse(p, symtab_path, &st, &hashes, eb);
+	if (!ret)
+		ret = symtab_index(p, hashes, eb);
+	if (!ret && symvers_path)
+		ret = symvers_parse(p, symvers_path, &sv, eb);
+	if (ret)
+		goto fail;
+
+	if (p->names_len) {
+		char *shrunk = realloc(p->names, p->names_len);
+
+		if (shrunk)
+			p->names = shrunk;
+	}
+	free(hashes);
+	fbuf_free(&st);
+	fbuf_free(&sv);
+	*out = p;
+	return CDO_OK;
+
+fail:
+	free(hashes);
+	fbuf_free(&st);
+	fbuf_free(&sv);
+	parent_close(p);
+	return ret;
+}
+
+int parent_open(struct parent **out, const char *symtab_path, const char *symvers_path,
+		const char *parent_name, struct errbuf *eb)
+{
+	return parent_open_buckets(out, symtab_path, symvers_path, parent_name, 0, eb);
+}
+
+void parent_close(struct parent *p)
+{
+	if (!p)
+		return;
+	free(p->pname);
+	free(p->names);
+	free(p->ents);
+	free(p->blk_file);
+	free(p->blk_loc_off);
+	free(p->blk_loc);
+	free(p->blk_loc_hash);
+	hidx_free(&p->by_file);
+	free(p->inblk);
+	hidx_free(&p->by_inblk);
+	free(p->glob);
+	hidx_free(&p->by_glob);
+	free(p->grp_off);
+	free(p->grp_addr);
+	free(p->exps);
+	hidx_free(&p->by_exp);
+	free(p);
+}
+
+const char *parent_name(const struct parent *p)
+{
+	return p->pname;
+}
+
+long parent_block_count(const struct parent *p)
+{
+	return (long)p->n_blocks;
+}
+
+/* ---- FILE block matching ---------------------------------------------- */
+
+struct fquery {
+	const struct parent_file_query *q;
+	uint64_t *hash;		/* per query local */
+	size_t *len;
+	bool *relevant;		/* FUNC/OBJECT (or untyped) */
+	bool *kept;		/* relevant and not maybe-discarded */
+	struct hidx idx;	/* relevant query locals by name hash */
+};
+
+static bool query_has(const struct fquery *fq, const struct parent *p, const struct pent *e,
+		      uint64_t h)
+{
+	uint32_t id;
+
+	hidx_for_each(&fq->idx, h, id) {
+		if (fq->q->local_types && fq->q->local_types[id] != e->type)
+			continue;
+		if (name_eq(p, e->name, e->name_len, fq->q->local_names[id], fq->len[id]))
+			return true;
+	}
+	return false;
+}
+
+static bool block_has(const struct parent *p, uint32_t block, const char *name, size_t len,
+		      uint64_t h, int type)
+{
+	uint32_t id;
+
+	hidx_for_each(&p->by_inblk, block_key(h, block), id) {
+		const struct pent *e = &p->ents[p->inblk[id]];
+
+		if (e->block != (int32_t)block)
+			continue;
+		if (type >= 0 ? e->type != type :
+		    (e->type != STT_FUNC && e->type != STT_OBJECT))
+			continue;
+		if (name_eq(p, e->name, e->name_len, name, len))
+			return true;
+	}
+	return false;
+}
+
+static bool block_matches(const struct parent *p, uint32_t block, const struct fquery *fq)
+{
+	const struct parent_file_query *q = fq->q;
+	uint32_t i;
+	size_t k;
+
+	/* every table local must exist in the object, maybe-discarded or not */
+	for (i = p->blk_loc_off[block]; i < p->blk_loc_off[block + 1]; i++)
+		if (!query_has(fq, p, &p->ents[p->blk_loc[i]], p->blk_loc_hash[i]))
+			return false;
+
+	/* every object local that cannot have been discarded must be in the table */
+	for (k = 0; k < q->n_locals; k++) {
+		if (!fq->kept[k])
+			continue;
+		if (!block_has(p, block, q->local_names[k], fq->len[k], fq->hash[k],
+			       q->local_types ? q->local_types[k] : -1))
+			return false;
+	}
+	return true;
+}
+
+long parent_match_file(const struct parent *p, const struct parent_file_query *q,
+		       struct errbuf *eb)
+{
+	struct fquery fq = { .q = q };
+	bool has_locals = false;
+	long found = -1;
+	uint64_t fh;
+	size_t k, flen;
+	uint32_t b;
+
+	if (!p || !q || !q->file_name || (q->n_locals && !q->local_names) ||
+	    q->n_locals >= UINT32_MAX)
+		return err_set(eb, CDO_ERR_USAGE, "parent_match_file: bad query");
+
+	if (q->n_locals) {
+		fq.hash = malloc(sizeof(*fq.hash) * q->n_locals);
+		fq.len = malloc(sizeof(*fq.len) * q->n_locals);
+		fq.relevant = malloc(sizeof(*fq.relevant) * q->n_locals);
+		fq.kept = malloc(sizeof(*fq.kept) * q->n_locals);
+	}
+	if ((q->n_locals && (!fq.hash || !fq.len || !fq.relevant || !fq.kept)) ||
+	    hidx_init(&fq.idx, (uint32_t)q->n_locals, p->buckets) < 0) {
+		found = err_set(eb, CDO_ERR_NOMEM, "out of memory matching %s", q->file_name);
+		goto out;
+	}
+	for (k = 0; k < q->n_locals; k++) {
+		const char *n = q->local_names[k];
+		int t = q->local_types ? q->local_types[k] : STT_FUNC;
+
+		if (!n) {
+			found = err_set(eb, CDO_ERR_USAGE, "parent_match_file: NULL local name");
+			goto out;
+		}
+		fq.len[k] = strlen(n);
+		fq.hash[k] = hash_bytes(n, fq.len[k]);
+		fq.relevant[k] = t == STT_FUNC || t == STT_OBJECT;
+		fq.kept[k] = fq.relevant[k] && !maybe_discarded(n);
+		if (fq.relevant[k])
+			hidx_add(&fq.idx, fq.hash[k], (uint32_t)k);
+		has_locals |= fq.kept[k];
+	}
+
+	flen = strlen(q->file_name);
+	fh = hash_bytes(q->file_name, flen);
+	hidx_for_each(&p->by_file, fh, b) {
+		const struct pent *f = &p->ents[p->blk_file[b]];
+
+		if (!name_eq(p, f->name, f->name_len, q->file_name, flen))
+			continue;
+		if (!block_matches(p, b, &fq))
+			continue;
+		if (found >= 0) {
+			found = err_set(eb, CDO_ERR_UNSUPPORTED,
+					"found duplicate matches for %s local symbols in %s symbol table",
+					q->file_name, p->pname);
+			goto out;
+		}
+		found = b;
+		/* with no locals to tell blocks apart, any empty match will do */
+		if (!has_locals)
+			break;
+	}
+	if (found < 0)
+		found = err_set(eb, CDO_ERR_UNSUPPORTED,
+				"couldn't find matching %s local symbols in %s symbol table",
+				q->file_name, p->pname);
+out:
+	free(fq.hash);
+	free(fq.len);
+	free(fq.relevant);
+	free(fq.kept);
+	hidx_free(&fq.idx);
+	return found;
+}
+
+/* ---- lookups ---------------------------------------------------------- */
+
+/* 1-based rank of @addr among the sorted addresses of @group, counting ties. */
+static uint64_t group_rank(const struct parent *p, uint32_t group, uint64_t addr)
+{
+	uint32_t lo = p->grp_off[group], hi = p->grp_off[group + 1];
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (p->grp_addr[mid] <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo - p->grp_off[group];
+}
+
+static const struct pexp *find_export(const struct parent *p, const char *name, size_t len,
+				      uint64_t h, const struct pexp **second)
+{
+	const struct pexp *first = NULL;
+	uint32_t id;
+
+	*second = NULL;
+	hidx_for_each(&p->by_exp, h, id) {
+		const struct pexp *x = &p->exps[id];
+
+		if (!name_eq(p, x->name, x->name_len, name, len))
+			continue;
+		if (first) {
+			*second = x;
+			break;
+		}
+		first = x;
+	}
+	return first;
+}
+
+int parent_is_exported(const struct parent *p, const char *name)
+{
+	const struct pexp *dup;
+	size_t len = strlen(name);
+
+	return find_export(p, name, len, hash_bytes(name, len), &dup) != NULL;
+}
+
+int parent_lookup(const struct parent *p, long file_block, const char *name,
+		  struct parent_sym *out, struct errbuf *eb)
+{
+	const struct pent *hit = NULL;
+	const struct pexp *x, *dup;
+	uint64_t h;
+	size_t len;
+	uint32_t id;
+
+	memset(out, 0, sizeof(*out));
+	if (!name || file_block < -1 || file_block >= (long)p->n_blocks)
+		return err_set(eb, CDO_ERR_USAGE, "parent_lookup: bad arguments");
+	len = strlen(name);
+	h = hash_bytes(name, len);
+
+	if (file_block >= 0) {
+		hidx_for_each(&p->by_inblk, block_key(h, (uint32_t)file_block), id) {
+			const struct pent *e = &p->ents[p->inblk[id]];
+
+			if (e->block != file_block || !name_eq(p, e->name, e->name_len, name, len))
+				continue;
+			if (hit)
+				return err_set(eb, CDO_ERR_UNSUPPORTED,
+					       "duplicate local symbol found for %s", name);
+			hit = e;
+		}
+		if (hit) {
+			out->addr = hit->addr;
+			out->size = hit->size;
+			/* the kernel numbers same-named locals by address */
+			out->sympos = group_rank(p, hit->group, hit->addr);
+			out->objname = p->pname;
+			out->bind = STB_LOCAL;
+			out->type = hit->type;
+			return 1;
+		}
+	}
+
+	hidx_for_each(&p->by_glob, h, id) {
+		const struct pent *e = &p->ents[p->glob[id]];
+
+		if (!name_eq(p, e->name, e->name_len, name, len))
+			continue;
+		if (hit)
+			return err_set(eb, CDO_ERR_UNSUPPORTED,
+				       "duplicate global symbol found for %s", name);
+		hit = e;
+	}
+	if (hit) {
+		out->addr = hit->addr;
+		out->size = hit->size;
+		out->global = 1;
+		out->exported = find_export(p, name, len, h, &dup) != NULL;
+		out->objname = p->pname;
+		out->bind = hit->bind;
+		out->type = hit->type;
+		return 1;
+	}
+
+	x = find_export(p, name, len, h, &dup);
+	if (!x)
+		return 0;
+	if (dup)
+		return err_set(eb, CDO_ERR_UNSUPPORTED, "duplicate exported symbol found for %s",
+			       name);
+	out->global = 1;
+	out->exported = 1;
+	out->objname = p->names + x->objname;
+	out->bind = STB_GLOBAL;
+	out->type = STT_NOTYPE;
+	return 1;
+}
