@@ -61,6 +61,14 @@ typedef struct { int counter; } atomic_t;
 #define __noreturn		__attribute__((__noreturn__))
 #define __weak			__attribute__((__weak__))
 
+/*
+ * Put a function in a COMDAT section group of its own, the way C++ emits
+ * inline functions: the section name smuggles the group flags to gas and
+ * the trailing "#" comments out the flags gcc appends.
+ */
+#define __comdat(name)		__attribute__((__section__(".text." #name \
+				",\"axG\",@progbits," #name ",comdat #")))
+
 #define __init			__section(".init.text") __cold notrace
 #define __initdata		__section(".init.data")
 #define __exit			__section(".exit.text") __cold notrace
