@@ -1,0 +1,6 @@
+#include <kstub.h>
+
+int service_level(void)
+{
+	return 3;
+}

@@ -1,0 +1,15 @@
+#include <kstub.h>
+
+extern int wait_event_stub(int *cond);
+
+int daemon_loop(int *stop)
+{
+	int n = 0;
+
+	while (!READ_ONCE(*stop)) {
+		n += wait_event_stub(stop) + 1;
+		schedule();
+	}
+	return n;
+}
+KPATCH_FORCE_UNSAFE(daemon_loop);

@@ -1,0 +1,6 @@
+#include <kstub.h>
+
+int throttle(int rate)
+{
+	return rate > 100 ? 100 : rate;
+}

@@ -1,0 +1,6 @@
+#include <kstub.h>
+
+int keep_me(int x)
+{
+	return x + 1;
+}

@@ -1,0 +1,9 @@
+#include <kstub.h>
+
+int submit_io(int sector)
+{
+	static int inflight;
+
+	inflight++;
+	return sector + inflight;
+}
