@@ -1,0 +1,8 @@
+#include <kstub.h>
+
+int log_level;
+
+int should_log(int lvl)
+{
+	return lvl <= log_level;
+}
