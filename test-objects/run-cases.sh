@@ -3,7 +3,7 @@
 # and check each case's `expect` file.  See test-objects/README.md.
 #
 #   run-cases.sh --cdo PATH --out DIR [--upstream PATH] [--objcmp PATH]
-#                [--only NAME] [--variant cases|cases-g] [--keep-going]
+#                [--only NAME] [--variant cases|cases-g]
 #
 # DIR is the make O= folder; objects are read from DIR/cases/<name>/ and
 # DIR/cases-g/<name>/, and output.o, cdo.stdout and cdo.stderr are written
@@ -16,7 +16,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-cdo= out= upstream= objcmp= only= variants="cases cases-g"
+cdo='' out='' upstream='' objcmp='' only='' variants="cases cases-g"
 
 usage() {
 	echo "usage: $0 --cdo PATH --out DIR [--upstream PATH] [--objcmp PATH] [--only NAME] [--variant cases|cases-g]" >&2
@@ -35,9 +35,9 @@ while [ $# -gt 0 ]; do
 	*) echo "run-cases: unknown argument '$1'" >&2; usage ;;
 	esac
 done
-[ -n "$cdo" ] && [ -n "$out" ] || usage
+if [ -z "$cdo" ] || [ -z "$out" ]; then usage; fi
 
-abspath() { case "$1" in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
+abspath() { realpath -m -- "$1"; }
 cdo=$(abspath "$cdo")
 [ -x "$cdo" ] || { echo "run-cases: $cdo is not executable" >&2; exit 2; }
 if [ -n "$upstream" ]; then
@@ -236,9 +236,9 @@ check_case() {
 				read -r rsec rsym radd <<< "$arg"
 				if rela_entries "$obj" "$rsec" | awk -v s="$rsym" -v a="${radd:-*}" \
 					'$2 == s && (a == "*" || $3 == a) { f = 1 } END { exit !f }'; then
-					[ $key = rela ] || reasons+=("$rsec has a relocation to $rsym${radd:+ + $radd}")
+					[ "$key" = rela ] || reasons+=("$rsec has a relocation to $rsym${radd:+ + $radd}")
 				else
-					[ $key = no-rela ] || reasons+=("$rsec has no relocation to $rsym${radd:+ + $radd}")
+					[ "$key" = no-rela ] || reasons+=("$rsec has no relocation to $rsym${radd:+ + $radd}")
 				fi
 			else
 				reasons+=("$key $arg: no output")
@@ -249,9 +249,9 @@ check_case() {
 				ndx=$(echo "$symbols" | awk -v s="$arg" '$1 == s { print $2 }' | head -1)
 				if [ -z "$ndx" ]; then
 					reasons+=("no symbol $arg")
-				elif [ $key = defined ] && [ "$ndx" = UND ]; then
+				elif [ "$key" = defined ] && [ "$ndx" = UND ]; then
 					reasons+=("symbol $arg is undefined")
-				elif [ $key = undefined ] && [ "$ndx" != UND ]; then
+				elif [ "$key" = undefined ] && [ "$ndx" != UND ]; then
 					reasons+=("symbol $arg is defined")
 				fi
 			else
@@ -307,7 +307,8 @@ has_suffix_line() {
 	return 1
 }
 
-# run BINARY OUTPUT-NAME: runs from $out so messages read "<name>/orig.o: ...".
+# run_cdo BINARY OUTPUT-NAME LOG-SUFFIX: prints the exit status.  Runs from
+# $out with relative paths, so messages read "<name>/orig.o: ...".
 run_cdo() {
 	local bin=$1 outname=$2 suffix=$3 rc=0
 	local d=$variant/$name
@@ -351,12 +352,12 @@ for src in "$here"/cases/*/; do
 			continue
 		fi
 		rc=$(run_cdo "$cdo" output.o "")
-		reasons=$(check_case "$variant/$name" "$src/expect" "$rc")
-		if [ -z "$reasons" ]; then
+		fail_text=$(check_case "$variant/$name" "$src/expect" "$rc")
+		if [ -z "$fail_text" ]; then
 			echo "PASS $label"
 			passed=$((passed + 1))
 		else
-			echo "FAIL $label: $(echo "$reasons" | paste -sd ';' | sed 's/;/; /g')"
+			echo "FAIL $label: $(echo "$fail_text" | paste -sd ';' | sed 's/;/; /g')"
 			failed=$((failed + 1))
 		fi
 
