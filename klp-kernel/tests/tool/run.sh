@@ -1,0 +1,91 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host test of klp-conflicts: fake livepatch objects built with the host
+# compiler, a fake /sys/kernel/livepatch and a fake /proc/kallsyms.
+#   run.sh KLP_CONFLICTS_BINARY
+set -euo pipefail
+
+TOOL=$1
+HERE=$(cd "$(dirname "$0")" && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+cc -c -O2 -DREPLACE=0 -o "$T/fake_patch.ko" "$HERE/fake_patch.c"
+cc -c -O2 -DREPLACE=1 -o "$T/fake_replace.ko" "$HERE/fake_patch.c"
+cc -c -O2 -o "$T/fake_kpatch.ko" "$HERE/fake_kpatch.c"
+echo "not an ELF file" >"$T/junk.ko"
+
+# mkfunc(patch, object, function,sympos) - a function directory in sysfs
+mkfunc() {
+	mkdir -p "$T/sys/$1/$2/$3"
+	[[ -f "$T/sys/$1/enabled" ]] || echo 1 >"$T/sys/$1/enabled"
+}
+
+echo deny >"$T/sys.policy"
+mkdir -p "$T/sys" "$T/empty"
+cp "$T/sys.policy" "$T/sys/conflict_policy"
+mkfunc other vmlinux cmdline_proc_show,1
+mkfunc other vmlinux meminfo_proc_show,2
+mkfunc other mymod mod_alias,1
+mkfunc gone vmlinux cmdline_proc_show,1
+echo 0 >"$T/sys/gone/enabled"
+mkfunc fake_patch vmlinux cmdline_proc_show,1
+
+cat >"$T/kallsyms" <<'SYMS'
+ffffffff81000000 T cmdline_proc_show
+ffffffff81000100 t meminfo_proc_show
+ffffffff81000200 t meminfo_proc_show
+ffffffff81000300 T helper
+ffffffffa0000000 t mod_fn	[mymod]
+ffffffffa0000000 t mod_alias	[mymod]
+ffffffffa0000100 t helper	[mymod]
+SYMS
+
+# check(name, expected status, expected stdout, args...)
+check() {
+	local name=$1 want_rc=$2 want_out=$3 out rc
+	shift 3
+	set +e
+	out=$("$TOOL" "$@" 2>"$T/stderr")
+	rc=$?
+	set -e
+	if [[ $rc == "$want_rc" && "$out" == "$want_out" ]]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL klp-conflicts: $name: status $rc, output:"
+		echo "$out"
+		sed 's/^/  stderr: /' "$T/stderr"
+	fi
+}
+
+check "name and alias conflicts" 1 \
+"fake_patch: vmlinux cmdline_proc_show,1 is already replaced by other
+fake_patch: mymod mod_fn,1 is already replaced by other as mod_alias,1" \
+	--sysfs "$T/sys" --kallsyms "$T/kallsyms" "$T/fake_patch.ko"
+check "aliases need kallsyms" 1 \
+"fake_patch: vmlinux cmdline_proc_show,1 is already replaced by other" \
+	--sysfs "$T/sys" --kallsyms "$T/none" "$T/fake_patch.ko"
+check "no active patch" 0 "" \
+	--sysfs "$T/empty" --kallsyms "$T/kallsyms" "$T/fake_patch.ko"
+check "no livepatch support" 0 "" \
+	--sysfs "$T/missing" --kallsyms "$T/kallsyms" "$T/fake_patch.ko"
+check "static replace flag" 0 "" \
+	--sysfs "$T/sys" --kallsyms "$T/kallsyms" "$T/fake_replace.ko"
+check "--replace" 0 "" \
+	--replace --sysfs "$T/sys" --kallsyms "$T/kallsyms" "$T/fake_patch.ko"
+check "kpatch-build module" 1 \
+"fake_kpatch: vmlinux cmdline_proc_show,1 is already replaced by other
+fake_kpatch: vmlinux cmdline_proc_show,1 is already replaced by fake_patch" \
+	--sysfs "$T/sys" --kallsyms "$T/kallsyms" "$T/fake_kpatch.ko"
+check "not an ELF file" 2 "" --sysfs "$T/sys" "$T/junk.ko"
+check "missing file" 2 "" --sysfs "$T/sys" "$T/nothing.ko"
+check "no livepatch in the file" 2 "" --sysfs "$T/sys" \
+	"$(cc -print-file-name=crt1.o)"
+check "usage" 2 ""
+
+echo "klp-conflicts: $pass passed, $fail failed"
+((fail == 0))
