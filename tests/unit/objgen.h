@@ -47,9 +47,12 @@ static inline const char *og_path(const char *dir, const char *name)
 	static char bufs[16][PATH_MAX];
 	static unsigned int next;
 	char *b = bufs[next++ % 16];
+	char tmp[PATH_MAX];
 
-	if (snprintf(b, PATH_MAX, "%s/%s", dir, name) >= PATH_MAX)
+	/* @dir may itself be an earlier result: build aside, then copy */
+	if (snprintf(tmp, sizeof(tmp), "%s/%s", dir, name) >= (int)sizeof(tmp))
 		abort();
+	memcpy(b, tmp, sizeof(tmp));
 	return b;
 }
 
@@ -194,6 +197,38 @@ static inline int og_compile(const char *dir, const char *sub, const char *file,
 	return og_sh("cd '%s' && gcc %s -c '%s' -o '%s/%s' >'%s/gcc.log' 2>&1 || "
 		     "{ cat '%s/gcc.log' >&2; exit 1; }",
 		     d, flags, file, dir, out, d, d);
+}
+
+/*
+ * An original/patched pair built with the kernel flags, plus the parent
+ * symbol table kpatch's unit tests use: the original object's own
+ * `readelf -s --wide`, so every symbol of orig.o "exists in vmlinux".
+ */
+struct og_pair {
+	char dir[PATH_MAX];
+	char orig[PATH_MAX];
+	char patched[PATH_MAX];
+	char symtab[PATH_MAX];
+};
+
+static inline int og_make_pair(const char *top, const char *name, const char *orig_src,
+			       const char *patched_src, struct og_pair *p)
+{
+	char file[256];
+
+	if (snprintf(p->dir, sizeof(p->dir), "%s/%s", top, name) >= (int)sizeof(p->dir) ||
+	    snprintf(file, sizeof(file), "%s.c", name) >= (int)sizeof(file))
+		return -1;
+	if (mkdir(p->dir, 0755) && !og_exists(p->dir))
+		return -1;
+	if (snprintf(p->orig, sizeof(p->orig), "%s/orig.o", p->dir) >= (int)sizeof(p->orig) ||
+	    snprintf(p->patched, sizeof(p->patched), "%s/patched.o", p->dir) >= (int)sizeof(p->patched) ||
+	    snprintf(p->symtab, sizeof(p->symtab), "%s/%s.symtab", p->dir, name) >= (int)sizeof(p->symtab))
+		return -1;
+	if (og_compile(p->dir, "orig", file, orig_src, OG_KFLAGS, "orig.o") ||
+	    og_compile(p->dir, "patched", file, patched_src, OG_KFLAGS, "patched.o"))
+		return -1;
+	return og_sh("readelf -s --wide '%s' > '%s'", p->orig, p->symtab) ? -1 : 0;
 }
 
 static inline void og_rmrf(const char *dir)
