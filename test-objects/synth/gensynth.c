@@ -6,7 +6,8 @@
  *	C source of a kernel-like translation unit with FUNCS functions
  *	named PREFIX_fn_N (PREFIX_gvar_N, PREFIX_lock_N for its data).
  *	-p emits the patched variant, in which CHANGED functions (spread
- *	evenly) differ; every line keeps its number so __LINE__ and the
+ *	evenly) differ in place: the shape of every function depends on its
+ *	number alone, so every line keeps its number and __LINE__ and the
  *	debug line table stay put outside the changed functions.
  *
  *   gensynth parent -s SYMTAB -v SYMVERS [-l LINES] [-e EXPORTS] READELF...
@@ -158,12 +159,13 @@ static void emit_prologue(FILE *out)
 	      "#define __printf(a, b) __attribute__((__format__(printf, a, b)))\n"
 	      "#define unlikely(x) __builtin_expect(!!(x), 0)\n"
 	      "#define KERN_WARNING \"\\001\" \"4\"\n"
-	      "/* The x86 WARN_ON(): ud2 plus a 12-byte __bug_table entry. */\n"
+	      "/* The x86 WARN_ON(): ud2 plus a 12-byte __bug_table entry; the\n"
+	      "   line field is 16 bits, and big generated files have more lines. */\n"
 	      "#define SYNTH_WARN(cond) ({ int __c = !!(cond); if (unlikely(__c)) "
 	      "asm volatile(\"1:\\tud2\\n\" \".pushsection __bug_table,\\\"aw\\\"\\n\" "
 	      "\"2:\\t.long 1b - .\\n\" \"\\t.long %c0 - .\\n\" \"\\t.word %c1\\n\" "
 	      "\"\\t.word %c2\\n\" \"\\t.org 2b+%c3\\n\" \".popsection\" : : "
-	      "\"i\" (__FILE__), \"i\" (__LINE__), \"i\" (1 << 1), \"i\" (12)); "
+	      "\"i\" (__FILE__), \"i\" (__LINE__ % 65536), \"i\" (1 << 1), \"i\" (12)); "
 	      "unlikely(__c); })\n"
 	      "struct mutex { long owner; long wait_lock; void *next, *prev; };\n"
 	      "extern __printf(1, 2) __cold int _printk(const char *fmt, ...);\n"
@@ -222,42 +224,28 @@ static void emit_function(FILE *out, unsigned long i)
 	fprintf(out, "\tr ^= (int)%s_gvar_%lu;\n", pfx, s.gvar);
 	if (s.ext % 2 && s.ext / 2 < n_ext / 2)
 		fprintf(out, "\tr += (int)synth_ext_var_%lu;\n", s.ext / 2);
-	else
-		fputs("\n", out);
 	if (i + 1 < n_funcs)
 		fprintf(out, "\tif (r & %lu)\n\t\tr += %s_fn_%lu(r - %lu);\n",
 			1ul << (i % 8), pfx, i + 1, c3);
-	else
-		fputs("\n\n", out);
 	if (s.callee > i)
 		fprintf(out, "\tif (r > %lu)\n\t\tr -= %s_fn_%lu(r >> 1);\n",
 			c2, pfx, s.callee);
-	else
-		fputs("\n\n", out);
 	if (s.prints)
 		/* A changed message keeps its line but moves later strings. */
 		fprintf(out, "\tif (unlikely(r == %lu))\n\t\t_printk(KERN_WARNING "
 			"\"%s_fn_%lu: %s %%d after %%d calls\\n\", r, %s);\n",
 			c2 ^ 0x5a5a, pfx, i, chg && i % 2 ? "unexpected value" : "odd value",
 			var);
-	else
-		fputs("\n\n", out);
 	if (s.warns)
 		fprintf(out, "\tif (SYNTH_WARN(r < -%lu))\n\t\treturn 0;\n", c2);
-	else
-		fputs("\n\n", out);
 	if (s.locks)
 		fprintf(out, "\tmutex_lock(&%s_lock_%lu);\n\t%s_gvar_%lu += r;\n"
 			"\tmutex_unlock(&%s_lock_%lu);\n", pfx, s.lock, pfx, s.gvar, pfx, s.lock);
-	else
-		fputs("\n\n\n", out);
 	if (s.has_ops)
 		fprintf(out, "\t{\n\t\tstatic int (*const ops[])(int) = "
 			"{ %s_fn_%lu, %s_fn_%lu };\n"
 			"\t\tr += ops[x & 1](r);\n\t}\n",
 			pfx, (i + 1) % n_funcs, pfx, (i + 2) % n_funcs);
-	else
-		fputs("\n\n\n\n", out);
 	fputs("\treturn r;\n}\n\n", out);
 }
 
