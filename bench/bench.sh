@@ -14,7 +14,8 @@ set -euo pipefail
 : "${SYNTH:=}" "${SIZES:=}" "${UPSTREAM_CDO:=}" "${KPATCH_UNIT_OBJS:=}"
 : "${TESTOBJ:=}" "${RUNS:=5}" "${UPSTREAM_BUDGET:=70}" "${UPSTREAM_MAX:=120}"
 : "${UPSTREAM_TIMEOUT:=150}" "${THREADS:=1 2 4 8}" "${PARENT_SIZE:=}"
-: "${BATCH_DIR:=}" "${MODE:=full}" "${README:=}"
+: "${BATCH_DIR:=}" "${MODE:=full}" "${README:=}" "${CASES_SRC:=}"
+PARENT_NAME=vmlinux
 
 # kpatch-build exports these from vmlinux's DWARF; these are x86_64's,
 # as in upstream's unit tests.
@@ -39,7 +40,8 @@ MD=$RESULTS/results.md
 ROWS=$WORK/rows.md
 UNITROWS=$WORK/unitrows.md
 PARENTROWS=$WORK/parentrows.md
-: >"$ROWS"; : >"$UNITROWS"; : >"$PARENTROWS"
+CASEROWS=$WORK/caserows.md
+: >"$ROWS"; : >"$UNITROWS"; : >"$PARENTROWS"; : >"$CASEROWS"
 echo "group,pair,sections,symbols,relocations,floor_min_ms,floor_median_ms,ours_runs,ours_min_ms,ours_median_ms,ours_rss_kb,ours_status,upstream_runs,upstream_min_ms,upstream_median_ms,upstream_rss_kb,upstream_status,speedup,ours_over_floor,floor_read_median_ms,note" >"$CSV"
 echo "pair,threads,runs,min_ms,median_ms,rss_kb,status,speedup_vs_1" >"$TCSV"
 echo "variant,pairs,runs,min_ms,median_ms,rss_kb,status" >"$BCSV"
@@ -110,7 +112,7 @@ measure_pair() {
 		sed -n 's/^time=//p' | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
 
 	run_timed "$WORK/logs/$safe.ours.log" -n "$RUNS" -w 1 -t "$UPSTREAM_TIMEOUT" -- \
-		env "${envs[@]}" "$OUR_CDO" "$orig" "$patched" vmlinux "$symtab" "$symvers" \
+		env "${envs[@]}" "$OUR_CDO" "$orig" "$patched" "$PARENT_NAME" "$symtab" "$symvers" \
 		livepatch_bench "$WORK/out/$safe.ours.o"
 	o_runs=$R_RUNS; o_min=$R_MIN; o_med=$R_MED; o_rss=$R_RSS; o_status=$R_STATUS
 	ok_status "$o_status" || note "$name: ours exited $o_status (log: $WORK/logs/$safe.ours.log)"
@@ -125,7 +127,7 @@ measure_pair() {
 			note "$name: upstream (predicted ${pred} s per run)"
 			run_timed "$WORK/logs/$safe.upstream.log" -n "$RUNS" -b "$UPSTREAM_BUDGET" \
 				-t "$UPSTREAM_TIMEOUT" -- \
-				env "${envs[@]}" "$UPSTREAM_CDO" "$orig" "$patched" vmlinux "$symtab" \
+				env "${envs[@]}" "$UPSTREAM_CDO" "$orig" "$patched" "$PARENT_NAME" "$symtab" \
 				"$symvers" livepatch_bench "$WORK/out/$safe.upstream.o"
 			u_runs=$R_RUNS; u_min=$R_MIN; u_med=$R_MED; u_rss=$R_RSS; u_status=$R_STATUS
 			if [ "$u_status" = timeout ]; then
@@ -151,7 +153,11 @@ measure_pair() {
 		ucell="($note)"
 	fi
 	local row="| $name | $sections | $relocs | $(fmt_t "$f_read") | $(fmt_t "$f_med") | $(fmt_t "$o_min") / $(fmt_t "$o_med")$(status_cell "$o_status") | $(fmt_mb "$o_rss") | $ucell | $urss | $(fmt_x "$speed") | $(fmt_x "$over") |"
-	if [ "$group" = unit ]; then echo "$row" >>"$UNITROWS"; else echo "$row" >>"$ROWS"; fi
+	case $group in
+	unit) echo "$row" >>"$UNITROWS" ;;
+	cases) echo "$row" >>"$CASEROWS" ;;
+	*) echo "$row" >>"$ROWS" ;;
+	esac
 	LAST_OURS_MED=$o_med
 }
 
@@ -172,39 +178,67 @@ machine_info() {
 
 # ---- 1. object pairs -----------------------------------------------------
 
-# Case pairs under $TESTOBJ: a directory holding orig.o and patched.o (with
-# optional parent.symtab, Module.symvers, env), or NAME.ORIG.o next to
-# NAME.PATCHED.o.  The synthetic pairs are measured separately.
+# Pairs under $TESTOBJ (the output of `make -C test-objects`): every
+# directory holding orig.o and patched.o, or NAME.ORIG.o next to
+# NAME.PATCHED.o.  The parent symtab is <dir>/<name>.symtab or
+# <dir>/parent.symtab (else the object's own); the case's source folder
+# ($CASES_SRC/<name>) may add `symvers`, `parent` (the parent name), `env`
+# and `expect`.  Cases expected to fail (exit 1 or 2) are left out: they
+# time an error path.  Pairs in cases/ and cases-g/ are the small cases
+# (reported in a folded table); anything else (kernel objects) goes in the
+# main table.  The synthetic pairs are measured separately.
 own_symtab() {
 	local orig=$1 out=$2
 	readelf -s --wide "$orig" | sed -r 's/\s+\[<localentry>: 8\]//' >"$out"
 }
 
 read_env_file() {
-	# One VAR=VALUE per line (or several on a line, as upstream's .env).
+	# VAR=VALUE words, several to a line allowed (as upstream's .env); # comments.
 	[ -f "$1" ] || return 0
-	tr -s ' \t' '\n\n' <"$1" | grep -E '^[A-Za-z_][A-Za-z0-9_]*=' || true
+	sed 's/#.*//' "$1" | tr -s ' \t' '\n\n' | grep -E '^[A-Za-z_][A-Za-z0-9_]*=' || true
 }
+
+# test-objects/run-cases.sh's defaults for the small cases.
+CASE_ENV=(PARA_STRUCT_SIZE=16 EX_STRUCT_SIZE=12 BUG_STRUCT_SIZE=12 ALT_STRUCT_SIZE=12
+	JUMP_STRUCT_SIZE=16 ORC_STRUCT_SIZE=6 STATIC_CALL_STRUCT_SIZE=8
+	PRINTK_INDEX_STRUCT_SIZE=44)
 
 if [ -n "$TESTOBJ" ] && [ -d "$TESTOBJ" ]; then
 	note "test-objects pairs in $TESTOBJ"
 	while IFS= read -r orig; do
 		dir=$(dirname "$orig")
 		case $orig in
-		*/orig.o) patched=$dir/patched.o; name=${dir#"$TESTOBJ"/}; envf=$dir/env ;;
-		*) patched=${orig%.ORIG.o}.PATCHED.o; name=${orig#"$TESTOBJ"/}; name=${name%.ORIG.o}
-		   envf=${orig%.ORIG.o}.env ;;
+		*/orig.o)
+			patched=$dir/patched.o; name=${dir#"$TESTOBJ"/}; base=${dir##*/}
+			src=$CASES_SRC/$base; envf=$src/env ;;
+		*)
+			patched=${orig%.ORIG.o}.PATCHED.o; name=${orig#"$TESTOBJ"/}
+			name=${name%.ORIG.o}; base=${name##*/}; src=""; envf=${orig%.ORIG.o}.env ;;
 		esac
 		[ -f "$patched" ] || continue
+		if [ -n "$src" ] && [ -f "$src/expect" ] &&
+		   grep -Eq '^exit[[:space:]]+[12]([^0-9]|$)' "$src/expect"; then
+			continue
+		fi
 		safe=${name//[^A-Za-z0-9._-]/_}
-		symtab=$dir/parent.symtab
-		[ "${orig##*/}" = orig.o ] && [ -f "$symtab" ] || { symtab=$WORK/unit/case-$safe.symtab; own_symtab "$orig" "$symtab"; }
-		symvers=$dir/Module.symvers
-		[ "${orig##*/}" = orig.o ] && [ -f "$symvers" ] || symvers=/dev/null
-		mapfile -t envs < <(read_env_file "$envf")
-		measure_pair cases "$name" "$orig" "$patched" "$symtab" "$symvers" "" "${envs[@]}"
-	done < <(find "$TESTOBJ" -path "$TESTOBJ/synth" -prune -o \
+		symtab=""
+		for f in "$dir/$base.symtab" "$dir/parent.symtab"; do
+			[ -f "$f" ] && { symtab=$f; break; }
+		done
+		[ -n "$symtab" ] || { symtab=$WORK/unit/case-$safe.symtab; own_symtab "$orig" "$symtab"; }
+		symvers=/dev/null
+		for f in "$dir/Module.symvers" "${src:+$src/symvers}"; do
+			[ -n "$f" ] && [ -f "$f" ] && { symvers=$f; break; }
+		done
+		PARENT_NAME=vmlinux
+		[ -n "$src" ] && [ -f "$src/parent" ] && PARENT_NAME=$(head -1 "$src/parent")
+		group=kernel envs=()
+		case $name in cases/* | cases-g/*) group=cases; envs=("${CASE_ENV[@]}") ;; esac
+		mapfile -t -O "${#envs[@]}" envs < <(read_env_file "$envf")
+		measure_pair "$group" "$name" "$orig" "$patched" "$symtab" "$symvers" "" "${envs[@]}"
+	done < <(find "$TESTOBJ" -path "$TESTOBJ/synth" -prune -o -path "$TESTOBJ/src" -prune -o \
 		\( -name orig.o -o -name '*.ORIG.o' \) -type f -print | sort)
+	PARENT_NAME=vmlinux
 fi
 
 if [ -n "$KPATCH_UNIT_OBJS" ]; then
@@ -392,6 +426,17 @@ targets() {
 	}' "$CSV"
 }
 
+# summary GROUP: one line on the group's pairs.
+summary() {
+	awk -F, -v g="$1" '$1 == g { n++; if ($12 != 0 && $12 != 3) bad++; ms += $10 }
+		$1 == g && $18 != "" && $18 > 0 { u++; l += log($18); if (min == "" || $18 + 0 < min + 0) min = $18; if ($18 + 0 > max + 0) max = $18 }
+		END {
+			printf "%d pairs, ours %.1f ms in all (medians)", n, ms
+			if (u) printf "; speedup over upstream: geometric mean %.1f×, range %s× to %s×", exp(l / u), min, max
+			if (bad) printf "; **%d pairs where ours failed**", bad
+			printf ".\n" }' "$CSV"
+}
+
 {
 	echo "# create-diff-object benchmark"
 	echo
@@ -454,12 +499,27 @@ targets() {
 		x=$(sed -n 's/.*\*\*\([0-9.]*\)×\*\*.*/\1/p' <<<"$BATCH_SUMMARY")
 		echo "- Batch at least 50× faster than upstream's serial loop: ${x}×: $(awk -v x="$x" 'BEGIN { print (x + 0 >= 50 ? "met" : "**not met**") }')"
 	fi
+	if [ -s "$CASEROWS" ]; then
+		echo
+		echo "## Small test-object cases"
+		echo
+		echo "The pairs of \`make -C test-objects\` (\`cases\` and \`-g\` \`cases-g\`) that are expected to succeed."
+		echo
+		summary cases
+		echo
+		echo "<details><summary>All case pairs</summary>"
+		echo
+		echo "| pair | sections | relocations | floor read | floor | ours | ours RSS | upstream | upstream RSS | speedup | ours / floor |"
+		echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+		cat "$CASEROWS"
+		echo
+		echo "</details>"
+	fi
 	if [ -s "$UNITROWS" ]; then
 		echo
 		echo "## Upstream unit-test objects"
 		echo
-		awk -F, '$1 == "unit" && $18 != "" { n++; l += log($18); if (min == "" || $18 + 0 < min) min = $18; if ($18 + 0 > max) max = $18 }
-			END { if (n) printf "%d pairs; speedup geometric mean %.1f×, range %s× to %s×.\n", n, exp(l / n), min, max }' "$CSV"
+		summary unit
 		echo
 		echo "<details><summary>All unit pairs</summary>"
 		echo
