@@ -87,7 +87,10 @@ size_t elfview_nreloc(const struct elfview *ev, size_t i);
 void elfview_reloc(const struct elfview *ev, size_t i, size_t n,
 		   struct elfview_reloc *r);
 
-/** elfview_ngroup() - the number of member indexes of SHT_GROUP section @i. */
+/**
+ * elfview_ngroup() - the number of 32-bit words of SHT_GROUP section @i:
+ * the flag word plus one per member (0 when @i is not a group).
+ */
 size_t elfview_ngroup(const struct elfview *ev, size_t i);
 
 /**
