@@ -194,6 +194,20 @@ static int first_error(struct diff *d, struct compare_job *job, uint32_t n)
 	return 0;
 }
 
+/*
+ * A .cold or .part child without its own ftrace entry can only be
+ * replaced through its parent.  Upstream looks only at the child's code
+ * bytes; a child whose relocations alone changed (a new message string in
+ * an unlikely path) then fails with "doesn't have patchable function
+ * entry".  We also count relocation changes, so its parent is patched.
+ */
+static bool child_section_changed(const struct object *p, uint32_t c)
+{
+	const struct section *s = &p->secs[p->syms[c].sec];
+
+	return s->status == ST_CHANGED || (s->rela != NONE && p->secs[s->rela].status == ST_CHANGED);
+}
+
 static bool child_change_needs_parent(const struct object *p, uint32_t fn)
 {
 	uint32_t c;
@@ -201,7 +215,7 @@ static bool child_change_needs_parent(const struct object *p, uint32_t fn)
 	for_each_child(p, fn, c) {
 		if (p->syms[c].has_fentry)
 			continue;
-		if (p->secs[p->syms[c].sec].status == ST_CHANGED || child_change_needs_parent(p, c))
+		if (child_section_changed(p, c) || child_change_needs_parent(p, c))
 			return true;
 	}
 	return false;
