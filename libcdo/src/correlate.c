@@ -68,7 +68,8 @@ static int correlate_all_sections(struct diff *d)
 {
 	const struct object *o = &d->orig, *p = &d->patched;
 	struct hidx by_key;
-	uint32_t i, c;
+	uint32_t i, c, prev, next;
+	uint64_t key;
 
 	if (hidx_init(&by_key, p->nsecs, 0))
 		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
@@ -86,12 +87,22 @@ static int correlate_all_sections(struct diff *d)
 		owner = so->is_rela ? o->secs[so->base].secsym : so->secsym;
 		if (is_special_static(o, owner))
 			continue;
-		hidx_for_each(&by_key, names_mangled_key(so->name), c) {
+		key = names_mangled_key(so->name);
+		for (c = hidx_bucket_head(&by_key, key), prev = HIDX_NONE; c != HIDX_NONE; c = next) {
 			const struct section *sp = &p->secs[c];
 
-			if (sp->twin != NONE || !names_mangled_equal(so->name, sp->name))
+			next = by_key.next[c];
+			if (by_key.key[c] != key) {
+				prev = c;
 				continue;
-			if (names_is_clang_unnamed_data(sp->name))
+			}
+			if (sp->twin != NONE) {
+				/* paired already: never a candidate again */
+				hidx_unlink(&by_key, prev, c);
+				continue;
+			}
+			prev = c;
+			if (!names_mangled_equal(so->name, sp->name) || names_is_clang_unnamed_data(sp->name))
 				continue;
 			if (so->sh.sh_type == SHT_GROUP && !same_contents(so, sp))
 				continue;
@@ -107,7 +118,8 @@ static int correlate_all_symbols(struct diff *d)
 {
 	const struct object *o = &d->orig, *p = &d->patched;
 	struct hidx by_key;
-	uint32_t i, c;
+	uint32_t i, c, prev, next;
+	uint64_t key;
 
 	if (hidx_init(&by_key, p->nsyms, 0))
 		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
@@ -123,11 +135,21 @@ static int correlate_all_symbols(struct diff *d)
 			continue;
 		if (so->type == STT_NOTYPE && has_prefix(so->name, ".LC"))
 			continue;
-		hidx_for_each(&by_key, names_mangled_key(so->name), c) {
+		key = names_mangled_key(so->name);
+		for (c = hidx_bucket_head(&by_key, key), prev = HIDX_NONE; c != HIDX_NONE; c = next) {
 			const struct symbol *sp = &p->syms[c];
 
-			if (sp->twin != NONE || sp->type != so->type ||
-			    !names_mangled_equal(so->name, sp->name))
+			next = by_key.next[c];
+			if (by_key.key[c] != key) {
+				prev = c;
+				continue;
+			}
+			if (sp->twin != NONE) {
+				hidx_unlink(&by_key, prev, c);
+				continue;
+			}
+			prev = c;
+			if (sp->type != so->type || !names_mangled_equal(so->name, sp->name))
 				continue;
 			if (so->sec != NONE && o->secs[so->sec].sh.sh_type == SHT_GROUP &&
 			    o->secs[so->sec].twin != sp->sec)

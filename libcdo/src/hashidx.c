@@ -69,3 +69,15 @@ uint32_t hidx_next(const struct hidx *h, uint32_t id)
 {
 	return skip_other_keys(h, h->next[id], h->key[id]);
 }
+
+void hidx_unlink(struct hidx *h, uint32_t prev, uint32_t id)
+{
+	uint32_t b = (uint32_t)h->key[id] & h->mask;
+
+	if (prev == HIDX_NONE)
+		h->head[b] = h->next[id];
+	else
+		h->next[prev] = h->next[id];
+	if (h->tail[b] == id)
+		h->tail[b] = prev;
+}

@@ -49,6 +49,22 @@ uint32_t hidx_first(const struct hidx *h, uint64_t key);
 /** hidx_next() - the id added under the same key after @id, or HIDX_NONE. */
 uint32_t hidx_next(const struct hidx *h, uint32_t id);
 
+/**
+ * hidx_unlink() - remove @id from its chain
+ * @prev: the id before @id in its bucket's chain (any key), or HIDX_NONE
+ *        when @id is the bucket's first
+ *
+ * For walks that retire entries as they go (correlation removes paired
+ * candidates so later lookups do not step over them again).
+ */
+void hidx_unlink(struct hidx *h, uint32_t prev, uint32_t id);
+
+/* Raw chain walk for hidx_unlink() users: bucket head and successor. */
+static inline uint32_t hidx_bucket_head(const struct hidx *h, uint64_t key)
+{
+	return h->head ? h->head[(uint32_t)key & h->mask] : HIDX_NONE;
+}
+
 static inline uint64_t hash_bytes(const void *p, size_t n)
 {
 	return XXH3_64bits(p, n);

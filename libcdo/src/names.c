@@ -115,6 +115,9 @@ uint64_t names_mangled_key(const char *name)
 
 bool names_is_ubsan(const char *name)
 {
+	/* every ubsan name starts with '.' and contains "Lubsan" */
+	if (name[0] != '.' || !strstr(name, "Lubsan"))
+		return false;
 	return has_prefix(name, ".data.rel.local..Lubsan_data") ||
 	       has_prefix(name, ".data..Lubsan_type") ||
 	       has_prefix(name, ".Lubsan_data") ||

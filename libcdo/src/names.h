@@ -6,8 +6,18 @@
 #include <stdint.h>
 #include <string.h>
 
-/* String prefix test without hand-counted lengths. */
-#define has_prefix(s, lit) (strncmp((s), (lit), sizeof(lit) - 1) == 0)
+/*
+ * String prefix test without hand-counted lengths.  Inline and stopping
+ * at the first mismatch: it runs for every name in several stages, and
+ * most names differ from the prefix in their first bytes.
+ */
+static inline bool has_prefix(const char *s, const char *prefix)
+{
+	while (*prefix)
+		if (*s++ != *prefix++)
+			return false;
+	return true;
+}
 
 /**
  * names_mangled_equal() - do two names denote the same thing across builds?

@@ -88,6 +88,15 @@ static int grow(void **arr, uint32_t *cap, uint32_t need, size_t elem)
 		return 0;
 	while (n < need)
 		n *= 2;
+	if (!*arr) {
+		/* fresh zeroed pages cost nothing until touched */
+		p = calloc(n, elem);
+		if (!p)
+			return -1;
+		*arr = p;
+		*cap = n;
+		return 0;
+	}
 	p = realloc(*arr, n * elem);
 	if (!p)
 		return -1;

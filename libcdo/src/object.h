@@ -89,6 +89,8 @@ struct symbol {
 	bool include;
 	bool has_fentry;
 	bool is_pfx;
+	bool special_static;	/* per-call-site static, see is_special_static() */
+	bool normal_static;	/* static local paired by use, not by name */
 	bool created;
 	uint8_t strip;		/* SYM_KEEP / SYM_USED / SYM_STRIP (output) */
 	uint32_t out_index;

@@ -246,35 +246,64 @@ struct span_index {
 	uint32_t n;
 };
 
+static void sort_spans(struct sym_span *v, uint32_t n)
+{
+	uint32_t i, j;
+
+	if (n > 32) {
+		qsort(v, n, sizeof(*v), span_cmp);
+		return;
+	}
+	/* most sections hold one or two symbols */
+	for (i = 1; i < n; i++) {
+		struct sym_span x = v[i];
+
+		for (j = i; j > 0 && span_cmp(&v[j - 1], &x) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/*
+ * Spans are bucketed by section in one counting pass, then each section's
+ * few symbols are sorted by address: no global sort of every symbol.
+ */
 static int span_index_build(struct span_index *si, const struct object *o)
 {
-	uint32_t i, j, n = 0;
+	uint32_t i, n = 0, *fill;
 
 	memset(si, 0, sizeof(*si));
 	si->spans = malloc(sizeof(*si->spans) * (o->nsyms + 1));
 	si->max_end = malloc(sizeof(*si->max_end) * (o->nsyms + 1));
-	si->first = malloc(sizeof(*si->first) * (o->nsecs + 1));
-	if (!si->spans || !si->max_end || !si->first)
+	si->first = calloc(o->nsecs + 2, sizeof(*si->first));
+	fill = malloc(sizeof(*fill) * (o->nsecs + 1));
+	if (!si->spans || !si->max_end || !si->first || !fill) {
+		free(fill);
 		return -1;
+	}
+	for_each_symbol(o, i)
+		if (o->syms[i].type != STT_SECTION && o->syms[i].sec != NONE)
+			si->first[o->syms[i].sec + 1]++;
+	for (i = 0; i < o->nsecs; i++)
+		si->first[i + 1] += si->first[i];
+	memcpy(fill, si->first, sizeof(*fill) * (o->nsecs + 1));
 	for_each_symbol(o, i) {
 		const struct symbol *s = &o->syms[i];
+		struct sym_span *sp;
 
 		if (s->type == STT_SECTION || s->sec == NONE)
 			continue;
-		si->spans[n].start = s->sym.st_value;
-		si->spans[n].end = s->sym.st_value + s->sym.st_size;
-		si->spans[n].sym = i;
-		si->spans[n].sec = s->sec;
+		sp = &si->spans[fill[s->sec]++];
+		sp->start = s->sym.st_value;
+		sp->end = s->sym.st_value + s->sym.st_size;
+		sp->sym = i;
+		sp->sec = s->sec;
 		n++;
 	}
-	qsort(si->spans, n, sizeof(*si->spans), span_cmp);
+	free(fill);
 	si->n = n;
-	/* first[sec] is the first span of a section at or after @sec */
-	for (i = 0, j = 0; i <= o->nsecs; i++) {
-		while (j < n && si->spans[j].sec < i)
-			j++;
-		si->first[i] = j;
-	}
+	for (i = 0; i < o->nsecs; i++)
+		sort_spans(si->spans + si->first[i], si->first[i + 1] - si->first[i]);
 	for (i = 0; i < n; i++) {
 		uint64_t prev = (i && si->spans[i - 1].sec == si->spans[i].sec) ? si->max_end[i - 1] : 0;
 
@@ -416,6 +445,8 @@ out:
 	return err;
 }
 
+static void classify_statics(struct object *o);
+
 int prepare_object(struct diff *d, struct object *o)
 {
 	int err;
@@ -431,6 +462,8 @@ int prepare_object(struct diff *d, struct object *o)
 		err = mark_grouped(d, o);
 	if (!err)
 		err = replace_section_symbols(d, o);
+	if (!err)
+		classify_statics(o);
 	return err;
 }
 
@@ -466,7 +499,7 @@ static bool is_dynamic_debug_symbol(const struct object *o, const struct symbol 
  * keys, WARN_ONCE flags, __func__, ratelimit state...): they are not
  * correlated by name because a patch may add or remove call sites.
  */
-bool is_special_static(const struct object *o, uint32_t si)
+static bool compute_special_static(const struct object *o, uint32_t si)
 {
 	static const char *const vars[] = {
 		"__key", "__warned", "__already_done.", "__func__", "__FUNCTION__",
@@ -509,17 +542,30 @@ bool is_special_static(const struct object *o, uint32_t si)
 	return false;
 }
 
+bool is_special_static(const struct object *o, uint32_t si)
+{
+	return si != NONE && o->syms[si].special_static;
+}
+
 bool is_normal_static_local(const struct object *o, uint32_t si)
 {
-	const struct symbol *s = &o->syms[si];
+	return o->syms[si].normal_static;
+}
 
-	if (s->type != STT_OBJECT || s->bind != STB_LOCAL)
-		return false;
-	if (has_prefix(s->name, ".L"))
-		return false;
-	if (!strchr(s->name, '.'))
-		return false;
-	return !is_special_static(o, si);
+/* Both tests run for every symbol in several stages: decide them once. */
+static void classify_statics(struct object *o)
+{
+	uint32_t i;
+
+	for_each_symbol(o, i)
+		o->syms[i].special_static = compute_special_static(o, i);
+	for_each_symbol(o, i) {
+		struct symbol *s = &o->syms[i];
+
+		s->normal_static = s->type == STT_OBJECT && s->bind == STB_LOCAL &&
+				   !has_prefix(s->name, ".L") && strchr(s->name, '.') &&
+				   !s->special_static;
+	}
 }
 
 uint32_t correlated_parent(const struct object *o, uint32_t si)
