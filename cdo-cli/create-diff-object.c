@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,29 +146,39 @@ static int write_json(const char *path, struct cdo_ctx *ctx, const char *object,
 	return fclose(f) ? -1 : 0;
 }
 
-/* Run one diff; returns create-diff-object's exit status. */
-static int run_one(const struct cli *cli, char *const args[7])
+/* What the log callback needs to prefix lines; changes per diff in --batch. */
+struct log_state {
+	const char *display;
+};
+
+static void log_line_state(void *user, enum cdo_log_level level, const char *msg)
 {
-	const char *display = display_name(args[0]);
-	struct cdo_ctx *ctx;
-	int err, code;
+	log_line((void *)((struct log_state *)user)->display, level, msg);
+}
+
+static struct cdo_ctx *new_context(const struct cli *cli, char *const args[7], struct log_state *ls)
+{
 	CDO_OPTS(opts,
 		 .threads = cli->threads,
-		 .log = log_line,
-		 .log_user = (void *)display,
+		 .log = log_line_state,
+		 .log_user = ls,
 		 .log_level = cli->debug ? CDO_LOG_DEBUG : CDO_LOG_INFO,
-		 .display_name = display,
 		 .parent_name = args[2],
 		 .parent_symtab = args[3],
 		 .symvers = args[4],
 		 .klp_arch = cli->klp_arch);
 
 	read_sizes(&opts.sizes);
-	ctx = cdo_new(&opts);
-	if (!ctx) {
-		fprintf(stderr, "%s: ERROR: %s: %s\n", prog, display, strerror(errno));
-		return EXIT_ERROR;
-	}
+	return cdo_new(&opts);
+}
+
+/* Diff one pair on @ctx; returns create-diff-object's exit status. */
+static int diff_one(const struct cli *cli, struct cdo_ctx *ctx, char *const args[7], struct log_state *ls)
+{
+	const char *display = display_name(args[0]);
+	int err, code;
+
+	ls->display = display;
 	/* args[5], the patch module name, is accepted and unused, as upstream */
 	err = cdo_diff(ctx, args[0], args[1]);
 	if (!err)
@@ -192,21 +203,44 @@ static int run_one(const struct cli *cli, char *const args[7])
 	}
 	if (cli->json && write_json(cli->json, ctx, display, err))
 		code = code ? code : EXIT_ERROR;
+	return code;
+}
+
+static int run_one(const struct cli *cli, char *const args[7])
+{
+	struct log_state ls = { display_name(args[0]) };
+	struct cdo_ctx *ctx = new_context(cli, args, &ls);
+	int code;
+
+	if (!ctx) {
+		fprintf(stderr, "%s: ERROR: %s: %s\n", prog, ls.display, strerror(errno));
+		return EXIT_ERROR;
+	}
+	code = diff_one(cli, ctx, args, &ls);
 	cdo_free(ctx);
 	return code;
 }
 
+static bool same_parent(char *const a[7], char *const b[7])
+{
+	return !strcmp(a[2], b[2]) && !strcmp(a[3], b[3]) && !strcmp(a[4], b[4]);
+}
+
 /*
  * --batch: one line per object pair.  kpatch-build starts one process per
- * changed object; a header change can touch hundreds.  Lines are
- * independent; the exit status is the worst one seen (3 counts as fine).
+ * changed object; a header change can touch hundreds.  Consecutive lines
+ * with the same parent share one context, so the parent's symbol table is
+ * parsed once.  The exit status is the worst one seen (3 counts as fine).
  */
 static int run_batch(const struct cli *cli)
 {
 	FILE *f = fopen(cli->batch, "r");
+	struct cdo_ctx *ctx = NULL;
+	struct log_state ls = { "" };
+	char *prev[7] = { NULL };
 	char *line = NULL;
 	size_t cap = 0;
-	int worst = EXIT_OK;
+	int worst = EXIT_OK, k;
 	unsigned long lineno = 0;
 
 	if (!f) {
@@ -227,10 +261,35 @@ static int run_batch(const struct cli *cli)
 			worst = EXIT_ERROR;
 			continue;
 		}
-		code = run_one(cli, args);
+		if (ctx && !same_parent(prev, args)) {
+			cdo_free(ctx);
+			ctx = NULL;
+		}
+		if (!ctx) {
+			ctx = new_context(cli, args, &ls);
+			if (!ctx) {
+				fprintf(stderr, "%s: %s\n", prog, strerror(errno));
+				worst = EXIT_ERROR;
+				break;
+			}
+			for (k = 0; k < 7; k++) {
+				free(prev[k]);
+				prev[k] = strdup(args[k]);
+				if (!prev[k]) {
+					fprintf(stderr, "%s: %s\n", prog, strerror(errno));
+					worst = EXIT_ERROR;
+					goto out;
+				}
+			}
+		}
+		code = diff_one(cli, ctx, args, &ls);
 		if (code != EXIT_OK && code != EXIT_NO_CHANGE && (worst == EXIT_OK || code < worst))
 			worst = code;
 	}
+out:
+	cdo_free(ctx);
+	for (k = 0; k < 7; k++)
+		free(prev[k]);
 	free(line);
 	fclose(f);
 	return worst;
