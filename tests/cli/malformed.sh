@@ -293,7 +293,7 @@ check() {
 	elif ! grep -qF -- "$needle" "$work/stderr"; then
 		fail "$name" "stderr does not name $needle"
 	elif [ "$leftovers" != 0 ]; then
-		fail "$name" "left files behind: $(ls -A "$work/out" | tr '\n' ' ')"
+		fail "$name" "left files behind: $(find "$work/out" -mindepth 1 -printf '%f ')"
 	else
 		pass "$name"
 	fi
