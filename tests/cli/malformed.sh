@@ -85,7 +85,7 @@ static const char *const kinds[] = {
 	"symbol-name-outside-strtab", "symbol-shndx-past", "strtab-not-nul-terminated",
 	"rela-symbol-past", "rela-offset-past-section", "rela-info-past", "rela-info-is-rela",
 	"rela-link-not-symtab", "rela-bad-entsize", "string-reloc-outside",
-	"string-reloc-addend-max", "string-symbol-value-max", NULL,
+	"string-reloc-addend-max", "string-symbol-value-max", "symbol-value-past-section", NULL,
 };
 
 static Elf64_Ehdr *eh(void) { return (Elf64_Ehdr *)b; }
@@ -216,7 +216,18 @@ static void apply(const char *k)
 	else if (!strcmp(k, "rela-bad-entsize")) sh(rela_sec(0))->sh_entsize = 16;
 	else if (!strcmp(k, "string-reloc-outside")) string_rela()->r_addend += 100000;
 	else if (!strcmp(k, "string-reloc-addend-max")) string_rela()->r_addend = INT64_MAX;
-	else if (!strcmp(k, "string-symbol-value-max")) {
+	else if (!strcmp(k, "symbol-value-past-section")) {
+		unsigned int i, last = (unsigned int)(sh(st)->sh_size / sizeof(Elf64_Sym)) - 1;
+
+		for (i = last; i > 0; i--)
+			if (sym(i)->st_shndx && sym(i)->st_shndx < SHN_LORESERVE &&
+			    (ELF64_ST_TYPE(sym(i)->st_info) == STT_OBJECT ||
+			     ELF64_ST_TYPE(sym(i)->st_info) == STT_FUNC))
+				break;
+		/* starts before 0 as a signed offset and wraps back into the section */
+		sym(i)->st_value = 0x8000000000000000ull;
+		sym(i)->st_size = 0x8000000000000010ull;
+	} else if (!strcmp(k, "string-symbol-value-max")) {
 		Elf64_Rela *r = string_rela();
 
 		/* symbol value + addend is one past INT64_MAX */

@@ -463,6 +463,26 @@ static void test_extended_numbering(void **state)
 	object_free(&o);
 }
 
+/* A zero-size symbol at the very end of its section (an end label) is fine. */
+static void test_symbol_at_section_end(void **state)
+{
+	uint8_t *b = malloc(valid_size);
+	const char *path = og_path(tmpdir, "endlabel.o");
+	Elf64_Sym *y;
+	struct object o;
+
+	(void)state;
+	assert_non_null(b);
+	memcpy(b, valid, valid_size);
+	y = og_sym(b, (unsigned int)og_find_sym(b, "table"));
+	y->st_value = og_shdr(b, y->st_shndx)->sh_size;
+	y->st_size = 0;
+	assert_int_equal(og_write(path, b, valid_size), 0);
+	free(b);
+	load_ok(&o, path);
+	object_free(&o);
+}
+
 /* ---- malformed inputs ------------------------------------------------------------ */
 
 #define EITHER_BAD 1	/* CDO_ERR_MALFORMED or CDO_ERR_UNSUPPORTED */
@@ -767,6 +787,37 @@ static size_t string_abs32_in_text(uint8_t *b, size_t n)
 	return n;
 }
 
+/*
+ * Symbols outside their section.  Nothing checks st_value/st_size on load
+ * today; later stages do signed arithmetic with them (prepare.c
+ * replace_section_symbols: r->addend -= st_value overflows for a span
+ * starting at 0x8000000000000000).  KNOWN LIBRARY BUG until object_load()
+ * refuses them.
+ */
+static size_t sym_value_past(uint8_t *b, size_t n)
+{
+	Elf64_Sym *y = og_sym(b, (unsigned int)og_find_sym(b, "table"));
+
+	y->st_value = og_shdr(b, y->st_shndx)->sh_size + 1;
+	y->st_size = 0;
+	return n;
+}
+static size_t sym_size_past(uint8_t *b, size_t n)
+{
+	Elf64_Sym *y = og_sym(b, (unsigned int)og_find_sym(b, "table"));
+
+	y->st_size = og_shdr(b, y->st_shndx)->sh_size + 1;
+	return n;
+}
+static size_t sym_span_wraps(uint8_t *b, size_t n)
+{
+	Elf64_Sym *y = og_sym(b, (unsigned int)og_find_sym(b, "table"));
+
+	y->st_value = 0x8000000000000000ull;
+	y->st_size = 0x8000000000000010ull;
+	return n;
+}
+
 static const struct bad_case bad_cases[] = {
 	{ "truncated-in-ident", CDO_ERR_MALFORMED, cut_10, NULL },
 	{ "truncated-in-header", CDO_ERR_MALFORMED, cut_40, NULL },
@@ -824,6 +875,12 @@ static const struct bad_case bad_cases[] = {
 	{ "rela-bad-entsize", CDO_ERR_MALFORMED, rela_entsize, NULL },
 	{ "rela-size-not-multiple", CDO_ERR_MALFORMED, rela_size_odd, NULL },
 	{ "rel-section", CDO_ERR_UNSUPPORTED, rel_section, NULL },
+	{ "symbol-value-past-section", CDO_ERR_MALFORMED, sym_value_past,
+	  "KNOWN BUG: symbol values are not checked against their section" },
+	{ "symbol-size-past-section", CDO_ERR_MALFORMED, sym_size_past,
+	  "KNOWN BUG: symbol sizes are not checked against their section" },
+	{ "symbol-span-wraps", CDO_ERR_MALFORMED, sym_span_wraps,
+	  "KNOWN BUG: symbol spans are not checked against their section" },
 	{ "string-reloc-outside", CDO_ERR_MALFORMED, string_outside, NULL },
 	{ "string-reloc-negative", CDO_ERR_MALFORMED, string_negative, NULL },
 	{ "string-reloc-addend-max", CDO_ERR_MALFORMED, string_addend_max,
@@ -902,16 +959,11 @@ static void test_nonexistent(void **state)
 	expect_io(og_path(tmpdir, "no-such-file.o"));
 }
 
-static void test_unreadable(void **state)
+/* A path through a regular file (ENOTDIR); works even as root. */
+static void test_path_through_file(void **state)
 {
-	const char *path = og_path(tmpdir, "unreadable.o");
-
 	(void)state;
-	if (geteuid() == 0)
-		skip();		/* root reads anything */
-	assert_int_equal(og_write(path, valid, valid_size), 0);
-	assert_int_equal(chmod(path, 0), 0);
-	expect_io(path);
+	expect_io(og_path(objpath, "x.o"));
 }
 
 /* The first error wins: a later err_set() does not overwrite it. */
@@ -942,9 +994,10 @@ int main(void)
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_add),
 		cmocka_unit_test(test_extended_numbering),
+		cmocka_unit_test(test_symbol_at_section_end),
 		cmocka_unit_test(test_directory),
 		cmocka_unit_test(test_nonexistent),
-		cmocka_unit_test(test_unreadable),
+		cmocka_unit_test(test_path_through_file),
 		cmocka_unit_test(test_errbuf_first_wins),
 	};
 	enum { NFIXED = sizeof(fixed) / sizeof(fixed[0]),
