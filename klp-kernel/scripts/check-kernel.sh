@@ -107,6 +107,14 @@ apply_series() {
 	if [[ -f "$WORK/applied/hash" && "$(cat "$WORK/applied/hash")" == "$want" ]]; then
 		return
 	fi
+	# Files the series touches keep their time stamp when their content
+	# comes out the same, so that make rebuilds only what really changed.
+	: >"$WORK/stamps"
+	for p in $(sed -n 's#^[-+][-+][-+] [ab]/##p' "$WORK"/applied/*.patch "$SERIES"/*.patch \
+			2>/dev/null | sort -u); do
+		[[ -f "$SRC/$p" ]] &&
+			echo "$p $(sha256sum <"$SRC/$p" | cut -c1-64) $(stat -c %Y "$SRC/$p")" >>"$WORK/stamps"
+	done
 	if [[ -d "$WORK/applied" ]]; then
 		log "reverting the previously applied series"
 		for p in $(ls -r "$WORK/applied"/*.patch 2>/dev/null); do
@@ -125,6 +133,12 @@ apply_series() {
 	done
 	echo "$want" >"$WORK/applied.tmp/hash"
 	mv "$WORK/applied.tmp" "$WORK/applied"
+	local f sum mtime
+	while read -r f sum mtime; do
+		[[ -f "$SRC/$f" && "$(sha256sum <"$SRC/$f" | cut -c1-64)" == "$sum" ]] &&
+			touch -d "@$mtime" "$SRC/$f"
+	done <"$WORK/stamps"
+	return 0
 }
 
 configure() {
@@ -181,7 +195,7 @@ build_initramfs() {
 
 	install -m 0755 /bin/busybox "$ROOT/bin/busybox"
 	for f in $("$ROOT/bin/busybox" --list); do
-		ln -sf busybox "$ROOT/bin/$f"
+		[[ "$f" == busybox ]] || ln -sf busybox "$ROOT/bin/$f"
 	done
 	# Debian's own tools win over busybox applets: same names in /usr/bin
 	# come first on PATH, and /bin/stat is called by absolute path.

@@ -5,6 +5,9 @@
 # livepatches $KLP_STRESS_CYCLES times (default 200) while two readers go
 # through every livepatch sysfs file in a loop.  The guest runner checks the
 # kernel log for WARN, BUG and lockdep reports afterwards.
+#
+# Everything that repeats uses bash builtins: under TCG a fork costs more
+# than a livepatch transition.
 
 . /kselftest/livepatch/functions.sh
 
@@ -15,48 +18,89 @@ MOD_B=test_klp_conflict_b
 MOD_MEMINFO=test_klp_atomic_replace
 MOD_TARGET=test_klp_conflict_mod
 STOP=/tmp/klp-stress-stop
+FIFO=/tmp/klp-stress-fifo
 
 setup_config
-# Thousands of lines would only slow the guest console down.
+# Thousands of debug lines would only slow the guest down.
 echo "file kernel/livepatch/* -p" > /sys/kernel/debug/dynamic_debug/control
 
-# Reads every livepatch sysfs file with bash builtins only, so that it
-# spends its time in sysfs show() routines and not in fork().
+rm -f $STOP $FIFO
+mkfifo $FIFO
+exec {NAP_FD}<>$FIFO
+
+# nap(seconds) - sleep without a fork: nothing is ever written to the fifo
+function nap() {
+	read -r -t "$1" -u $NAP_FD
+}
+
+# wait_for(condition) - poll a bash condition for up to a minute
+function wait_for() {
+	local i
+	for ((i = 0; i < 3000; i++)); do
+		eval "$1" && return 0
+		nap 0.02
+	done
+	die "cycle $cycle: timed out waiting for: $1"
+}
+
+function value_of() {
+	local v=""
+	read -r v < "$1" 2>/dev/null
+	echo "$v"
+}
+
+# enable(module, params) - load a livepatch, wait for its transition
+function enable() {
+	local mod=$1 t
+	modprobe "$@" 2>/tmp/klp-stress-err || die "cycle $cycle: modprobe $*: $(</tmp/klp-stress-err)"
+	wait_for "read -r t < $KLP_SYSFS_DIR/$mod/transition 2>/dev/null && [[ \$t == 0 ]]"
+	cycle=$((cycle + 1))
+}
+
+# refuse(module, params) - loading the livepatch must fail
+function refuse() {
+	modprobe "$@" 2>/dev/null && die "cycle $cycle: $1 loaded despite a conflict"
+	[[ -e /sys/module/$1 ]] && die "cycle $cycle: refused $1 is still there"
+	cycle=$((cycle + 1))
+}
+
+function disable() {
+	echo 0 > $KLP_SYSFS_DIR/$1/enabled || die "cycle $cycle: cannot disable $1"
+	wait_for "[[ ! -e $KLP_SYSFS_DIR/$1 ]]"
+}
+
+function unload() {
+	local c
+	wait_for "read -r c < /sys/module/$1/refcnt && [[ \$c == 0 ]]"
+	rmmod "$1" || die "cycle $cycle: cannot unload $1"
+}
+
+function expect() {
+	local got=""
+	read -r got < "$1"
+	[[ "$got" == "$2" ]] || die "cycle $cycle: $1 reads '$got', expected '$2'"
+}
+
+function cmdline_is() {
+	expect /proc/cmdline "$1: this has been live patched"
+}
+
+# Reads every livepatch sysfs file, in the order the glob gives them.
 function reader() {
 	local f x
 	while [[ ! -e $STOP ]]; do
 		for f in $KLP_SYSFS_DIR/* $KLP_SYSFS_DIR/*/* $KLP_SYSFS_DIR/*/*/* \
 			 $KLP_SYSFS_DIR/*/*/*/*; do
 			[[ -f $f ]] || continue
-			read -r -d '' x < "$f" 2>/dev/null
+			read -r -d "" x 2>/dev/null < "$f"
 		done
 	done
 }
 
-function expect_cmdline() {
-	local want="$1: this has been live patched" got
-	got=$(cat /proc/cmdline)
-	[[ "$got" == "$want" ]] || die "cycle $cycle: /proc/cmdline is '$got', expected '$want'"
-}
-
-function expect_value() {
-	local got
-	got=$(cat /sys/module/$MOD_TARGET/parameters/value)
-	[[ "$got" == "$1" ]] || die "cycle $cycle: $MOD_TARGET runs '$got', expected '$1'"
-}
-
-function expect_active() {
-	local got
-	got=$(cat "$KLP_SYSFS_DIR/$1/$2/active")
-	[[ "$got" == "$3" ]] || die "cycle $cycle: $1/$2/active is $got, expected $3"
-}
-
 cycle=0
 scenario=0
-
-rm -f $STOP
-reader & r1=$!
-reader & r2=$!
+reader 2>/dev/null & r1=$!
+reader 2>/dev/null & r2=$!
 
 echo -n "TEST: $CYCLES load/enable/disable/unload cycles with sysfs readers ... "
 save_dmesg
@@ -64,67 +108,63 @@ save_dmesg
 while [[ $cycle -lt $CYCLES ]]; do
 	case $((scenario++ % 6)) in
 	0)	# a single patch
-		load_lp $BASE
-		expect_cmdline $BASE
-		disable_lp $BASE
-		unload_lp $BASE
-		cycle=$((cycle + 1));;
+		enable $BASE
+		cmdline_is $BASE
+		disable $BASE
+		unload $BASE;;
 	1)	# overlapping, the newer one disabled first
-		load_lp $BASE
-		load_lp $MOD_A allow_conflicts=1
-		expect_cmdline $MOD_A
-		expect_active $MOD_A vmlinux/cmdline_proc_show,1 1
-		expect_active $BASE vmlinux/cmdline_proc_show,1 0
-		disable_lp $MOD_A
-		expect_cmdline $BASE
-		expect_active $BASE vmlinux/cmdline_proc_show,1 1
-		unload_lp $MOD_A
-		disable_lp $BASE
-		unload_lp $BASE
-		cycle=$((cycle + 2));;
+		enable $BASE
+		enable $MOD_A allow_conflicts=1
+		cmdline_is $MOD_A
+		expect $KLP_SYSFS_DIR/$MOD_A/vmlinux/cmdline_proc_show,1/active 1
+		expect $KLP_SYSFS_DIR/$BASE/vmlinux/cmdline_proc_show,1/active 0
+		expect $KLP_SYSFS_DIR/$BASE/stack_order 1
+		expect $KLP_SYSFS_DIR/$MOD_A/stack_order 2
+		disable $MOD_A
+		cmdline_is $BASE
+		expect $KLP_SYSFS_DIR/$BASE/vmlinux/cmdline_proc_show,1/active 1
+		unload $MOD_A
+		disable $BASE
+		unload $BASE;;
 	2)	# overlapping, the older (shadowed) one disabled first
-		load_lp $BASE
-		load_lp $MOD_A allow_conflicts=1
-		disable_lp $BASE
-		expect_cmdline $MOD_A
-		unload_lp $BASE
-		disable_lp $MOD_A
-		unload_lp $MOD_A
-		cycle=$((cycle + 2));;
+		enable $BASE
+		enable $MOD_A allow_conflicts=1
+		disable $BASE
+		cmdline_is $MOD_A
+		expect $KLP_SYSFS_DIR/$MOD_A/stack_order 1
+		unload $BASE
+		disable $MOD_A
+		unload $MOD_A;;
 	3)	# not overlapping
-		load_lp $BASE
-		load_lp $MOD_MEMINFO replace=0
-		expect_cmdline $BASE
-		grep -q "$MOD_MEMINFO: this has been live patched" /proc/meminfo ||
-			die "cycle $cycle: /proc/meminfo is not patched"
-		disable_lp $BASE
-		disable_lp $MOD_MEMINFO
-		unload_lp $BASE
-		unload_lp $MOD_MEMINFO
-		cycle=$((cycle + 2));;
+		enable $BASE
+		enable $MOD_MEMINFO replace=0
+		cmdline_is $BASE
+		expect $KLP_SYSFS_DIR/$MOD_MEMINFO/conflicts ""
+		disable $BASE
+		disable $MOD_MEMINFO
+		unload $BASE
+		unload $MOD_MEMINFO;;
 	4)	# a refused conflict
-		load_lp $BASE
-		load_failing_mod $MOD_A
-		expect_cmdline $BASE
-		disable_lp $BASE
-		unload_lp $BASE
-		cycle=$((cycle + 2));;
+		enable $BASE
+		refuse $MOD_A
+		cmdline_is $BASE
+		disable $BASE
+		unload $BASE;;
 	5)	# overlapping in a module, loaded before and after the patches
-		load_mod $MOD_TARGET
-		load_lp $MOD_A
-		load_lp $MOD_B allow_conflicts=1
-		expect_value $MOD_B
-		unload_mod $MOD_TARGET
-		load_mod $MOD_TARGET
-		expect_value $MOD_B
-		disable_lp $MOD_B
-		expect_value $MOD_A
-		unload_lp $MOD_B
-		disable_lp $MOD_A
-		expect_value original
-		unload_lp $MOD_A
-		unload_mod $MOD_TARGET
-		cycle=$((cycle + 3));;
+		modprobe $MOD_TARGET || die "cycle $cycle: cannot load $MOD_TARGET"
+		enable $MOD_A
+		enable $MOD_B allow_conflicts=1
+		expect /sys/module/$MOD_TARGET/parameters/value $MOD_B
+		rmmod $MOD_TARGET || die "cycle $cycle: cannot unload $MOD_TARGET"
+		modprobe $MOD_TARGET || die "cycle $cycle: cannot reload $MOD_TARGET"
+		expect /sys/module/$MOD_TARGET/parameters/value $MOD_B
+		disable $MOD_B
+		expect /sys/module/$MOD_TARGET/parameters/value $MOD_A
+		unload $MOD_B
+		disable $MOD_A
+		expect /sys/module/$MOD_TARGET/parameters/value original
+		unload $MOD_A
+		rmmod $MOD_TARGET || die "cycle $cycle: cannot unload $MOD_TARGET";;
 	esac
 done
 
