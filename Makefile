@@ -51,6 +51,8 @@ STATIC_LIB := $(BUILD)/lib/libcdo.a
 SHARED_LIB := $(BUILD)/lib/libcdo.so.$(SOVERSION)
 PC_FILE    := $(BUILD)/lib/pkgconfig/libcdo.pc
 
+.SECONDARY:
+
 .PHONY: all deps check check-unit check-cases check-headers check-symbols \
 	check-upstream check-kernel demo install clean bench
 

@@ -297,14 +297,14 @@ out:
 
 int main(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_BATCH, OPT_USAGE };
+	enum { OPT_JSON = 256, OPT_BATCH, OPT_USAGE, OPT_HELP };
 	static const struct option longopts[] = {
 		{ "debug", no_argument, NULL, 'd' },
 		{ "klp-arch", no_argument, NULL, 'a' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "batch", required_argument, NULL, OPT_BATCH },
-		{ "help", no_argument, NULL, '?' },
+		{ "help", no_argument, NULL, OPT_HELP },
 		{ "usage", no_argument, NULL, OPT_USAGE },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -313,7 +313,8 @@ int main(int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "daj:V?", longopts, NULL)) != -1) {
+	/* leading ':' makes a missing option argument ':' rather than '?' */
+	while ((c = getopt_long(argc, argv, ":daj:V?", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			cli.debug = 1;
@@ -344,14 +345,22 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("%s (cdo) %s\n", prog, cdo_version());
 			return EXIT_OK;
-		case '?':
-			if (optopt) {
-				fprintf(stderr, "%s: unrecognized option '%s'\n", prog, argv[optind - 1]);
-				usage(stderr);
-				return EXIT_USAGE;
-			}
+		case OPT_HELP:
 			usage(stdout);
 			return EXIT_OK;
+		case ':':
+			fprintf(stderr, "%s: option '%s' requires an argument\n", prog, argv[optind - 1]);
+			usage(stderr);
+			return EXIT_USAGE;
+		case '?':
+			/* argp's -? is help; anything else getopt did not know is an error */
+			if (!strcmp(argv[optind - 1], "-?")) {
+				usage(stdout);
+				return EXIT_OK;
+			}
+			fprintf(stderr, "%s: unrecognized option '%s'\n", prog, argv[optind - 1]);
+			usage(stderr);
+			return EXIT_USAGE;
 		default:
 			usage(stderr);
 			return EXIT_USAGE;

@@ -169,11 +169,11 @@ CDO_API int cdo_write(struct cdo_ctx *ctx, const char *path)
 {
 	if (!ctx)
 		return CDO_ERR_USAGE;
+	err_clear(&ctx->eb);
 	if (!ctx->diff_valid || !ctx->diff.have_output)
 		return err_set(&ctx->eb, CDO_ERR_STATE, "cdo_write: no successful diff to write");
 	if (!path)
 		return err_set(&ctx->eb, CDO_ERR_USAGE, "cdo_write: missing output path");
-	err_clear(&ctx->eb);
 	return write_object(&ctx->diff, path);
 }
 

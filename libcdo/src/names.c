@@ -69,10 +69,11 @@ bool names_mangled_equal(const char *a, const char *b)
 }
 
 /*
- * The key drops exactly what the comparison may ignore: for __UNIQUE_ID_
- * names a trailing ".<digits>" and then the trailing digit run; for the
- * rest every ".<digits>" run and a trailing lone ".".  Exact-equal names
- * trivially share a key, which covers the ".str1." rule.
+ * The key drops everything the comparison may ignore, and possibly more
+ * (that only puts more candidates in one chain): for __UNIQUE_ID_ names
+ * every trailing digit and '.', for the rest every ".<digits>" run and
+ * then the trailing dots.  Exact-equal names trivially share a key, which
+ * covers the ".str1." rule.
  */
 uint64_t names_mangled_key(const char *name)
 {
@@ -84,28 +85,22 @@ uint64_t names_mangled_key(const char *name)
 	if (!buf)
 		return hash_bytes(name, 0);	/* degrade to one bucket, stay correct */
 	if (is_unique_id(name)) {
-		size_t end = n;
-		size_t j = n;
-
-		while (j > 0 && is_digit(name[j - 1]))
-			j--;
-		if (j > 0 && name[j - 1] == '.')
-			end = j - 1;
-		while (end > 0 && is_digit(name[end - 1]))
-			end--;
-		memcpy(buf, name, end);
-		o = end;
+		o = n;
+		while (o > 0 && (is_digit(name[o - 1]) || name[o - 1] == '.'))
+			o--;
+		memcpy(buf, name, o);
 	} else {
 		for (i = 0; i < n; i++) {
-			if (name[i] == '.' && (is_digit(name[i + 1]) || name[i + 1] == '\0')) {
+			if (name[i] == '.' && is_digit(name[i + 1])) {
 				i++;
-				while (i < n && is_digit(name[i]))
+				while (i + 1 < n && is_digit(name[i + 1]))
 					i++;
-				i--;
 				continue;
 			}
 			buf[o++] = name[i];
 		}
+		while (o > 0 && buf[o - 1] == '.')
+			o--;
 	}
 	key = hash_bytes(buf, o);
 	if (buf != stackbuf)

@@ -238,6 +238,12 @@ static int read_symbols(struct object *o, struct errbuf *eb)
 		if (shndx >= o->nsecs)
 			return BAD("%s: symbol %s has section index %u out of range", o->path, s->name, shndx);
 		s->sec = shndx;
+		/* later stages do arithmetic on these: keep symbols inside their section */
+		if (s->type != STT_SECTION &&
+		    (s->sym.st_value > o->secs[shndx].sh.sh_size ||
+		     s->sym.st_size > o->secs[shndx].sh.sh_size - s->sym.st_value))
+			return BAD("%s: symbol %s extends past the end of section %s", o->path, s->name,
+				   o->secs[shndx].name);
 		if (s->type == STT_SECTION) {
 			/* section symbols go by their section's name */
 			o->secs[shndx].secsym = i;
@@ -333,7 +339,7 @@ static int read_relas(struct object *o, struct errbuf *eb)
 	return 0;
 }
 
-static int decode_text(struct section *s, struct errbuf *eb)
+static int decode_text(const struct object *o, struct section *s, struct errbuf *eb)
 {
 	size_t bad = 0;
 	long n;
@@ -347,7 +353,8 @@ static int decode_text(struct section *s, struct errbuf *eb)
 	n = x86_insn_boundaries(s->data, s->size, s->insn_starts, s->size + 1, &bad);
 	if (n < 0)
 		return err_set(eb, CDO_ERR_UNSUPPORTED,
-			       "can't decode instruction in section %s at offset 0x%zx", s->name, bad);
+			       "%s: can't decode instruction in section %s at offset 0x%zx",
+			       o->path, s->name, bad);
 	s->ninsns = (uint32_t)n;
 	return 0;
 }
@@ -363,9 +370,9 @@ int section_rela_target_offset(struct object *o, uint32_t rs, const struct rela 
 	if (!base->is_text || r->type == R_X86_64_64 || r->type == R_X86_64_32S)
 		return 0;
 	if (r->type != R_X86_64_PC32 && r->type != R_X86_64_PLT32 && r->type != R_X86_64_NONE)
-		return err_set(eb, CDO_ERR_UNSUPPORTED, "unhandled rela type %u at %s+0x%llx",
-			       r->type, base->name, (unsigned long long)r->offset);
-	err = decode_text(base, eb);
+		return err_set(eb, CDO_ERR_UNSUPPORTED, "%s: unhandled rela type %u at %s+0x%llx",
+			       o->path, r->type, base->name, (unsigned long long)r->offset);
+	err = decode_text(o, base, eb);
 	if (err)
 		return err;
 	/* the last instruction starting at or before the relocated field */
@@ -380,13 +387,15 @@ int section_rela_target_offset(struct object *o, uint32_t rs, const struct rela 
 			hi = mid;
 	}
 	if (!base->ninsns || base->insn_starts[lo] > r->offset)
-		return err_set(eb, CDO_ERR_UNSUPPORTED, "can't find instruction for rela at %s+0x%llx",
-			       base->name, (unsigned long long)r->offset);
+		return err_set(eb, CDO_ERR_UNSUPPORTED, "%s: can't find instruction for rela at %s+0x%llx",
+			       o->path, base->name, (unsigned long long)r->offset);
 	next = lo + 1 < base->ninsns ? base->insn_starts[lo + 1] : (uint32_t)base->size;
 	if (r->offset >= next)
-		return err_set(eb, CDO_ERR_UNSUPPORTED, "can't find instruction for rela at %s+0x%llx",
-			       base->name, (unsigned long long)r->offset);
-	*off = r->addend + (int64_t)next - (int64_t)r->offset;
+		return err_set(eb, CDO_ERR_UNSUPPORTED, "%s: can't find instruction for rela at %s+0x%llx",
+			       o->path, base->name, (unsigned long long)r->offset);
+	if (__builtin_add_overflow(r->addend, (int64_t)next - (int64_t)r->offset, off))
+		return err_set(eb, CDO_ERR_MALFORMED, "%s: relocation addend out of range at %s+0x%llx",
+			       o->path, base->name, (unsigned long long)r->offset);
 	return 0;
 }
 
@@ -415,7 +424,8 @@ static int resolve_strings(struct object *o, struct errbuf *eb)
 			err = section_rela_target_offset(o, i, r, &toff, eb);
 			if (err)
 				return err;
-			at = (int64_t)sym->sym.st_value + toff;
+			if (__builtin_add_overflow((int64_t)sym->sym.st_value, toff, &at))
+				at = -1;
 			if (!ts->data || at < 0 || (uint64_t)at >= ts->size ||
 			    !memchr(ts->data + at, '\0', ts->size - (uint64_t)at))
 				return BAD("%s: relocation at %s+0x%llx points outside string section %s",

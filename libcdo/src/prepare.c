@@ -411,7 +411,7 @@ static int replace_section_symbols(struct diff *d, struct object *o)
 			tsec = &o->secs[ts->sec];
 			if (tsec->sym != NONE) {
 				r->sym = tsec->sym;
-				r->addend -= (int64_t)o->syms[tsec->sym].sym.st_value;
+				r->addend = (int64_t)((uint64_t)r->addend - o->syms[tsec->sym].sym.st_value);
 				continue;
 			}
 			err = section_rela_target_offset(o, i, r, &target, d->eb);
@@ -423,7 +423,7 @@ static int replace_section_symbols(struct diff *d, struct object *o)
 			if (repl != NONE) {
 				found_any = true;
 				r->sym = repl;
-				r->addend -= (int64_t)o->syms[repl].sym.st_value;
+				r->addend = (int64_t)((uint64_t)r->addend - o->syms[repl].sym.st_value);
 				continue;
 			}
 			/*

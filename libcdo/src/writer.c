@@ -210,7 +210,8 @@ static int check_relocation_ranges(struct diff *d)
 			err = section_rela_target_offset(p, rs, r, &off, d->eb);
 			if (err)
 				return err;
-			at = (int64_t)t->sym.st_value + off;
+			if (__builtin_add_overflow((int64_t)t->sym.st_value, off, &at))
+				at = -1;
 			/* pointers to the very end of a section are legitimate */
 			if (at < 0 || at > (int64_t)p->secs[t->sec].size)
 				return diff_fail(d, "%s+0x%llx: out-of-range relocation %s+%llx",
