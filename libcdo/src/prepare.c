@@ -506,6 +506,7 @@ static bool compute_special_static(const struct object *o, uint32_t si)
 		"_rs", "CSWTCH", "_entry",
 	};
 	const struct symbol *s;
+	const char *p;
 	size_t k;
 
 	if (si == NONE)
@@ -524,20 +525,22 @@ static bool compute_special_static(const struct object *o, uint32_t si)
 		return false;
 	if (!strcmp(o->secs[s->sec].name, ".data.once") || !strcmp(o->secs[s->sec].name, ".data..once"))
 		return true;
-	for (k = 0; k < sizeof(vars) / sizeof(vars[0]); k++) {
-		size_t n = strlen(vars[k]);
-		char buf[40];
-
-		/* gcc names them "<var>.<n>", clang "<func>.<var>" */
-		memcpy(buf, vars[k], n);
-		buf[n] = '.';
-		if (!strncmp(s->name, buf, n + 1))
-			return true;
-		buf[0] = '.';
-		memcpy(buf + 1, vars[k], n);
-		buf[n + 1] = '\0';
-		if (strstr(s->name, buf))
-			return true;
+	/*
+	 * gcc names them "<var>.<n>", clang "<func>.<var>": a var at the
+	 * start followed by '.', or a var right after any '.'.  One pass
+	 * over the name; only '_' and 'C' can start a var.
+	 */
+	for (p = s->name; *p; p++) {
+		if (p != s->name && p[-1] != '.')
+			continue;
+		if (*p != '_' && *p != 'C')
+			continue;
+		for (k = 0; k < sizeof(vars) / sizeof(vars[0]); k++) {
+			if (!has_prefix(p, vars[k]))
+				continue;
+			if (p != s->name || p[strlen(vars[k])] == '.')
+				return true;
+		}
 	}
 	return false;
 }
