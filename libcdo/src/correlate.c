@@ -64,12 +64,94 @@ static bool same_contents(const struct section *a, const struct section *b)
 	return a->size == b->size && (!a->size || !memcmp(a->data, b->data, a->size));
 }
 
+/*
+ * How one kind of element (section or symbol) is matched: whether a
+ * patched candidate is paired already, and whether it fits an original.
+ */
+struct match_rules {
+	bool (*paired)(const struct diff *d, uint32_t cand);
+	bool (*fits)(const struct diff *d, uint32_t orig, uint32_t cand);
+	const char *(*orig_name)(const struct diff *d, uint32_t orig);
+};
+
+/*
+ * The first unpaired candidate, in patched order, under the original's
+ * key that fits it.  Paired candidates met on the way are unlinked: they
+ * can never be chosen again, and keeping them made long runs of
+ * same-keyed names (hits.1, hits.2, ...) quadratic.
+ */
+static uint32_t first_fit(const struct diff *d, struct hidx *by_key, const struct match_rules *r,
+			  uint32_t orig)
+{
+	uint64_t key = names_mangled_key(r->orig_name(d, orig));
+	uint32_t c, prev = HIDX_NONE, next;
+
+	for (c = hidx_bucket_head(by_key, key); c != HIDX_NONE; c = next) {
+		next = by_key->next[c];
+		if (by_key->key[c] != key) {
+			prev = c;
+			continue;
+		}
+		if (r->paired(d, c)) {
+			hidx_unlink(by_key, prev, c);
+			continue;
+		}
+		prev = c;
+		if (r->fits(d, orig, c))
+			return c;
+	}
+	return NONE;
+}
+
+static bool section_paired(const struct diff *d, uint32_t c)
+{
+	return d->patched.secs[c].twin != NONE;
+}
+
+static bool section_fits(const struct diff *d, uint32_t i, uint32_t c)
+{
+	const struct section *so = &d->orig.secs[i], *sp = &d->patched.secs[c];
+
+	if (!names_mangled_equal(so->name, sp->name) || names_is_clang_unnamed_data(sp->name))
+		return false;
+	/* a COMDAT group pairs only with an identical one */
+	return so->sh.sh_type != SHT_GROUP || same_contents(so, sp);
+}
+
+static const char *section_name(const struct diff *d, uint32_t i)
+{
+	return d->orig.secs[i].name;
+}
+
+static bool symbol_paired(const struct diff *d, uint32_t c)
+{
+	return d->patched.syms[c].twin != NONE;
+}
+
+static bool symbol_fits(const struct diff *d, uint32_t i, uint32_t c)
+{
+	const struct object *o = &d->orig;
+	const struct symbol *so = &o->syms[i], *sp = &d->patched.syms[c];
+
+	if (sp->type != so->type || !names_mangled_equal(so->name, sp->name))
+		return false;
+	return so->sec == NONE || o->secs[so->sec].sh.sh_type != SHT_GROUP ||
+	       o->secs[so->sec].twin == sp->sec;
+}
+
+static const char *symbol_name(const struct diff *d, uint32_t i)
+{
+	return d->orig.syms[i].name;
+}
+
+static const struct match_rules section_rules = { section_paired, section_fits, section_name };
+static const struct match_rules symbol_rules = { symbol_paired, symbol_fits, symbol_name };
+
 static int correlate_all_sections(struct diff *d)
 {
 	const struct object *o = &d->orig, *p = &d->patched;
 	struct hidx by_key;
-	uint32_t i, c, prev, next;
-	uint64_t key;
+	uint32_t i, c;
 
 	if (hidx_init(&by_key, p->nsecs, 0))
 		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
@@ -87,28 +169,9 @@ static int correlate_all_sections(struct diff *d)
 		owner = so->is_rela ? o->secs[so->base].secsym : so->secsym;
 		if (is_special_static(o, owner))
 			continue;
-		key = names_mangled_key(so->name);
-		for (c = hidx_bucket_head(&by_key, key), prev = HIDX_NONE; c != HIDX_NONE; c = next) {
-			const struct section *sp = &p->secs[c];
-
-			next = by_key.next[c];
-			if (by_key.key[c] != key) {
-				prev = c;
-				continue;
-			}
-			if (sp->twin != NONE) {
-				/* paired already: never a candidate again */
-				hidx_unlink(&by_key, prev, c);
-				continue;
-			}
-			prev = c;
-			if (!names_mangled_equal(so->name, sp->name) || names_is_clang_unnamed_data(sp->name))
-				continue;
-			if (so->sh.sh_type == SHT_GROUP && !same_contents(so, sp))
-				continue;
+		c = first_fit(d, &by_key, &section_rules, i);
+		if (c != NONE)
 			correlate_sections(d, i, c);
-			break;
-		}
 	}
 	hidx_free(&by_key);
 	return 0;
@@ -118,8 +181,7 @@ static int correlate_all_symbols(struct diff *d)
 {
 	const struct object *o = &d->orig, *p = &d->patched;
 	struct hidx by_key;
-	uint32_t i, c, prev, next;
-	uint64_t key;
+	uint32_t i, c;
 
 	if (hidx_init(&by_key, p->nsyms, 0))
 		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
@@ -135,28 +197,9 @@ static int correlate_all_symbols(struct diff *d)
 			continue;
 		if (so->type == STT_NOTYPE && has_prefix(so->name, ".LC"))
 			continue;
-		key = names_mangled_key(so->name);
-		for (c = hidx_bucket_head(&by_key, key), prev = HIDX_NONE; c != HIDX_NONE; c = next) {
-			const struct symbol *sp = &p->syms[c];
-
-			next = by_key.next[c];
-			if (by_key.key[c] != key) {
-				prev = c;
-				continue;
-			}
-			if (sp->twin != NONE) {
-				hidx_unlink(&by_key, prev, c);
-				continue;
-			}
-			prev = c;
-			if (sp->type != so->type || !names_mangled_equal(so->name, sp->name))
-				continue;
-			if (so->sec != NONE && o->secs[so->sec].sh.sh_type == SHT_GROUP &&
-			    o->secs[so->sec].twin != sp->sec)
-				continue;
+		c = first_fit(d, &by_key, &symbol_rules, i);
+		if (c != NONE)
 			correlate_symbols(d, i, c);
-			break;
-		}
 	}
 	hidx_free(&by_key);
 	return 0;
