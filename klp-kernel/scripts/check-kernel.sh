@@ -15,6 +15,8 @@
 #   KLP_TESTS         space-separated test scripts to run (default: all)
 #   KLP_STRESS_CYCLES cycles of the stress test (default 200)
 #   KLP_QEMU_TIMEOUT  seconds before the guest is killed (default 2400)
+#   KLP_SERIES        a directory of patches to apply instead of patches/<ver>
+#   KLP_BUILD_ONLY    1: stop after building the kernel (see check-series.sh)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")/.." && pwd)
@@ -278,7 +280,7 @@ run_guest() {
 			-display none -monitor none -serial stdio -no-reboot \
 			-kernel "$BUILD/arch/x86/boot/bzImage" \
 			-initrd "$WORK/initramfs.cpio.gz" \
-			-append "console=ttyS0 loglevel=4 panic=-1 oops=panic printk.time=1 log_buf_len=1M" \
+			-append "console=ttyS0 loglevel=4 panic=-1 oops=panic printk.time=1 log_buf_len=1M livepatch.conflict_policy=deny" \
 			</dev/null 2>&1 || true)
 	if ((!finished)); then
 		tail -n 60 "$console" >&2
@@ -310,6 +312,9 @@ main() {
 	apply_series
 	configure
 	build_kernel
+	if [[ "${KLP_BUILD_ONLY:-0}" == 1 ]]; then
+		return 0
+	fi
 	build_tool
 	build_initramfs
 	run_guest

@@ -85,7 +85,8 @@ function cmdline_is() {
 	expect /proc/cmdline "$1: this has been live patched"
 }
 
-# Reads every livepatch sysfs file, in the order the glob gives them.
+# reader(pause) - read every livepatch sysfs file, in the order the glob
+# gives them, again and again, with a pause between the rounds
 function reader() {
 	local f x
 	while [[ ! -e $STOP ]]; do
@@ -94,18 +95,28 @@ function reader() {
 			[[ -f $f ]] || continue
 			read -r -d "" x 2>/dev/null < "$f"
 		done
+		[[ $1 == 0 ]] || nap $1
 	done
 }
 
+# One reader shares CPU 0 with the loads and unloads, without a pause; the
+# other runs on CPU 1 in parallel, pausing between rounds.  A transition
+# completes at once only when no task is running on another CPU; otherwise
+# it waits a second for its next try, and 200 cycles would take far longer.
+taskset -p 1 $$ >/dev/null || die "taskset failed"
 cycle=0
 scenario=0
-reader 2>/dev/null & r1=$!
-reader 2>/dev/null & r2=$!
+reader 0 2>/dev/null & r1=$!
+reader 0.03 2>/dev/null & r2=$!
+taskset -p 2 $r2 >/dev/null || die "taskset failed"
 
 echo -n "TEST: $CYCLES load/enable/disable/unload cycles with sysfs readers ... "
 save_dmesg
 
 while [[ $cycle -lt $CYCLES ]]; do
+	if ((scenario % 12 == 0)); then
+		echo "KLPTEST: info stress: $cycle of $CYCLES cycles" > /dev/console
+	fi
 	case $((scenario++ % 6)) in
 	0)	# a single patch
 		enable $BASE
@@ -172,7 +183,7 @@ touch $STOP
 wait $r1 $r2
 
 # Only the refusals and overrides the scenarios ask for may show up.
-bad=$(dmesg | comm --nocheck-order -13 "$SAVED_DMESG" - | grep 'livepatch:' |
+bad=$(dmesg | comm --nocheck-order -13 "$SAVED_DMESG" - | grep '^\[[ 0-9.]*\] livepatch:' |
       grep -v -e "enabling patch" -e "transition$" -e "complete$" \
 	      -e "overrides patch '$MOD_A' on function 'test_klp_conflict_mod_fn,1'" \
 	      -e "overrides patch '$BASE' on function 'cmdline_proc_show,1'" \

@@ -1,0 +1,20 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The conflict policy can be set on the kernel command line: the harness
+# boots with livepatch.conflict_policy=deny, which must be accepted
+# silently (the value does not change, so nothing is logged).
+
+. /kselftest/livepatch/functions.sh
+
+echo -n "TEST: livepatch.conflict_policy= on the kernel command line ... "
+
+grep -qw 'livepatch.conflict_policy=deny' /proc/cmdline ||
+	die "the harness did not pass livepatch.conflict_policy=deny"
+dmesg | grep -e 'conflict_policy' -e 'conflict policy' &&
+	die "the boot parameter was not accepted silently"
+[[ "$(cat $KLP_SYSFS_DIR/conflict_policy)" == "deny" ]] ||
+	die "conflict_policy is not deny after boot"
+echo "ok"
+
+exit 0
