@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "diff.h"
@@ -111,6 +112,23 @@ static void load_one(void *arg, size_t i)
 		ctx->parent = NULL;
 }
 
+/*
+ * Below about a megabyte of input, handing work to threads costs more
+ * than it saves (most objects kpatch-build diffs are that small).
+ */
+static bool worth_threads(const char *a, const char *b, const char *c)
+{
+	const char *paths[3] = { a, b, c };
+	uint64_t total = 0;
+	struct stat st;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (paths[i] && !stat(paths[i], &st))
+			total += (uint64_t)st.st_size;
+	return total >= (1u << 20);
+}
+
 static const char *default_display(const char *orig)
 {
 	const char *slash = strchr(orig, '/');
@@ -156,6 +174,7 @@ CDO_API int cdo_diff(struct cdo_ctx *ctx, const char *orig, const char *patched)
 	/* the parent symbol table is read once per context */
 	if (!ctx->parent && ctx->parent_symtab)
 		tasks = 3;
+	pool_set_parallel(ctx->pool, worth_threads(orig, patched, ctx->parent ? NULL : ctx->parent_symtab));
 	pool_for(ctx->pool, tasks, 1, load_one, &job);
 	for (i = 0; i < tasks; i++)
 		if (job.err[i])

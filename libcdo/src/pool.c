@@ -11,7 +11,9 @@ struct pool {
 	pthread_cond_t work;	/* a new job was posted, or shutdown */
 	pthread_cond_t done;	/* a worker finished its part of the job */
 	pthread_t *workers;
-	unsigned int nworkers;
+	unsigned int nworkers;		/* running */
+	unsigned int wanted;		/* to start when first needed */
+	bool started, parallel;
 
 	/* the current job; guarded by @lock except the atomic cursor */
 	unsigned long generation;
@@ -68,7 +70,6 @@ static void *worker_main(void *data)
 struct pool *pool_new(unsigned int threads)
 {
 	struct pool *p = calloc(1, sizeof(*p));
-	unsigned int i;
 
 	if (!p)
 		return NULL;
@@ -83,12 +84,27 @@ struct pool *pool_new(unsigned int threads)
 		pool_free(p);
 		return NULL;
 	}
-	for (i = 0; i + 1 < threads; i++) {
+	p->wanted = threads - 1;
+	p->parallel = true;
+	return p;
+}
+
+/* A worker that fails to start just means fewer hands. */
+static void start_workers(struct pool *p)
+{
+	unsigned int i;
+
+	p->started = true;
+	for (i = 0; i < p->wanted; i++) {
 		if (pthread_create(&p->workers[i], NULL, worker_main, p))
 			break;
 		p->nworkers++;
 	}
-	return p;
+}
+
+void pool_set_parallel(struct pool *p, bool parallel)
+{
+	p->parallel = parallel;
 }
 
 void pool_free(struct pool *p)
@@ -112,14 +128,16 @@ void pool_free(struct pool *p)
 
 unsigned int pool_threads(const struct pool *p)
 {
-	return p->nworkers + 1;
+	return p->wanted + 1;
 }
 
 void pool_for(struct pool *p, size_t n, size_t grain, pool_fn fn, void *arg)
 {
 	if (!grain)
 		grain = 1;
-	if (!p->nworkers || n <= grain) {
+	if (p->parallel && !p->started && p->wanted && n > grain)
+		start_workers(p);
+	if (!p->parallel || !p->nworkers || n <= grain) {
 		size_t i;
 
 		for (i = 0; i < n; i++)

@@ -2,6 +2,7 @@
 #ifndef CDO_POOL_H
 #define CDO_POOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -15,8 +16,21 @@ struct pool;
 
 typedef void (*pool_fn)(void *arg, size_t i);
 
-/** pool_new() - start @threads - 1 workers; NULL when out of resources. */
+/**
+ * pool_new() - a pool of @threads threads (the caller counts as one)
+ *
+ * Workers start on the first job that runs in parallel, so a process
+ * that only ever diffs small objects never creates a thread.
+ * Return: the pool, or NULL when out of memory.
+ */
 struct pool *pool_new(unsigned int threads);
+
+/**
+ * pool_set_parallel() - let jobs use the workers (default) or not
+ *
+ * Small inputs are cheaper to process inline than to hand out.
+ */
+void pool_set_parallel(struct pool *p, bool parallel);
 void pool_free(struct pool *p);
 unsigned int pool_threads(const struct pool *p);
 
