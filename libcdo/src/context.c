@@ -116,7 +116,7 @@ static void load_one(void *arg, size_t i)
  * Below about a megabyte of input, handing work to threads costs more
  * than it saves (most objects kpatch-build diffs are that small).
  */
-static bool worth_threads(const char *a, const char *b, const char *c)
+static bool worth_threads(uint64_t min_bytes, const char *a, const char *b, const char *c)
 {
 	const char *paths[3] = { a, b, c };
 	uint64_t total = 0;
@@ -126,7 +126,7 @@ static bool worth_threads(const char *a, const char *b, const char *c)
 	for (i = 0; i < 3; i++)
 		if (paths[i] && !stat(paths[i], &st))
 			total += (uint64_t)st.st_size;
-	return total >= (1u << 20);
+	return total >= (min_bytes ? min_bytes : 1u << 20);
 }
 
 static const char *default_display(const char *orig)
@@ -174,7 +174,7 @@ CDO_API int cdo_diff(struct cdo_ctx *ctx, const char *orig, const char *patched)
 	/* the parent symbol table is read once per context */
 	if (!ctx->parent && ctx->parent_symtab)
 		tasks = 3;
-	pool_set_parallel(ctx->pool, worth_threads(orig, patched, ctx->parent ? NULL : ctx->parent_symtab));
+	pool_set_parallel(ctx->pool, worth_threads(ctx->opts.parallel_min_bytes, orig, patched, ctx->parent ? NULL : ctx->parent_symtab));
 	pool_for(ctx->pool, tasks, 1, load_one, &job);
 	for (i = 0; i < tasks; i++)
 		if (job.err[i])

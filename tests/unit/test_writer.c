@@ -101,7 +101,8 @@ static int group_teardown(void **state)
 
 static struct cdo_ctx *new_ctx(unsigned int threads)
 {
-	CDO_OPTS(opts, .threads = threads, .parent_name = "vmlinux",
+	/* parallel_min_bytes 1: even these small objects go through the pool */
+	CDO_OPTS(opts, .threads = threads, .parallel_min_bytes = 1, .parent_name = "vmlinux",
 		 .parent_symtab = pair.symtab, .symvers = "/dev/null");
 	struct cdo_ctx *ctx = cdo_new(&opts);
 

@@ -116,6 +116,10 @@ struct cdo_struct_sizes {
  * @symvers:       Module.symvers, or NULL
  * @klp_arch:      the kernel uses .klp.arch sections (create-diff-object -a)
  * @sizes:         special-section entry sizes
+ * @parallel_min_bytes: inputs smaller than this (orig + patched + parent
+ *                 symtab, in bytes) are diffed on the calling thread
+ *                 only; 0 means the default of 1 MiB, 1 always uses the
+ *                 pool
  *
  * New fields are only ever appended; the library reads only the first
  * @sz bytes, so callers built against an older header keep working.
@@ -132,6 +136,7 @@ struct cdo_opts {
 	const char *symvers;
 	int klp_arch;
 	struct cdo_struct_sizes sizes;
+	uint64_t parallel_min_bytes;
 };
 
 #define CDO_OPTS(name, ...) \
