@@ -574,7 +574,7 @@ if command -v gnuplot >/dev/null && [ ${#SYNTH_SIZES[@]} -gt 0 ]; then
 	if [ "$(wc -l <"$TCSV")" -gt 1 ]; then
 		tdat=$WORK/threads.dat
 		awk -F, 'NR > 1 { if ($1 != last) { if (NR > 2) printf "\n\n"; printf "# %s\n", $1; last = $1 }
-			print $2, $5 }' "$TCSV" >"$tdat"
+			print $2, $4 }' "$TCSV" >"$tdat"
 		tnames=$(awk -F, 'NR > 1 && !seen[$1]++ { print $1 }' "$TCSV")
 		plotcmd="" i=0
 		for p in $tnames; do
@@ -584,7 +584,7 @@ if command -v gnuplot >/dev/null && [ ${#SYNTH_SIZES[@]} -gt 0 ]; then
 		gnuplot <<-EOF || note "gnuplot failed: no thread plot"
 		set terminal svg size 640,420 dynamic font "sans,12"
 		set output "$RESULTS/threads.svg"
-		set title "ours: median time against worker threads ($(nproc) CPUs)"
+		set title "ours: time against worker threads ($(nproc) CPUs, minimum of runs)"
 		set xlabel "threads (-j)"
 		set ylabel "wall time (ms)"
 		set logscale x 2
