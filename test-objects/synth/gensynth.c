@@ -488,6 +488,29 @@ static void put_own_block(struct symtab_out *o, const struct own *own)
 			sec_ndx(own->syms[i].type), own->syms[i].name);
 }
 
+static void free_own(struct own *own)
+{
+	size_t i;
+
+	for (i = 0; i < own->n; i++) {
+		free(own->syms[i].type);
+		free(own->syms[i].bind);
+		free(own->syms[i].name);
+	}
+	for (i = 0; i < own->ng; i++) {
+		free(own->globals[i]);
+		free(own->gtypes[i]);
+	}
+	for (i = 0; i < own->nu; i++)
+		free(own->undefs[i]);
+	free(own->syms);
+	free(own->globals);
+	free(own->gtypes);
+	free(own->gsizes);
+	free(own->undefs);
+	free(own->file);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -651,6 +674,10 @@ static int cmd_parent(int argc, char **argv)
 	}
 	if (fclose(o.f) || fclose(sv))
 		die("write error: %s", strerror(errno));
+	free(undefs);
+	for (i = 0; i < nown; i++)
+		free_own(&owns[i]);
+	free(owns);
 	return 0;
 }
 
