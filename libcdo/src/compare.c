@@ -44,7 +44,6 @@ struct compare_job {
 	uint32_t *secs;		/* patched sections with a twin */
 	int *errs;		/* per job: 0 or a negative status */
 	bool *revert;		/* per job: only __LINE__ changed */
-	struct errbuf *ebs;	/* per job error text, merged in order */
 };
 
 static int compare_section(struct diff *d, uint32_t i, struct errbuf *eb)
@@ -171,7 +170,10 @@ static void compare_one(void *arg, size_t k)
 {
 	struct compare_job *job = arg;
 
-	job->errs[k] = compare_section(job->d, job->secs[k], &job->ebs[k]);
+	struct errbuf scratch = { CDO_OK, "" };
+
+	/* the message is made again by first_error(), on one thread */
+	job->errs[k] = compare_section(job->d, job->secs[k], &scratch);
 }
 
 static void line_check_one(void *arg, size_t k)
@@ -179,28 +181,32 @@ static void line_check_one(void *arg, size_t k)
 	struct compare_job *job = arg;
 	bool only = false;
 
-	job->errs[k] = line_macro_change_only(job->d, job->secs[k], &only, &job->ebs[k]);
+	struct errbuf scratch = { CDO_OK, "" };
+
+	job->errs[k] = line_macro_change_only(job->d, job->secs[k], &only, &scratch);
 	job->revert[k] = !job->errs[k] && only;
 }
 
-/* Report the first failure in section order, whatever thread hit it. */
-static int first_error(struct diff *d, struct compare_job *job, uint32_t n)
+/*
+ * Report the first failure in section order, whatever thread hit it, by
+ * running that section's step again here: per-task message buffers
+ * would cost a kilobyte per section for a path that is almost never taken.
+ */
+static int first_error(struct diff *d, struct compare_job *job, uint32_t n, bool line_check)
 {
+	bool only;
 	uint32_t k;
 
-	for (k = 0; k < n; k++)
-		if (job->errs[k])
-			return err_set(d->eb, job->ebs[k].status, "%s", job->ebs[k].msg);
+	for (k = 0; k < n; k++) {
+		if (!job->errs[k])
+			continue;
+		if (line_check)
+			return line_macro_change_only(d, job->secs[k], &only, d->eb);
+		return compare_section(d, job->secs[k], d->eb);
+	}
 	return 0;
 }
 
-/*
- * A .cold or .part child without its own ftrace entry can only be
- * replaced through its parent.  Upstream looks only at the child's code
- * bytes; a child whose relocations alone changed (a new message string in
- * an unlikely path) then fails with "doesn't have patchable function
- * entry".  We also count relocation changes, so its parent is patched.
- */
 static bool child_section_changed(const struct object *p, uint32_t c)
 {
 	const struct section *s = &p->secs[p->syms[c].sec];
@@ -230,9 +236,8 @@ static int compare_sections(struct diff *d)
 
 	job.secs = malloc(sizeof(*job.secs) * p->nsecs);
 	job.errs = calloc(p->nsecs, sizeof(*job.errs));
-	job.ebs = calloc(p->nsecs, sizeof(*job.ebs));
 	job.revert = calloc(p->nsecs, sizeof(*job.revert));
-	if (!job.secs || !job.errs || !job.ebs || !job.revert) {
+	if (!job.secs || !job.errs || !job.revert) {
 		err = err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
 		goto out;
 	}
@@ -243,12 +248,12 @@ static int compare_sections(struct diff *d)
 			p->secs[i].status = ST_NEW;
 	}
 	pool_for(d->pool, n, 16, compare_one, &job);
-	err = first_error(d, &job, n);
+	err = first_error(d, &job, n, false);
 	if (err)
 		goto out;
 	/* rela sections must be settled before the line check reads them */
 	pool_for(d->pool, n, 4, line_check_one, &job);
-	err = first_error(d, &job, n);
+	err = first_error(d, &job, n, true);
 	if (err)
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -279,7 +284,6 @@ static int compare_sections(struct diff *d)
 out:
 	free(job.secs);
 	free(job.errs);
-	free(job.ebs);
 	free(job.revert);
 	return err;
 }

@@ -8,8 +8,8 @@ int hidx_init(struct hidx *h, uint32_t capacity, uint32_t buckets)
 
 	memset(h, 0, sizeof(*h));
 	if (!buckets) {
-		/* about two buckets per item keeps chains short without rehashing */
-		while (n < capacity * 2 && n < (1u << 31))
+		/* at least one bucket per item: chains average under one entry */
+		while (n < capacity && n < (1u << 31))
 			n <<= 1;
 	} else {
 		while (n < buckets)

@@ -99,11 +99,12 @@ static int fbuf_load(struct fbuf *f, const char *path, struct errbuf *eb)
 	if (S_ISREG(st.st_mode)) {
 		if (st.st_size == 0)
 			goto out;
-		f->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+		f->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (f->map == MAP_FAILED) {
 			f->map = NULL;
 			goto io_err;
 		}
+		madvise(f->map, (size_t)st.st_size, MADV_SEQUENTIAL);
 		f->data = f->map;
 		f->len = (size_t)st.st_size;
 		goto out;
@@ -145,6 +146,24 @@ io_err:
 	free(f->heap);
 	f->heap = NULL;
 	return CDO_ERR_IO;
+}
+
+/*
+ * A distro symtab is 10-20 MB of text we read once from front to back:
+ * drop the pages behind the parser so they never add up in memory.
+ */
+static void fbuf_consumed(const struct fbuf *f, const char *upto, const char **released)
+{
+	const size_t chunk = 4u << 20;
+	uintptr_t start, stop;
+
+	if (!f->map || (size_t)(upto - *released) < chunk)
+		return;
+	start = ((uintptr_t)*released + 4095) & ~(uintptr_t)4095;
+	stop = (uintptr_t)upto & ~(uintptr_t)4095;
+	if (stop > start)
+		madvise((void *)start, stop - start, MADV_DONTNEED);
+	*released = (const char *)stop;
 }
 
 static void fbuf_free(struct fbuf *f)
@@ -452,7 +471,7 @@ static int parse_sym_line(const char *path, size_t lineno, const char *q, const 
 static int symtab_parse(struct parent *p, const char *path, const struct fbuf *f,
 			uint64_t **hashes, struct errbuf *eb)
 {
-	const char *s = f->data, *end = f->data + f->len;
+	const char *s = f->data, *end = f->data + f->len, *released = f->data;
 	size_t cap = f->len / 64 + 16;
 	bool skip = false;
 	size_t lineno = 0;
@@ -469,6 +488,7 @@ static int symtab_parse(struct parent *p, const char *path, const struct fbuf *f
 		struct pent *ent;
 		int ret;
 
+		fbuf_consumed(f, s, &released);
 		lineno++;
 		if (end - s >= 13 && !memcmp(s, "Symbol table ", 13)) {
 			e = memchr(s, '\n', (size_t)(end - s));
@@ -852,6 +872,8 @@ int parent_open_buckets(struct parent **out, const char *symtab_path, const char
 	}
 
 	ret = symtab_parse(p, symtab_path, &st, &hashes, eb);
+	/* names live in our arena now: the text is not needed any more */
+	fbuf_free(&st);
 	if (!ret)
 		ret = symtab_index(p, hashes, eb);
 	if (!ret && symvers_path)
