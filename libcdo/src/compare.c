@@ -28,6 +28,9 @@ bool rela_equal(const struct diff *d, const struct rela *a, const struct rela *b
 		return b->string && !strcmp(a->string, b->string);
 	if (a->addend != b->addend)
 		return false;
+	/* correlated symbols were paired for having equal names */
+	if (d->patched.syms[a->sym].twin == b->sym)
+		return true;
 	return names_mangled_equal(na, nb);
 }
 
