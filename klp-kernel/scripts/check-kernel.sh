@@ -14,7 +14,7 @@
 #   JOBS              make -j value (default 2)
 #   KLP_TESTS         space-separated test scripts to run (default: all)
 #   KLP_STRESS_CYCLES cycles of the stress test (default 200)
-#   KLP_QEMU_TIMEOUT  seconds before the guest is killed (default 2400)
+#   KLP_QEMU_TIMEOUT  seconds before the guest is killed (default 1800)
 #   KLP_SERIES        a directory of patches to apply instead of patches/<ver>
 #   KLP_BUILD_ONLY    1: stop after building the kernel (see check-series.sh)
 set -euo pipefail
@@ -26,7 +26,7 @@ JOBS=${JOBS:-2}
 KERNEL_SRC=${KERNEL_SRC:-}
 KLP_TESTS=${KLP_TESTS:-}
 KLP_STRESS_CYCLES=${KLP_STRESS_CYCLES:-200}
-KLP_QEMU_TIMEOUT=${KLP_QEMU_TIMEOUT:-2400}
+KLP_QEMU_TIMEOUT=${KLP_QEMU_TIMEOUT:-1800}
 DEBIAN_TARBALL=/usr/src/linux-source-6.1.tar.xz
 FRAGMENT=$HERE/config/livepatch.config
 
@@ -294,6 +294,14 @@ run_guest() {
 
 main() {
 	"$TOP/scripts/deps.sh" $HOST_PKGS $([[ -n "$KERNEL_SRC" ]] || echo linux-source-6.1)
+	# One run at a time per cache: a second one (another checkout, CI)
+	# waits instead of building into the same tree.
+	mkdir -p "$CACHE"
+	exec {LOCK_FD}>"$CACHE/.lock"
+	if ! flock -n "$LOCK_FD"; then
+		log "waiting for another check-kernel run to finish"
+		flock "$LOCK_FD"
+	fi
 	local ver
 	if [[ -n "$KERNEL_SRC" ]]; then
 		ver=$(make -s -C "$KERNEL_SRC" kernelversion | cut -d. -f1,2)
