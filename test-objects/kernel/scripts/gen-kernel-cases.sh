@@ -168,10 +168,13 @@ spatch() {
 # source patched: take off the patches that are on, or unpack the source
 # again when one is neither on nor off.
 recover_source() {
-	local p
+	local p i
 	[[ -d "$WORK/applied" ]] || return 0
 	log "reverting patches left applied by an interrupted run"
-	for p in $(ls -r "$WORK/applied"/*.patch 2>/dev/null); do
+	local -a patches=("$WORK/applied"/*.patch)
+	for ((i = ${#patches[@]} - 1; i >= 0; i--)); do
+		p=${patches[i]}
+		[[ -f "$p" ]] || continue
 		if spatch -R --dry-run <"$p"; then
 			spatch -R <"$p"
 		elif ! spatch --dry-run <"$p"; then
@@ -194,7 +197,8 @@ build_kernel() {
 		return
 	fi
 	lock_builds
-	local t=$(date +%s)
+	local t
+	t=$(date +%s)
 	log "building vmlinux and modules (make -j$JOBS, log: $WORK/build.log)"
 	run_logged "$WORK/build.log" kmake vmlinux modules
 	log "kernel built in $(($(date +%s) - t))s"
@@ -361,7 +365,7 @@ run_batch() {
 	if [[ ${#need[@]} -gt 0 ]]; then
 		failed=$(compile_objects orig "$WORK/orig.log" "${need[@]}")
 		[[ -z "$failed" ]] ||
-			die "cannot compile the unpatched $(echo $failed) (log: $WORK/orig.log)"
+			die "cannot compile the unpatched ${failed//$'\n'/ } (log: $WORK/orig.log)"
 	fi
 
 	for c in "${BATCH_CASES[@]}"; do
@@ -405,7 +409,7 @@ run_batch() {
 		fi
 	done
 	rm -rf "$WORK/applied"
-	[[ -z "$failed" ]] || log "patched objects that did not compile: $(echo $failed)"
+	[[ -z "$failed" ]] || log "patched objects that did not compile: ${failed//$'\n'/ }"
 	return 0
 }
 
@@ -474,6 +478,8 @@ main() {
 	local deps_sh
 	deps_sh=$(cd "$HERE/../.." && pwd)/scripts/deps.sh
 	if [[ -x "$deps_sh" ]]; then
+		# One word per package.
+		# shellcheck disable=SC2086,SC2046
 		"$deps_sh" $HOST_PKGS $([[ -n "$KERNEL_SRC" ]] || echo linux-source-6.1)
 	fi
 	if [[ -n "$KERNEL_SRC" ]]; then
