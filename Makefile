@@ -117,8 +117,13 @@ check-cases: all
 check-upstream: all
 	@scripts/run-checks.sh "$(BUILD)" upstream
 
-check-kernel:
-	@$(MAKE) --no-print-directory -C klp-kernel check-kernel
+# The kernel suite: klp-kernel's qemu tests, then the real-kernel cases
+# (6.1 always, 5.15 with KERNEL_SRC_515=, upstream compared with
+# UPSTREAM_CDO=).  Kernel trees are cached in /var/cache/cdo-kernel.
+check-kernel: all
+	@UPSTREAM_CDO=$(UPSTREAM_CDO) KERNEL_SRC_515=$(KERNEL_SRC_515) \
+		CDO=$(abspath $(BUILD))/bin/create-diff-object OBJCMP=$(abspath $(BUILD))/bin/cdo-objcmp \
+		scripts/run-kernel-checks.sh
 
 # ---- demo, install -------------------------------------------------------
 
