@@ -56,7 +56,12 @@ PC_FILE    := $(BUILD)/lib/pkgconfig/libcdo.pc
 .PHONY: all deps check check-unit check-cases check-headers check-symbols \
 	check-upstream check-kernel demo install clean bench
 
-all: deps-build $(STATIC_LIB) $(SHARED_LIB) $(PC_FILE) $(CLI_BINS)
+all: deps-build $(STATIC_LIB) $(SHARED_LIB) $(PC_FILE) $(CLI_BINS) klp-conflicts
+
+# The pre-load conflict check lives with the kernel series it mirrors.
+.PHONY: klp-conflicts
+klp-conflicts: deps-build
+	@$(MAKE) --no-print-directory -s -C klp-kernel BUILD=$(abspath $(BUILD)) CFLAGS="$(SANFLAGS)" LDFLAGS="$(SANFLAGS)"
 
 # Installing packages is the first thing every entry point does, so a
 # fresh Debian machine needs nothing but `make`.
@@ -136,7 +141,7 @@ bench: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(PREFIX)/include/cdo
-	install -m 0755 $(CLI_BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 $(CLI_BINS) $(BUILD)/bin/klp-conflicts $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
 	install -m 0755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libcdo.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libcdo.so

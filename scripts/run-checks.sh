@@ -144,6 +144,9 @@ if [ "$what" = all ] || [ "$what" = cli ]; then
 		run_group "$(basename "$t" .sh)" bash "$t" "$build"
 	done
 fi
+if [ "$what" = all ] || [ "$what" = cli ]; then
+	run_group klp-tool make --no-print-directory -C klp-kernel check BUILD="$build"
+fi
 if [ "$what" = all ] || [ "$what" = cases ]; then
 	[ -x test-objects/run-cases.sh ] && run_group cases case_tests
 fi
