@@ -38,6 +38,12 @@ void hidx_free(struct hidx *h)
 	memset(h, 0, sizeof(*h));
 }
 
+void hidx_seal(struct hidx *h)
+{
+	free(h->tail);
+	h->tail = NULL;
+}
+
 void hidx_add(struct hidx *h, uint64_t key, uint32_t id)
 {
 	uint32_t b = (uint32_t)key & h->mask;

@@ -59,6 +59,14 @@ uint32_t hidx_next(const struct hidx *h, uint32_t id);
  */
 void hidx_unlink(struct hidx *h, uint32_t prev, uint32_t id);
 
+/**
+ * hidx_seal() - free what only adding and unlinking need
+ *
+ * For indexes that are complete: lookups work as before, hidx_add() and
+ * hidx_unlink() must not be called any more.
+ */
+void hidx_seal(struct hidx *h);
+
 /* Raw chain walk for hidx_unlink() users: bucket head and successor. */
 static inline uint32_t hidx_bucket_head(const struct hidx *h, uint64_t key)
 {
