@@ -12,7 +12,11 @@
  *   by_exp    name                  -> Module.symvers entries
  *   groups    name                  -> sorted addresses of all LOCALs of
  *                                      that name, so sympos is a binary search
- *   blk_loc   block                 -> its LOCAL FUNC/OBJECT entries
+ *
+ * A block's entries are contiguous in the array, from its FILE entry up to
+ * the next block's, so a block needs no list of its own.  The indexes use
+ * two entries per bucket and drop their build-only tails once filled: on
+ * a distro symtab every byte per entry is 190 KB.
  */
 #include <elf.h>
 #include <errno.h>
@@ -27,15 +31,21 @@
 #include "hashidx.h"
 #include "parent.h"
 
+/*
+ * One per symbol of a distro symtab (~190,000): 32 bytes, so that the
+ * whole index stays below what upstream's list of the same lines takes.
+ */
+#define PENT_NAME_MAX ((1u << 24) - 1)
+
 struct pent {
 	uint64_t addr;
 	uint64_t size;
 	uint32_t name;		/* offset in the name arena */
-	uint32_t name_len;
+	uint32_t name_len : 24;	/* at most PENT_NAME_MAX */
+	uint32_t type : 4;	/* STT_NOTYPE, OBJECT, FUNC or FILE */
+	uint32_t bind : 4;	/* STB_LOCAL, GLOBAL or WEAK */
 	int32_t block;		/* FILE block holding the entry, -1 before the first FILE */
 	uint32_t group;		/* LOCAL entries: same-name group (for sympos) */
-	uint8_t type;
-	uint8_t bind;
 };
 
 struct pexp {
@@ -55,9 +65,6 @@ struct parent {
 
 	uint32_t n_blocks;
 	uint32_t *blk_file;	/* block -> entry index of its FILE entry */
-	uint32_t *blk_loc_off;	/* block -> first blk_loc slot; n_blocks + 1 slots */
-	uint32_t *blk_loc;	/* LOCAL FUNC/OBJECT entry indices, block by block */
-	uint64_t *blk_loc_hash;	/* name hash of each blk_loc entry */
 	struct hidx by_file;	/* ids are block numbers */
 
 	uint32_t *inblk;	/* by_inblk id -> entry index */
@@ -154,7 +161,7 @@ io_err:
  */
 static void fbuf_consumed(const struct fbuf *f, const char *upto, const char **released)
 {
-	const size_t chunk = 4u << 20;
+	const size_t chunk = 1u << 20;
 	uintptr_t start, stop;
 
 	if (!f->map || (size_t)(upto - *released) < chunk)
@@ -537,8 +544,11 @@ static int symtab_parse(struct parent *p, const char *path, const struct fbuf *f
 		if (ret == 0)
 			goto next_line;
 
+		if ((size_t)(name.e - name.s) > PENT_NAME_MAX)
+			return err_set(eb, CDO_ERR_MALFORMED, "%s:%zu: symbol name longer than %u bytes",
+				       path, lineno, PENT_NAME_MAX);
 		ent->name = arena_put(p, name.s, (size_t)(name.e - name.s));
-		ent->name_len = (uint32_t)(name.e - name.s);
+		ent->name_len = (uint32_t)(name.e - name.s) & PENT_NAME_MAX;
 		ent->group = 0;
 		if (ent->type == STT_FILE) {
 			if (p->n_blocks == INT32_MAX)
@@ -637,9 +647,15 @@ out:
 	return ret;
 }
 
+/* Buckets of a parent index: @p->buckets when forced, else two ids a bucket. */
+static uint32_t index_buckets(const struct parent *p, uint32_t ids)
+{
+	return p->buckets ? p->buckets : ids / 2 + 1;
+}
+
 static int symtab_index(struct parent *p, const uint64_t *h, struct errbuf *eb)
 {
-	uint32_t i, n_glob = 0, n_inblk = 0, n_blkloc = 0, n_loc = 0;
+	uint32_t i, n_glob = 0, n_inblk = 0, n_loc = 0;
 
 	for (i = 0; i < p->n_ents; i++) {
 		const struct pent *e = &p->ents[i];
@@ -652,24 +668,19 @@ static int symtab_index(struct parent *p, const uint64_t *h, struct errbuf *eb)
 		if (e->block < 0 || e->type == STT_FILE)
 			continue;
 		n_inblk++;
-		if (e->type == STT_FUNC || e->type == STT_OBJECT)
-			n_blkloc++;
 	}
 
-	p->blk_file = malloc(sizeof(*p->blk_file) * (p->n_blocks ? p->n_blocks : 1));
-	p->blk_loc_off = calloc((size_t)p->n_blocks + 1, sizeof(*p->blk_loc_off));
-	p->blk_loc = malloc(sizeof(*p->blk_loc) * (n_blkloc ? n_blkloc : 1));
-	p->blk_loc_hash = malloc(sizeof(*p->blk_loc_hash) * (n_blkloc ? n_blkloc : 1));
+	/* one more slot: the end of the last block */
+	p->blk_file = malloc(sizeof(*p->blk_file) * ((size_t)p->n_blocks + 1));
 	p->inblk = malloc(sizeof(*p->inblk) * (n_inblk ? n_inblk : 1));
 	p->glob = malloc(sizeof(*p->glob) * (n_glob ? n_glob : 1));
-	if (!p->blk_file || !p->blk_loc_off || !p->blk_loc || !p->blk_loc_hash ||
-	    !p->inblk || !p->glob ||
-	    hidx_init(&p->by_file, p->n_blocks, p->buckets) < 0 ||
-	    hidx_init(&p->by_inblk, n_inblk, p->buckets) < 0 ||
-	    hidx_init(&p->by_glob, n_glob, p->buckets) < 0)
+	if (!p->blk_file || !p->inblk || !p->glob ||
+	    hidx_init(&p->by_file, p->n_blocks, index_buckets(p, p->n_blocks)) < 0 ||
+	    hidx_init(&p->by_inblk, n_inblk, index_buckets(p, n_inblk)) < 0 ||
+	    hidx_init(&p->by_glob, n_glob, index_buckets(p, n_glob)) < 0)
 		return err_set(eb, CDO_ERR_NOMEM, "out of memory indexing symbols");
 
-	n_glob = n_inblk = n_blkloc = 0;
+	n_glob = n_inblk = 0;
 	for (i = 0; i < p->n_ents; i++) {
 		const struct pent *e = &p->ents[i];
 
@@ -683,18 +694,16 @@ static int symtab_index(struct parent *p, const uint64_t *h, struct errbuf *eb)
 		if (e->type == STT_FILE) {
 			/* blocks are numbered in table order, so e->block is the next one */
 			p->blk_file[e->block] = i;
-			p->blk_loc_off[e->block] = n_blkloc;
 			hidx_add(&p->by_file, h[i], (uint32_t)e->block);
 			continue;
 		}
 		p->inblk[n_inblk] = i;
 		hidx_add(&p->by_inblk, block_key(h[i], (uint32_t)e->block), n_inblk++);
-		if (e->type == STT_FUNC || e->type == STT_OBJECT) {
-			p->blk_loc[n_blkloc] = i;
-			p->blk_loc_hash[n_blkloc++] = h[i];
-		}
 	}
-	p->blk_loc_off[p->n_blocks] = n_blkloc;
+	p->blk_file[p->n_blocks] = p->n_ents;
+	hidx_seal(&p->by_file);
+	hidx_seal(&p->by_inblk);
+	hidx_seal(&p->by_glob);
 
 	return build_groups(p, h, n_loc, eb);
 }
@@ -813,11 +822,12 @@ next_line:
 		s = e < end ? e + 1 : end;
 	}
 
-	if (hidx_init(&p->by_exp, p->n_exps, p->buckets) < 0)
+	if (hidx_init(&p->by_exp, p->n_exps, index_buckets(p, p->n_exps)) < 0)
 		return err_set(eb, CDO_ERR_NOMEM, "out of memory indexing %s", path);
 	for (uint32_t i = 0; i < p->n_exps; i++)
 		hidx_add(&p->by_exp, hash_bytes(p->names + p->exps[i].name, p->exps[i].name_len),
 			 i);
+	hidx_seal(&p->by_exp);
 	return 0;
 }
 
@@ -876,6 +886,8 @@ int parent_open_buckets(struct parent **out, const char *symtab_path, const char
 	fbuf_free(&st);
 	if (!ret)
 		ret = symtab_index(p, hashes, eb);
+	free(hashes);
+	hashes = NULL;
 	if (!ret && symvers_path)
 		ret = symvers_parse(p, symvers_path, &sv, eb);
 	if (ret)
@@ -915,9 +927,6 @@ void parent_close(struct parent *p)
 	free(p->names);
 	free(p->ents);
 	free(p->blk_file);
-	free(p->blk_loc_off);
-	free(p->blk_loc);
-	free(p->blk_loc_hash);
 	hidx_free(&p->by_file);
 	free(p->inblk);
 	hidx_free(&p->by_inblk);
@@ -991,9 +1000,14 @@ static bool block_matches(const struct parent *p, uint32_t block, const struct f
 	size_t k;
 
 	/* every table local must exist in the object, maybe-discarded or not */
-	for (i = p->blk_loc_off[block]; i < p->blk_loc_off[block + 1]; i++)
-		if (!query_has(fq, p, &p->ents[p->blk_loc[i]], p->blk_loc_hash[i]))
+	for (i = p->blk_file[block] + 1; i < p->blk_file[block + 1]; i++) {
+		const struct pent *e = &p->ents[i];
+
+		if (e->bind != STB_LOCAL || (e->type != STT_FUNC && e->type != STT_OBJECT))
+			continue;
+		if (!query_has(fq, p, e, hash_bytes(ent_name(p, e), e->name_len)))
 			return false;
+	}
 
 	/* every object local that cannot have been discarded must be in the table */
 	for (k = 0; k < q->n_locals; k++) {

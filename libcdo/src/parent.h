@@ -27,7 +27,8 @@
  * Bind must be LOCAL, GLOBAL or WEAK and Type NOTYPE, OBJECT, FUNC or FILE
  * (others, e.g. TLS, fail with CDO_ERR_UNSUPPORTED naming path:line, as
  * upstream fails).  Syntax errors fail with CDO_ERR_MALFORMED
- * "<path>:<line>: <problem>".  Lines have no length limit.
+ * "<path>:<line>: <problem>".  Lines have no length limit; a name longer
+ * than 16,777,215 bytes is CDO_ERR_MALFORMED.
  *
  * Module.symvers.  Tab-separated; the symbol is field 1 (0-based).  The
  * module field is the one found on the first line that has a field (after

@@ -492,6 +492,34 @@ static void test_long_names(void **state)
 	parent_close(p);
 }
 
+/* Entries keep 24 bits of name length: the longest name fits, one more byte is refused. */
+static void test_name_limit(void **state)
+{
+	const size_t max = (1u << 24) - 1;
+	const char *line = "     1: 0000000000001000     4 FUNC    GLOBAL DEFAULT    1 ";
+	size_t hl = strlen(HDR), ll = strlen(line);
+	char *symtab = malloc(hl + ll + max + 3);
+	struct parent_sym s;
+	struct errbuf eb;
+	struct parent *p;
+
+	assert_non_null(symtab);
+	memcpy(symtab, HDR, hl);
+	memcpy(symtab + hl, line, ll);
+	memset(symtab + hl + ll, 'x', max);
+	strcpy(symtab + hl + ll + max, "\n");
+	p = open_ok(state, symtab, NULL, "vmlinux");
+	symtab[hl + ll + max] = '\0';
+	assert_int_equal(lookup(p, -1, symtab + hl + ll, &s, &eb), 1);
+	assert_int_equal(s.addr, 0x1000);
+	parent_close(p);
+
+	strcpy(symtab + hl + ll + max, "x\n");
+	assert_int_equal(open_fail(state, symtab, NULL, &eb), CDO_ERR_MALFORMED);
+	assert_msg_has(&eb, "/symtab:5: symbol name longer than 16777215 bytes");
+	free(symtab);
+}
+
 static void test_dynsym_skipped(void **state)
 {
 	static const char symtab[] =
@@ -1022,6 +1050,7 @@ int main(void)
 		BOTH(test_duplicates),
 		BOTH(test_match_file),
 		BOTH(test_long_names),
+		BOTH(test_name_limit),
 		BOTH(test_dynsym_skipped),
 		BOTH(test_symvers_columns),
 		BOTH(test_symvers_empty),
