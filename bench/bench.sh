@@ -17,7 +17,12 @@ set -euo pipefail
 : "${TESTOBJ:=}" "${RUNS:=5}" "${UPSTREAM_BUDGET:=70}" "${UPSTREAM_MAX:=120}"
 : "${THREADS:=1 2 4 8}" "${PARENT_SIZE:=}"
 : "${BATCH_DIR:=}" "${MODE:=full}" "${README:=}" "${CASES_SRC:=}"
-PARENT_NAME=vmlinux
+: "${KERNEL_PAIRS:=1}" "${KERNEL_VERSIONS:=6.1 5.15}" "${CDO_KERNEL_CACHE:=/var/cache/cdo-kernel}"
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+KERNEL_TOBJ=$(dirname "$BENCH_DIR")/test-objects/kernel
+# The parent and patch module names measure_pair passes, and the exit
+# status a pair is expected to end with when that is neither 0 nor 3.
+PARENT_NAME=vmlinux PATCH_NAME=livepatch_bench PAIR_EXPECT=""
 
 # kpatch-build exports these from vmlinux's DWARF; these are x86_64's,
 # as in upstream's unit tests.
@@ -44,7 +49,8 @@ ROWS=$WORK/rows.md
 UNITROWS=$WORK/unitrows.md
 PARENTROWS=$WORK/parentrows.md
 CASEROWS=$WORK/caserows.md
-: >"$ROWS"; : >"$UNITROWS"; : >"$PARENTROWS"; : >"$CASEROWS"
+KERNELROWS=$WORK/kernelrows.md
+: >"$ROWS"; : >"$UNITROWS"; : >"$PARENTROWS"; : >"$CASEROWS"; : >"$KERNELROWS"
 echo "group,pair,sections,symbols,relocations,floor_min_ms,floor_median_ms,ours_runs,ours_min_ms,ours_median_ms,ours_rss_kb,ours_status,upstream_runs,upstream_min_ms,upstream_median_ms,upstream_rss_kb,upstream_status,speedup,ours_over_floor,floor_read_median_ms,note" >"$CSV"
 echo "pair,threads,runs,min_ms,median_ms,rss_kb,status,speedup_vs_1" >"$TCSV"
 echo "variant,pairs,runs,min_ms,median_ms,rss_kb,status" >"$BCSV"
@@ -77,8 +83,15 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
 fmt_x() { if [ -n "$1" ]; then echo "$1×"; else echo "–"; fi; }
 
 status_cell() {
-	# A failed run is flagged in the table next to its time.
-	if ok_status "$1"; then echo ""; else echo " (**exit $1**)"; fi
+	# A failed run is flagged in the table next to its time; the status a
+	# pair is expected to end with (PAIR_EXPECT) is only shown.
+	if ok_status "$1"; then
+		echo ""
+	elif [ "$1" = "$PAIR_EXPECT" ]; then
+		echo " (exit $1, expected)"
+	else
+		echo " (**exit $1**)"
+	fi
 }
 
 # Predicted upstream seconds for SECTIONS from the last point of SERIES,
@@ -86,7 +99,10 @@ status_cell() {
 declare -A UP_LAST_S UP_LAST_T
 predict_upstream() {
 	local series=$1 sections=$2
-	[ -n "$series" ] && [ -n "${UP_LAST_T[$series]:-}" ] || { echo 0; return; }
+	if [ -z "$series" ] || [ -z "${UP_LAST_T[$series]:-}" ]; then
+		echo 0
+		return
+	fi
 	awk -v t="${UP_LAST_T[$series]}" -v s0="${UP_LAST_S[$series]}" -v s="$sections" \
 		'BEGIN { printf "%.1f\n", t * (s / s0) * (s / s0) }'
 }
@@ -116,9 +132,10 @@ measure_pair() {
 
 	run_timed "$WORK/logs/$safe.ours.log" -n "$RUNS" -w 1 -t 600 -- \
 		env "${envs[@]}" "$OUR_CDO" "$orig" "$patched" "$PARENT_NAME" "$symtab" "$symvers" \
-		livepatch_bench "$WORK/out/$safe.ours.o"
+		"$PATCH_NAME" "$WORK/out/$safe.ours.o"
 	o_runs=$R_RUNS; o_min=$R_MIN; o_med=$R_MED; o_rss=$R_RSS; o_status=$R_STATUS
-	ok_status "$o_status" || note "$name: ours exited $o_status (log: $WORK/logs/$safe.ours.log)"
+	ok_status "$o_status" || [ "$o_status" = "$PAIR_EXPECT" ] ||
+		note "$name: ours exited $o_status (log: $WORK/logs/$safe.ours.log)"
 
 	if [ -n "$UPSTREAM_CDO" ]; then
 		pred=$(predict_upstream "$series" "$sections")
@@ -131,7 +148,7 @@ measure_pair() {
 			run_timed "$WORK/logs/$safe.upstream.log" -n "$RUNS" -b "$UPSTREAM_BUDGET" \
 				-t "$UPSTREAM_MAX" -- \
 				env "${envs[@]}" "$UPSTREAM_CDO" "$orig" "$patched" "$PARENT_NAME" "$symtab" \
-				"$symvers" livepatch_bench "$WORK/out/$safe.upstream.o"
+				"$symvers" "$PATCH_NAME" "$WORK/out/$safe.upstream.o"
 			u_runs=$R_RUNS; u_min=$R_MIN; u_med=$R_MED; u_rss=$R_RSS; u_status=$R_STATUS
 			if [ "$u_status" = timeout ]; then
 				# A lower bound is all we learn; later sizes are then skipped.
@@ -146,7 +163,7 @@ measure_pair() {
 	speed=$(ratio "$u_med" "$o_med")
 	over=$(ratio "$o_med" "$f_med")
 
-	echo "$group,$name,$sections,$symbols,$relocs,$(ms "$f_min"),$(ms "$f_med"),$o_runs,$(ms "$o_min"),$(ms "$o_med"),$o_rss,$o_status,$u_runs,$(ms "$u_min"),$(ms "$u_med"),$u_rss,$u_status,$speed,$over,$(ms "$f_read"),$note" >>"$CSV"
+	echo "$group,$name,$sections,$symbols,$relocs,$(ms "$f_min"),$(ms "$f_med"),$o_runs,$(ms "$o_min"),$(ms "$o_med"),$o_rss,$o_status,$u_runs,$(ms "$u_min"),$(ms "$u_med"),$u_rss,$u_status,$speed,$over,$(ms "$f_read"),${PAIR_EXPECT:+expected exit $PAIR_EXPECT${note:+; }}$note" >>"$CSV"
 
 	local ucell="–" urss="–" runs_mark="" scell
 	scell=$(fmt_x "$speed")
@@ -160,10 +177,12 @@ measure_pair() {
 	elif [ -n "$note" ]; then
 		ucell="($note)"
 	fi
-	local row="| $name | $sections | $relocs | $(fmt_t "$f_read") | $(fmt_t "$f_med") | $(fmt_t "$o_min") / $(fmt_t "$o_med")$(status_cell "$o_status") | $(fmt_mb "$o_rss") | $ucell | $urss | $scell | $(fmt_x "$over") |"
+	local row
+	row="| $name | $sections | $relocs | $(fmt_t "$f_read") | $(fmt_t "$f_med") | $(fmt_t "$o_min") / $(fmt_t "$o_med")$(status_cell "$o_status") | $(fmt_mb "$o_rss") | $ucell | $urss | $scell | $(fmt_x "$over") |"
 	case $group in
 	unit) echo "$row" >>"$UNITROWS" ;;
 	cases) echo "$row" >>"$CASEROWS" ;;
+	real-kernel) echo "$row" >>"$KERNELROWS" ;;
 	*) echo "$row" >>"$ROWS" ;;
 	esac
 	LAST_OURS_MED=$o_med
@@ -203,7 +222,7 @@ own_symtab() {
 read_env_file() {
 	# VAR=VALUE words, several to a line allowed (as upstream's .env); # comments.
 	[ -f "$1" ] || return 0
-	sed 's/#.*//' "$1" | tr -s ' \t' '\n\n' | grep -E '^[A-Za-z_][A-Za-z0-9_]*=' || true
+	sed 's/#.*//' "$1" | tr -s ' \t' '\n' | grep -E '^[A-Za-z_][A-Za-z0-9_]*=' || true
 }
 
 # test-objects/run-cases.sh's defaults for the small cases.
@@ -263,6 +282,68 @@ if [ -n "$KPATCH_UNIT_OBJS" ]; then
 		mapfile -t envs < <(read_env_file "${orig%.ORIG.o}.env")
 		measure_pair unit "$name" "$orig" "$patched" "$symtab" /dev/null "" "${envs[@]}"
 	done
+fi
+
+# The real-kernel cases of test-objects/kernel, built by `make
+# check-kernel` into $CDO_KERNEL_CACHE/tobj-<ver>: every object of every
+# case, run as run-kernel-cases.sh runs it (the parent from the case's
+# `parents` list with its symtab, the kernel's Module.symvers, the patch
+# module livepatch_<case> and that kernel's struct sizes, which are
+# CASE_ENV's), with absolute paths.  Cases expected to fail stay in: the
+# status they expect is shown, any other is flagged.
+if [ "$KERNEL_PAIRS" != 0 ]; then
+	# shellcheck source=../test-objects/kernel/scripts/expect-lib.sh
+	. "$KERNEL_TOBJ/scripts/expect-lib.sh"
+	kvers=() kmissing=()
+	for ver in $KERNEL_VERSIONS; do
+		if [ -d "$CDO_KERNEL_CACHE/tobj-$ver/cases" ] &&
+		   [ -d "$CDO_KERNEL_CACHE/tobj-$ver/parents" ]; then
+			kvers+=("$ver")
+		else
+			kmissing+=("$ver")
+		fi
+	done
+	if [ ${#kvers[@]} = 0 ]; then
+		note "real-kernel pairs skipped: no real-kernel case objects in $CDO_KERNEL_CACHE (run make check-kernel first)"
+	else
+		for ver in "${kmissing[@]}"; do
+			note "real-kernel pairs of $ver skipped: no case objects in $CDO_KERNEL_CACHE/tobj-$ver"
+		done
+	fi
+	for ver in "${kvers[@]}"; do
+		kwork=$CDO_KERNEL_CACHE/tobj-$ver
+		note "real-kernel pairs of $ver in $kwork"
+		for src in "$KERNEL_TOBJ"/cases/*/; do
+			src=${src%/}; case_name=${src##*/}; dir=$kwork/cases/$case_name
+			[ -f "$src/skip-$ver" ] && continue
+			[ -f "$dir/parents" ] || { note "$ver/$case_name: no objects in $dir, skipped"; continue; }
+			# fd 3: the tools timed in the loop keep our stdin.
+			while read -r obj parent <&3; do
+				[ -n "$obj" ] || continue
+				name=$ver/$case_name/$obj
+				if [ ! -f "$dir/orig/$obj" ] || [ ! -f "$dir/patched/$obj" ]; then
+					note "$name: an object did not compile (see $dir/build.log), skipped"
+					continue
+				fi
+				# The expect file run-kernel-cases.sh picks: <obj>.expect
+				# for cases with an objects list, -<ver> first.
+				ebase=expect
+				if [ -f "$src/objects" ] || [ -f "$src/objects-$ver" ]; then
+					ebase=$(basename "$obj" .o).expect
+				fi
+				efile=$src/$ebase-$ver
+				[ -f "$efile" ] || efile=$src/$ebase
+				PAIR_EXPECT=""
+				[ -f "$efile" ] && PAIR_EXPECT=$(expect_exit "$efile")
+				ok_status "$PAIR_EXPECT" && PAIR_EXPECT=""
+				PARENT_NAME=$parent PATCH_NAME=livepatch_${case_name//-/_}
+				measure_pair real-kernel "$name" "$dir/orig/$obj" "$dir/patched/$obj" \
+					"$kwork/parents/$parent.symtab" "$kwork/parents/Module.symvers" "" \
+					"${CASE_ENV[@]}"
+			done 3<"$dir/parents"
+		done
+	done
+	PARENT_NAME=vmlinux PATCH_NAME=livepatch_bench PAIR_EXPECT=""
 fi
 
 # Synthetic pairs, smallest first so upstream's growth can be predicted.
@@ -341,7 +422,7 @@ if [ "$HAS_J" = yes ] && [ "$MODE" != smoke ]; then
 			THREAD_ROWS+="| $p | $j | $(fmt_t "$R_MIN") / $(fmt_t "$R_MED")$(status_cell "$R_STATUS") | $(fmt_mb "$R_RSS") | $(fmt_x "$sp") |"$'\n'
 		done
 	done
-elif [ "$HAS_J" = no ]; then
+elif [ "$HAS_J" = no ] && [ -n "$probe_dir" ]; then
 	note "ours does not take -j N: thread scaling skipped"
 fi
 
@@ -436,10 +517,12 @@ targets() {
 	}' "$CSV"
 }
 
-# summary GROUP: one line on the group's pairs.
+# summary GROUP [PREFIX]: one line on the group's pairs (those whose name
+# starts with PREFIX).  A status the pair expects (its note) is no failure.
 summary() {
-	awk -F, -v g="$1" '$1 == g { n++; if ($12 != 0 && $12 != 3) bad++; ms += $10 }
-		$1 == g && $18 != "" && $18 > 0 { u++; l += log($18); if (min == "" || $18 + 0 < min + 0) min = $18; if ($18 + 0 > max + 0) max = $18 }
+	awk -F, -v g="$1" -v pre="${2:-}" '$1 != g || substr($2, 1, length(pre)) != pre { next }
+		{ n++; ms += $10; if ($12 != 0 && $12 != 3 && index($21, "expected exit " $12) != 1) bad++ }
+		$18 != "" && $18 > 0 { u++; l += log($18); if (min == "" || $18 + 0 < min + 0) min = $18; if ($18 + 0 > max + 0) max = $18 }
 		END {
 			printf "%d pairs, ours %.1f ms in all (medians)", n, ms
 			if (u) printf "; speedup over upstream: geometric mean %.1f×, range %s× to %s×", exp(l / u), min, max
@@ -461,15 +544,17 @@ summary() {
 	echo "symbol and relocation, nothing else; *floor read* is the median of that read timed inside the"
 	echo "process (no fork, exec or dynamic linking). *Speedup* is upstream median / ours median;"
 	echo "*ours / floor* is ours median / floor median (whole processes both)."
-	echo
-	echo "## Object pairs"
-	echo
-	echo "Synthetic pairs (\`test-objects/synth\`) use the object's own symbol table as the parent,"
-	echo "as upstream's unit tests do; \`-g\` pairs carry debug info and its relocations."
-	echo
-	echo "| pair | sections | relocations | floor read | floor | ours | ours RSS | upstream | upstream RSS | speedup | ours / floor |"
-	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-	cat "$ROWS"
+	if [ -s "$ROWS" ]; then
+		echo
+		echo "## Object pairs"
+		echo
+		echo "Synthetic pairs (\`test-objects/synth\`) use the object's own symbol table as the parent,"
+		echo "as upstream's unit tests do; \`-g\` pairs carry debug info and its relocations."
+		echo
+		echo "| pair | sections | relocations | floor read | floor | ours | ours RSS | upstream | upstream RSS | speedup | ours / floor |"
+		echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+		cat "$ROWS"
+	fi
 	if [ -s "$PARENTROWS" ]; then
 		echo
 		echo "## Distro-sized parent"
@@ -509,6 +594,27 @@ summary() {
 	if [ -n "$BATCH_SUMMARY" ]; then
 		x=$(sed -n 's/.*\*\*\([0-9.]*\)×\*\*.*/\1/p' <<<"$BATCH_SUMMARY")
 		echo "- Batch at least 50× faster than upstream's serial loop: ${x}×: $(awk -v x="$x" 'BEGIN { print (x + 0 >= 50 ? "met" : "**not met**") }')"
+	fi
+	if [ -s "$KERNELROWS" ]; then
+		echo
+		echo "## Real-kernel pairs"
+		echo
+		echo "The objects of the real-kernel cases (\`test-objects/kernel\`, built by \`make check-kernel\`),"
+		echo "named *kernel/case/object* and run as \`run-kernel-cases.sh\` runs them: the real parent"
+		echo "symtab (vmlinux or the module), the kernel's \`Module.symvers\` and its struct sizes."
+		echo "A case's expected exit status is shown next to the time; any other failure is in bold."
+		echo
+		while read -r ver; do
+			echo "- $ver: $(summary real-kernel "$ver/")"
+		done < <(awk -F, '$1 == "real-kernel" { sub(/\/.*/, "", $2); if (!seen[$2]++) print $2 }' "$CSV")
+		echo
+		echo "<details><summary>All real-kernel pairs</summary>"
+		echo
+		echo "| pair | sections | relocations | floor read | floor | ours | ours RSS | upstream | upstream RSS | speedup | ours / floor |"
+		echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+		cat "$KERNELROWS"
+		echo
+		echo "</details>"
 	fi
 	if [ -s "$CASEROWS" ]; then
 		echo
