@@ -60,7 +60,7 @@ static int compare_section(struct diff *d, uint32_t i, struct errbuf *eb)
 	    (a->sh.sh_addralign != b->sh.sh_addralign && !a->is_text))
 		return err_set(eb, CDO_ERR_DIFF, "%s section header details differ from %s",
 			       a->name, b->name);
-	if (always_same(a->name)) {
+	if (always_same(a->name) || object_skips_debug_compare(&d->patched, i)) {
 		a->status = ST_SAME;
 		return 0;
 	}

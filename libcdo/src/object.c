@@ -161,6 +161,7 @@ static int read_sections(struct object *o, struct errbuf *eb, uint32_t shnum, ui
 		s->is_rela = s->sh.sh_type == SHT_RELA;
 		s->is_text = s->sh.sh_type == SHT_PROGBITS && (s->sh.sh_flags & SHF_EXECINSTR);
 		s->is_strings = (s->sh.sh_flags & SHF_STRINGS) != 0;
+		s->is_debug = !s->is_rela && names_is_debug_section(s->name);
 		if (s->sh.sh_type == SHT_REL)
 			return err_set(eb, CDO_ERR_UNSUPPORTED, "%s: SHT_REL section %s is not supported",
 				       o->path, s->name);
@@ -314,6 +315,7 @@ static int read_relas(struct object *o, struct errbuf *eb)
 			return BAD("%s: relocation section %s applies to another relocation section",
 				   o->path, s->name);
 		s->base = base->index;
+		s->is_debug = base->is_debug;
 		base->rela = i;
 		s->relas = pool;
 		s->nrelas = (uint32_t)(s->size / sizeof(Elf64_Rela));
@@ -399,15 +401,14 @@ int section_rela_target_offset(struct object *o, uint32_t rs, const struct rela 
 	return 0;
 }
 
-/* Relocations into mergeable string sections are compared by the string. */
-static int resolve_strings(struct object *o, struct errbuf *eb)
+int object_resolve_strings(struct object *o, struct errbuf *eb)
 {
 	uint32_t i, j;
 
 	for (i = 1; i < o->nsecs; i++) {
 		struct section *s = &o->secs[i];
 
-		if (!s->is_rela)
+		if (!s->is_rela || object_skips_debug_compare(o, i))
 			continue;
 		for (j = 0; j < s->nrelas; j++) {
 			struct rela *r = &s->relas[j];
@@ -492,8 +493,6 @@ int object_load(struct object *o, const char *path, struct errbuf *eb)
 		err = read_symbols(o, eb);
 	if (!err)
 		err = read_relas(o, eb);
-	if (!err)
-		err = resolve_strings(o, eb);
 	if (!err)
 		err = build_name_indexes(o, eb);
 	return err;

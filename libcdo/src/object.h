@@ -151,6 +151,27 @@ uint32_t object_add_symbol(struct object *obj, const char *name, uint8_t bind,
 int object_add_rela(struct object *obj, uint32_t rs, uint64_t offset,
 		    uint32_t type, uint32_t sym, int64_t addend);
 
+/*
+ * object_skips_debug_compare() - is section @i debug info that is never
+ * compared?  Debug info goes into the output whole, so its status only
+ * matters where a changed section would be refused: inside a section
+ * group.  Debug relocations are most of an object built with -g, so not
+ * comparing them (nor resolving their strings) is most of the saving.
+ */
+static inline bool object_skips_debug_compare(const struct object *o, uint32_t i)
+{
+	const struct section *s = &o->secs[i];
+
+	return s->is_debug && !s->grouped && !(s->is_rela && o->secs[s->base].grouped);
+}
+
+/*
+ * object_resolve_strings() - point every relocation into a mergeable
+ * string section at its string (relocations are compared by it).  Needs
+ * the section groups marked, so it runs after loading.
+ */
+int object_resolve_strings(struct object *o, struct errbuf *eb);
+
 /**
  * section_rela_target_offset() - where a relocation really points
  *

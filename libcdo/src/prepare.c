@@ -451,15 +451,18 @@ int prepare_object(struct diff *d, struct object *o)
 {
 	int err;
 
-	err = link_prefixes(d, o);
+	/* the rest of loading first: which debug relocations need strings depends on groups */
+	err = mark_grouped(d, o);
+	if (!err)
+		err = object_resolve_strings(o, d->eb);
+	if (!err)
+		err = link_prefixes(d, o);
 	if (!err) {
 		find_fentry_calls(o);
 		err = bundle_symbols(d, o);
 	}
 	if (!err)
 		err = detect_children(d, o);
-	if (!err)
-		err = mark_grouped(d, o);
 	if (!err)
 		err = replace_section_symbols(d, o);
 	if (!err)
