@@ -640,4 +640,13 @@ typedef void (*kpatch_post_unpatch_call_t)(struct klp_object *obj);
 #define KPATCH_POST_UNPATCH_CALLBACK(_fn) \
 	__KPATCH_CALLBACK(post_unpatch, kpatch_post_unpatch_call_t, _fn)
 
+/*
+ * A case built with -g3 can define KSTUB_VARIANT before including this
+ * file to change the macro list of this header, which gcc puts into a
+ * COMDAT group of its own (a grouped .debug_macro section).
+ */
+#ifndef KSTUB_VARIANT
+#define KSTUB_VARIANT 0
+#endif
+
 #endif /* KSTUB_H */
