@@ -7,16 +7,17 @@
  * answered from an index built once after parsing:
  *
  *   by_file   FILE name             -> block, in table order
- *   by_inblk  (name, block)         -> LOCAL entries inside a block
+ *   by_local  name                  -> every LOCAL entry, in table order
  *   by_glob   name                  -> GLOBAL/WEAK entries
  *   by_exp    name                  -> Module.symvers entries
- *   groups    name                  -> sorted addresses of all LOCALs of
- *                                      that name, so sympos is a binary search
  *
- * A block's entries are contiguous in the array, from its FILE entry up to
- * the next block's, so a block needs no list of its own.  The indexes use
- * two entries per bucket and drop their build-only tails once filled: on
- * a distro symtab every byte per entry is 190 KB.
+ * A LOCAL lookup walks the entries of its name and keeps the one in the
+ * block; the same walk ranks it among its namesakes for sympos.  Local
+ * names repeat in few files, so the walks are short.  A block's entries
+ * are contiguous in the array, from its FILE entry up to the next block's,
+ * so a block needs no list of its own.  The indexes use two entries per
+ * bucket and drop their build-only tails once filled: on a distro symtab
+ * every byte per entry is 190 KB.
  */
 #include <elf.h>
 #include <errno.h>
@@ -45,7 +46,6 @@ struct pent {
 	uint32_t type : 4;	/* STT_NOTYPE, OBJECT, FUNC or FILE */
 	uint32_t bind : 4;	/* STB_LOCAL, GLOBAL or WEAK */
 	int32_t block;		/* FILE block holding the entry, -1 before the first FILE */
-	uint32_t group;		/* LOCAL entries: same-name group (for sympos) */
 };
 
 struct pexp {
@@ -67,15 +67,12 @@ struct parent {
 	uint32_t *blk_file;	/* block -> entry index of its FILE entry */
 	struct hidx by_file;	/* ids are block numbers */
 
-	uint32_t *inblk;	/* by_inblk id -> entry index */
-	struct hidx by_inblk;
+	uint32_t *loc;		/* by_local id -> entry index */
+	struct hidx by_local;
 
 	uint32_t *glob;		/* by_glob id -> entry index */
 	struct hidx by_glob;
 
-	uint32_t *grp_off;	/* group -> first grp_addr slot; n_groups + 1 slots */
-	uint64_t *grp_addr;	/* addresses of each group, ascending */
-	uint32_t n_groups;
 
 	struct pexp *exps;
 	uint32_t n_exps;
@@ -161,7 +158,7 @@ io_err:
  */
 static void fbuf_consumed(const struct fbuf *f, const char *upto, const char **released)
 {
-	const size_t chunk = 1u << 20;
+	const size_t chunk = 256u << 10;
 	uintptr_t start, stop;
 
 	if (!f->map || (size_t)(upto - *released) < chunk)
@@ -252,11 +249,6 @@ static inline const char *token_end(const char *p, const char *e)
 	while (p < e && !is_blank(*p) && *p != '\n')
 		p++;
 	return p;
-}
-
-static inline uint64_t block_key(uint64_t name_hash, uint32_t block)
-{
-	return name_hash ^ ((uint64_t)block + 1) * 0x9e3779b97f4a7c15ull;
 }
 
 static inline const char *ent_name(const struct parent *p, const struct pent *e)
@@ -476,7 +468,7 @@ static int parse_sym_line(const char *path, size_t lineno, const char *q, const 
 }
 
 static int symtab_parse(struct parent *p, const char *path, const struct fbuf *f,
-			uint64_t **hashes, struct errbuf *eb)
+			struct errbuf *eb)
 {
 	const char *s = f->data, *end = f->data + f->len, *released = f->data;
 	size_t cap = f->len / 64 + 16;
@@ -485,8 +477,7 @@ static int symtab_parse(struct parent *p, const char *path, const struct fbuf *f
 	int32_t block = -1;
 
 	p->ents = malloc(sizeof(*p->ents) * cap);
-	*hashes = malloc(sizeof(**hashes) * cap);
-	if (!p->ents || !*hashes)
+	if (!p->ents)
 		return err_set(eb, CDO_ERR_NOMEM, "out of memory reading %s", path);
 
 	while (s < end) {
@@ -525,16 +516,12 @@ static int symtab_parse(struct parent *p, const char *path, const struct fbuf *f
 
 		if (p->n_ents == cap) {
 			struct pent *ne;
-			uint64_t *nh;
 
 			cap *= 2;
 			ne = realloc(p->ents, sizeof(*p->ents) * cap);
 			if (ne)
 				p->ents = ne;
-			nh = realloc(*hashes, sizeof(**hashes) * cap);
-			if (nh)
-				*hashes = nh;
-			if (!ne || !nh || cap > UINT32_MAX)
+			if (!ne || cap > UINT32_MAX)
 				return err_set(eb, CDO_ERR_NOMEM, "out of memory reading %s", path);
 		}
 		ent = &p->ents[p->n_ents];
@@ -549,7 +536,6 @@ static int symtab_parse(struct parent *p, const char *path, const struct fbuf *f
 				       path, lineno, PENT_NAME_MAX);
 		ent->name = arena_put(p, name.s, (size_t)(name.e - name.s));
 		ent->name_len = (uint32_t)(name.e - name.s) & PENT_NAME_MAX;
-		ent->group = 0;
 		if (ent->type == STT_FILE) {
 			if (p->n_blocks == INT32_MAX)
 				return err_set(eb, CDO_ERR_MALFORMED, "%s: too many FILE symbols",
@@ -557,7 +543,6 @@ static int symtab_parse(struct parent *p, const char *path, const struct fbuf *f
 			block = (int32_t)p->n_blocks++;
 		}
 		ent->block = block;
-		(*hashes)[p->n_ents] = hash_bytes(name.s, ent->name_len);
 		p->n_ents++;
 next_line:
 		if (!e) {
@@ -570,142 +555,56 @@ next_line:
 	return 0;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * Give every LOCAL entry a group of same-named LOCALs and store each
- * group's addresses sorted, so that sympos is a binary search.
- */
-static int build_groups(struct parent *p, const uint64_t *h, uint32_t n_loc, struct errbuf *eb)
-{
-	struct hidx tmp;
-	uint32_t *loc = NULL, *fill = NULL;
-	uint32_t i, id, n = 0;
-	int ret = CDO_ERR_NOMEM;
-
-	if (hidx_init(&tmp, n_loc, p->buckets) < 0)
-		return err_set(eb, CDO_ERR_NOMEM, "out of memory indexing symbols");
-	loc = malloc(sizeof(*loc) * (n_loc ? n_loc : 1));
-	if (!loc)
-		goto out;
-
-	for (i = 0; i < p->n_ents; i++) {
-		struct pent *e = &p->ents[i];
-		uint32_t grp = UINT32_MAX;
-
-		if (e->bind != STB_LOCAL)
-			continue;
-		hidx_for_each(&tmp, h[i], id) {
-			const struct pent *o = &p->ents[loc[id]];
-
-			if (name_eq(p, o->name, o->name_len, ent_name(p, e), e->name_len)) {
-				grp = o->group;
-				break;
-			}
-		}
-		if (grp == UINT32_MAX)
-			grp = p->n_groups++;
-		e->group = grp;
-		loc[n] = i;
-		hidx_add(&tmp, h[i], n);
-		n++;
-	}
-
-	p->grp_off = calloc((size_t)p->n_groups + 1, sizeof(*p->grp_off));
-	p->grp_addr = malloc(sizeof(*p->grp_addr) * (n_loc ? n_loc : 1));
-	fill = malloc(sizeof(*fill) * (p->n_groups ? p->n_groups : 1));
-	if (!p->grp_off || !p->grp_addr || !fill)
-		goto out;
-	for (i = 0; i < n; i++)
-		p->grp_off[p->ents[loc[i]].group + 1]++;
-	for (i = 0; i < p->n_groups; i++)
-		p->grp_off[i + 1] += p->grp_off[i];
-	memcpy(fill, p->grp_off, sizeof(*fill) * p->n_groups);
-	for (i = 0; i < n; i++) {
-		const struct pent *e = &p->ents[loc[i]];
-
-		p->grp_addr[fill[e->group]++] = e->addr;
-	}
-	for (i = 0; i < p->n_groups; i++) {
-		uint32_t a = p->grp_off[i], b = p->grp_off[i + 1];
-
-		if (b - a > 1)
-			qsort(p->grp_addr + a, b - a, sizeof(*p->grp_addr), cmp_u64);
-	}
-	ret = 0;
-out:
-	if (ret)
-		err_set(eb, CDO_ERR_NOMEM, "out of memory indexing symbols");
-	hidx_free(&tmp);
-	free(loc);
-	free(fill);
-	return ret;
-}
-
 /* Buckets of a parent index: @p->buckets when forced, else two ids a bucket. */
 static uint32_t index_buckets(const struct parent *p, uint32_t ids)
 {
 	return p->buckets ? p->buckets : ids / 2 + 1;
 }
 
-static int symtab_index(struct parent *p, const uint64_t *h, struct errbuf *eb)
+static int symtab_index(struct parent *p, struct errbuf *eb)
 {
-	uint32_t i, n_glob = 0, n_inblk = 0, n_loc = 0;
+	uint32_t i, n_glob = 0, n_loc = 0;
 
 	for (i = 0; i < p->n_ents; i++) {
-		const struct pent *e = &p->ents[i];
-
-		if (e->bind != STB_LOCAL) {
+		if (p->ents[i].bind == STB_LOCAL)
+			n_loc++;
+		else
 			n_glob++;
-			continue;
-		}
-		n_loc++;
-		if (e->block < 0 || e->type == STT_FILE)
-			continue;
-		n_inblk++;
 	}
 
 	/* one more slot: the end of the last block */
 	p->blk_file = malloc(sizeof(*p->blk_file) * ((size_t)p->n_blocks + 1));
-	p->inblk = malloc(sizeof(*p->inblk) * (n_inblk ? n_inblk : 1));
+	p->loc = malloc(sizeof(*p->loc) * (n_loc ? n_loc : 1));
 	p->glob = malloc(sizeof(*p->glob) * (n_glob ? n_glob : 1));
-	if (!p->blk_file || !p->inblk || !p->glob ||
+	if (!p->blk_file || !p->loc || !p->glob ||
 	    hidx_init(&p->by_file, p->n_blocks, index_buckets(p, p->n_blocks)) < 0 ||
-	    hidx_init(&p->by_inblk, n_inblk, index_buckets(p, n_inblk)) < 0 ||
+	    hidx_init(&p->by_local, n_loc, index_buckets(p, n_loc)) < 0 ||
 	    hidx_init(&p->by_glob, n_glob, index_buckets(p, n_glob)) < 0)
 		return err_set(eb, CDO_ERR_NOMEM, "out of memory indexing symbols");
 
-	n_glob = n_inblk = 0;
+	n_glob = n_loc = 0;
 	for (i = 0; i < p->n_ents; i++) {
 		const struct pent *e = &p->ents[i];
+		uint64_t h = hash_bytes(ent_name(p, e), e->name_len);
 
 		if (e->bind != STB_LOCAL) {
 			p->glob[n_glob] = i;
-			hidx_add(&p->by_glob, h[i], n_glob++);
+			hidx_add(&p->by_glob, h, n_glob++);
 			continue;
 		}
-		if (e->block < 0)
-			continue;
+		p->loc[n_loc] = i;
+		hidx_add(&p->by_local, h, n_loc++);
 		if (e->type == STT_FILE) {
 			/* blocks are numbered in table order, so e->block is the next one */
 			p->blk_file[e->block] = i;
-			hidx_add(&p->by_file, h[i], (uint32_t)e->block);
-			continue;
+			hidx_add(&p->by_file, h, (uint32_t)e->block);
 		}
-		p->inblk[n_inblk] = i;
-		hidx_add(&p->by_inblk, block_key(h[i], (uint32_t)e->block), n_inblk++);
 	}
 	p->blk_file[p->n_blocks] = p->n_ents;
 	hidx_seal(&p->by_file);
-	hidx_seal(&p->by_inblk);
+	hidx_seal(&p->by_local);
 	hidx_seal(&p->by_glob);
-
-	return build_groups(p, h, n_loc, eb);
+	return 0;
 }
 
 /* ---- Module.symvers --------------------------------------------------- */
@@ -761,7 +660,7 @@ static uint32_t put_modname(struct parent *p, const char *s, const char *e)
 static int symvers_parse(struct parent *p, const char *path, const struct fbuf *f,
 			 struct errbuf *eb)
 {
-	const char *s = f->data, *end = f->data + f->len;
+	const char *s = f->data, *end = f->data + f->len, *released = f->data;
 	uint32_t cap = f->len ? count_lines(f->data, f->len) : 0;
 	unsigned int mod_col;
 	size_t lineno = 0;
@@ -782,6 +681,7 @@ static int symvers_parse(struct parent *p, const char *path, const struct fbuf *
 
 		if (!e)
 			e = end;
+		fbuf_consumed(f, s, &released);
 		lineno++;
 		if (e == s)
 			goto next_line;
@@ -837,7 +737,6 @@ int parent_open_buckets(struct parent **out, const char *symtab_path, const char
 			const char *parent_name, uint32_t buckets, struct errbuf *eb)
 {
 	struct fbuf st = { 0 }, sv = { 0 };
-	uint64_t *hashes = NULL;
 	struct parent *p;
 	size_t arena;
 	int ret;
@@ -881,13 +780,11 @@ int parent_open_buckets(struct parent **out, const char *symtab_path, const char
 		goto fail;
 	}
 
-	ret = symtab_parse(p, symtab_path, &st, &hashes, eb);
+	ret = symtab_parse(p, symtab_path, &st, eb);
 	/* names live in our arena now: the text is not needed any more */
 	fbuf_free(&st);
 	if (!ret)
-		ret = symtab_index(p, hashes, eb);
-	free(hashes);
-	hashes = NULL;
+		ret = symtab_index(p, eb);
 	if (!ret && symvers_path)
 		ret = symvers_parse(p, symvers_path, &sv, eb);
 	if (ret)
@@ -899,14 +796,12 @@ int parent_open_buckets(struct parent **out, const char *symtab_path, const char
 		if (shrunk)
 			p->names = shrunk;
 	}
-	free(hashes);
 	fbuf_free(&st);
 	fbuf_free(&sv);
 	*out = p;
 	return CDO_OK;
 
 fail:
-	free(hashes);
 	fbuf_free(&st);
 	fbuf_free(&sv);
 	parent_close(p);
@@ -928,12 +823,10 @@ void parent_close(struct parent *p)
 	free(p->ents);
 	free(p->blk_file);
 	hidx_free(&p->by_file);
-	free(p->inblk);
-	hidx_free(&p->by_inblk);
+	free(p->loc);
+	hidx_free(&p->by_local);
 	free(p->glob);
 	hidx_free(&p->by_glob);
-	free(p->grp_off);
-	free(p->grp_addr);
 	free(p->exps);
 	hidx_free(&p->by_exp);
 	free(p);
@@ -979,10 +872,10 @@ static bool block_has(const struct parent *p, uint32_t block, const char *name, 
 {
 	uint32_t id;
 
-	hidx_for_each(&p->by_inblk, block_key(h, block), id) {
-		const struct pent *e = &p->ents[p->inblk[id]];
+	hidx_for_each(&p->by_local, h, id) {
+		const struct pent *e = &p->ents[p->loc[id]];
 
-		if (e->block != (int32_t)block)
+		if (e->block != (int32_t)block || e->type == STT_FILE)
 			continue;
 		if (type >= 0 ? e->type != type :
 		    (e->type != STT_FUNC && e->type != STT_OBJECT))
@@ -1097,20 +990,24 @@ out:
 
 /* ---- lookups ---------------------------------------------------------- */
 
-/* 1-based rank of @addr among the sorted addresses of @group, counting ties. */
-static uint64_t group_rank(const struct parent *p, uint32_t group, uint64_t addr)
+/*
+ * 1-based rank of @addr among the addresses of every LOCAL named @name
+ * (FILE entries too), counting ties: the kernel numbers same-named locals
+ * by address.
+ */
+static uint64_t local_rank(const struct parent *p, const char *name, size_t len, uint64_t h,
+			   uint64_t addr)
 {
-	uint32_t lo = p->grp_off[group], hi = p->grp_off[group + 1];
+	uint64_t rank = 0;
+	uint32_t id;
 
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
+	hidx_for_each(&p->by_local, h, id) {
+		const struct pent *e = &p->ents[p->loc[id]];
 
-		if (p->grp_addr[mid] <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
+		if (e->addr <= addr && name_eq(p, e->name, e->name_len, name, len))
+			rank++;
 	}
-	return lo - p->grp_off[group];
+	return rank;
 }
 
 static const struct pexp *find_export(const struct parent *p, const char *name, size_t len,
@@ -1158,10 +1055,11 @@ int parent_lookup(const struct parent *p, long file_block, const char *name,
 	h = hash_bytes(name, len);
 
 	if (file_block >= 0) {
-		hidx_for_each(&p->by_inblk, block_key(h, (uint32_t)file_block), id) {
-			const struct pent *e = &p->ents[p->inblk[id]];
+		hidx_for_each(&p->by_local, h, id) {
+			const struct pent *e = &p->ents[p->loc[id]];
 
-			if (e->block != file_block || !name_eq(p, e->name, e->name_len, name, len))
+			if (e->block != file_block || e->type == STT_FILE ||
+			    !name_eq(p, e->name, e->name_len, name, len))
 				continue;
 			if (hit)
 				return err_set(eb, CDO_ERR_UNSUPPORTED,
@@ -1171,8 +1069,7 @@ int parent_lookup(const struct parent *p, long file_block, const char *name,
 		if (hit) {
 			out->addr = hit->addr;
 			out->size = hit->size;
-			/* the kernel numbers same-named locals by address */
-			out->sympos = group_rank(p, hit->group, hit->addr);
+			out->sympos = local_rank(p, name, len, h, hit->addr);
 			out->objname = p->pname;
 			out->bind = STB_LOCAL;
 			out->type = hit->type;
