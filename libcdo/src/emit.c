@@ -398,10 +398,12 @@ static bool skip_for_klp(const char *rela_name)
 	       !strcmp(rela_name, ".rela.kpatch.symbols");
 }
 
-static int add_klp_relocations(struct emit *e)
+/* @klp: one flag per relocation of the output's rela sections, in order */
+static int convert_klp_relocations(struct emit *e, uint8_t *klp)
 {
 	struct diff *d = e->d;
 	struct object *p = e->p;
+	size_t at = 0;
 	uint32_t k, j, nr = 0, idx = 0, ks, kr, ksym_sym, n_rela_secs;
 	int64_t objname_off;
 	int err = 0;
@@ -412,7 +414,7 @@ static int add_klp_relocations(struct emit *e)
 		uint32_t rs = d->out_secs[k];
 		struct section *s = &p->secs[rs];
 
-		if (!s->is_rela || !strcmp(s->name, ".rela.kpatch.funcs"))
+		if (!s->is_rela || skip_for_klp(s->name))
 			continue;
 		for (j = 0; j < s->nrelas; j++) {
 			bool need;
@@ -421,7 +423,7 @@ static int add_klp_relocations(struct emit *e)
 			err = need_klp_reloc(d, rs, &s->relas[j], &need);
 			if (err)
 				return err;
-			s->relas[j].klp = need;
+			klp[at++] = need;
 		}
 	}
 	err = new_section_pair(e, ".kpatch.relocations", ".rela.kpatch.relocations", KRELA_SIZE, nr, &kr);
@@ -436,6 +438,7 @@ static int add_klp_relocations(struct emit *e)
 	if (err)
 		return err;
 
+	at = 0;
 	for (k = 0; k < n_rela_secs; k++) {
 		uint32_t rs = d->out_secs[k], base, keep = 0;
 		struct section *s = &p->secs[rs];
@@ -454,7 +457,7 @@ static int add_klp_relocations(struct emit *e)
 			int64_t name_off, symobj_off;
 			int found;
 
-			if (!r.klp) {
+			if (!klp[at++]) {
 				t->strip = SYM_USED;
 				s->relas[keep++] = r;
 				continue;
@@ -524,6 +527,32 @@ static int add_klp_relocations(struct emit *e)
 	p->secs[ks].size = p->secs[ks].sh.sh_size = (uint64_t)idx * KSYM_SIZE;
 	p->secs[kr].size = p->secs[kr].sh.sh_size = (uint64_t)idx * KRELA_SIZE;
 	return 0;
+}
+
+/*
+ * The decisions live beside the relocations rather than in them: a flag
+ * in struct rela would cost 8 bytes on each of an object's relocations.
+ */
+static int add_klp_relocations(struct emit *e)
+{
+	struct object *p = e->p;
+	size_t total = 0;
+	uint8_t *klp;
+	uint32_t k;
+	int err;
+
+	for (k = 0; k < e->d->n_out_secs; k++) {
+		const struct section *s = &p->secs[e->d->out_secs[k]];
+
+		if (s->is_rela && !skip_for_klp(s->name))
+			total += s->nrelas;
+	}
+	klp = malloc(total ? total : 1);
+	if (!klp)
+		return err_set(e->d->eb, CDO_ERR_NOMEM, "out of memory");
+	err = convert_klp_relocations(e, klp);
+	free(klp);
+	return err;
 }
 
 static int add_arch_section(struct emit *e)
