@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Checks of one create-diff-object run against an `expect` file, in the
-# format of test-objects/README.md ("The `expect` format").  Sourced by
-# run-kernel-cases.sh; expect_check is the entry point.
+# format of test-objects/README.md ("The `expect` format").  Sourced by the
+# small cases (test-objects/run-cases.sh), the real-kernel cases
+# (run-kernel-cases.sh) and bench/bench.sh; expect_check is the entry point.
 
 # One line per section of an ELF file: "name size" (size in decimal).
 elf_sections() {
