@@ -41,6 +41,8 @@ LIB_INC  := -Ilibcdo/include -Ilibcdo/src
 
 CLI_COMMON := $(sort $(wildcard cdo-cli/common/*.c))
 CLI_COMMON_OBJS := $(CLI_COMMON:%.c=$(BUILD)/obj/%.o)
+# an archive, so that each tool links only the shared code it calls
+CLI_COMMON_LIB := $(BUILD)/obj/cdo-cli/common/libcommon.a
 CLI_MAINS := $(sort $(wildcard cdo-cli/*.c))
 CLI_BINS  := $(patsubst cdo-cli/%.c,$(BUILD)/bin/%,$(CLI_MAINS))
 
@@ -96,9 +98,14 @@ $(PC_FILE): libcdo/libcdo.pc.in Makefile
 
 # The tools link the static library: a drop-in create-diff-object must run
 # from kpatch-build's libexec folder without an installed libcdo.
-$(BUILD)/bin/%: $(BUILD)/obj/cdo-cli/%.o $(CLI_COMMON_OBJS) $(STATIC_LIB)
+$(BUILD)/bin/%: $(BUILD)/obj/cdo-cli/%.o $(CLI_COMMON_LIB) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(LDFLAGS_ALL)
+
+$(CLI_COMMON_LIB): $(CLI_COMMON_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
 
 $(BUILD)/tests/%: tests/unit/%.c $(STATIC_LIB) | deps-build
 	@mkdir -p $(dir $@)
