@@ -73,7 +73,6 @@ struct parent {
 	uint32_t *glob;		/* by_glob id -> entry index */
 	struct hidx by_glob;
 
-
 	struct pexp *exps;
 	uint32_t n_exps;
 	struct hidx by_exp;
