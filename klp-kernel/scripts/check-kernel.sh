@@ -21,13 +21,14 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 TOP=$(cd "$HERE/.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=../../scripts/lib/kernel-src.sh
+. "$TOP/scripts/lib/kernel-src.sh"
 CACHE=${CDO_KERNEL_CACHE:-/var/cache/cdo-kernel}
 JOBS=${JOBS:-2}
 KERNEL_SRC=${KERNEL_SRC:-}
 KLP_TESTS=${KLP_TESTS:-}
 KLP_STRESS_CYCLES=${KLP_STRESS_CYCLES:-200}
 KLP_QEMU_TIMEOUT=${KLP_QEMU_TIMEOUT:-1800}
-DEBIAN_TARBALL=/usr/src/linux-source-6.1.tar.xz
 FRAGMENT=$HERE/config/livepatch.config
 
 # Tools copied from Debian into the guest because the selftests compare the
@@ -70,35 +71,11 @@ gapply() {
 }
 
 prepare_source() {
-	local stamp want
-	if [[ -n "$KERNEL_SRC" ]]; then
-		[[ -f "$KERNEL_SRC/Makefile" ]] || die "KERNEL_SRC=$KERNEL_SRC is not a kernel tree"
-		KERNEL_SRC=$(cd "$KERNEL_SRC" && pwd)
-		want="dir $KERNEL_SRC $(stat -c %Y "$KERNEL_SRC/Makefile")"
-	else
-		[[ -f "$DEBIAN_TARBALL" ]] || die "$DEBIAN_TARBALL missing (apt-get install linux-source-6.1)"
-		want="tar $(dpkg-query -W -f='${Version}' linux-source-6.1)"
-	fi
-	stamp=$WORK/src.stamp
-	if [[ -d "$SRC" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
-		return
-	fi
-	log "unpacking kernel source into $SRC"
-	rm -rf "$SRC" "$SRC.tmp" "$WORK/applied" "$BUILD"
-	mkdir -p "$SRC.tmp"
-	if [[ -n "$KERNEL_SRC" ]]; then
-		tar -C "$KERNEL_SRC" --exclude=.git -cf - . | tar -C "$SRC.tmp" -xf -
-		mv "$SRC.tmp" "$SRC"
-		# An in-tree configuration would make every O= build refuse.
-		if [[ -f "$SRC/.config" || -d "$SRC/include/config" ]]; then
-			run_logged "$WORK/mrproper.log" make -C "$SRC" mrproper
-		fi
-	else
-		tar -C "$SRC.tmp" -xJf "$DEBIAN_TARBALL"
-		mv "$SRC.tmp"/linux-source-6.1 "$SRC"
-		rmdir "$SRC.tmp"
-	fi
-	echo "$want" >"$stamp"
+	local problem
+	problem=$(kernel_src_check "$KERNEL_SRC" "KERNEL_SRC=$KERNEL_SRC") || die "$problem"
+	[[ -z "$KERNEL_SRC" ]] || KERNEL_SRC=$(cd "$KERNEL_SRC" && pwd)
+	kernel_src_prepare "$WORK" "$SRC" "$BUILD" "$KERNEL_SRC" log run_logged \
+		"$WORK/applied"
 }
 
 # Apply the series; when it changed since the last run, take the old one
@@ -293,7 +270,9 @@ run_guest() {
 }
 
 main() {
-	"$TOP/scripts/deps.sh" $HOST_PKGS $([[ -n "$KERNEL_SRC" ]] || echo linux-source-6.1)
+	# One word per package.
+	# shellcheck disable=SC2086,SC2046
+	"$TOP/scripts/deps.sh" $HOST_PKGS $([[ -n "$KERNEL_SRC" ]] || echo "$KERNEL_SRC_DEBIAN_PKG")
 	# One run at a time per cache: a second one (another checkout, CI)
 	# waits instead of building into the same tree.
 	mkdir -p "$CACHE"

@@ -37,9 +37,10 @@ set -euo pipefail
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 
 HERE=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=../../../scripts/lib/kernel-src.sh
+. "$HERE/../../scripts/lib/kernel-src.sh"
 CACHE=${CDO_KERNEL_CACHE:-/var/cache/cdo-kernel}
 JOBS=${JOBS:-2}
-DEBIAN_TARBALL=/usr/src/linux-source-6.1.tar.xz
 FRAGMENT=$HERE/config/tobj.config
 # What kpatch-build adds to the kernel's own flags for the objects it
 # diffs (its KCFLAGS, without the include path of its own macros, which no
@@ -108,30 +109,8 @@ lock_builds() {
 }
 
 prepare_source() {
-	local stamp=$WORK/src.stamp want
-	if [[ -n "$KERNEL_SRC" ]]; then
-		want="dir $KERNEL_SRC $(stat -c %Y "$KERNEL_SRC/Makefile")"
-	else
-		want="tar $(dpkg-query -W -f='${Version}' linux-source-6.1)"
-	fi
-	if [[ -d "$SRC" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
-		return
-	fi
-	log "unpacking kernel source into $SRC"
-	rm -rf "$SRC" "$SRC.tmp" "$BUILD" "$WORK/built.stamp" "$WORK/applied"
-	mkdir -p "$SRC.tmp"
-	if [[ -n "$KERNEL_SRC" ]]; then
-		tar -C "$KERNEL_SRC" --exclude=.git -cf - . | tar -C "$SRC.tmp" -xf -
-		mv "$SRC.tmp" "$SRC"
-		if [[ -f "$SRC/.config" || -d "$SRC/include/config" ]]; then
-			run_logged "$WORK/mrproper.log" make -C "$SRC" mrproper
-		fi
-	else
-		tar -C "$SRC.tmp" -xJf "$DEBIAN_TARBALL"
-		mv "$SRC.tmp"/linux-source-6.1 "$SRC"
-		rmdir "$SRC.tmp"
-	fi
-	echo "$want" >"$stamp"
+	kernel_src_prepare "$WORK" "$SRC" "$BUILD" "$KERNEL_SRC" log run_logged \
+		"$WORK/built.stamp" "$WORK/applied"
 }
 
 # The configuration lines: the common fragment, then the version's own.
@@ -475,19 +454,18 @@ generate_cases() {
 }
 
 main() {
-	local deps_sh
+	local deps_sh problem
 	deps_sh=$(cd "$HERE/../.." && pwd)/scripts/deps.sh
 	if [[ -x "$deps_sh" ]]; then
 		# One word per package.
 		# shellcheck disable=SC2086,SC2046
-		"$deps_sh" $HOST_PKGS $([[ -n "$KERNEL_SRC" ]] || echo linux-source-6.1)
+		"$deps_sh" $HOST_PKGS $([[ -n "$KERNEL_SRC" ]] || echo "$KERNEL_SRC_DEBIAN_PKG")
 	fi
+	problem=$(kernel_src_check "$KERNEL_SRC") || die "$problem"
 	if [[ -n "$KERNEL_SRC" ]]; then
-		[[ -f "$KERNEL_SRC/Makefile" ]] || die "$KERNEL_SRC is not a kernel tree"
 		KERNEL_SRC=$(cd "$KERNEL_SRC" && pwd)
 		VER=$(make -s -C "$KERNEL_SRC" kernelversion | cut -d. -f1,2)
 	else
-		[[ -f "$DEBIAN_TARBALL" ]] || die "$DEBIAN_TARBALL missing (apt-get install linux-source-6.1)"
 		VER=6.1
 	fi
 	WORK=$CACHE/tobj-$VER
