@@ -263,6 +263,41 @@ static inline void og_apply_filters(void)
 }
 #endif
 
+/* ---- the sources of a small pair ------------------------------------ */
+
+/*
+ * The functions of the small pair the API and writer tests diff: the
+ * patched compute() calls a new added(), describe() returns another
+ * string.  String literals, so that each test puts its own file together
+ * around them by concatenation; both use "int counter;".
+ */
+#define OG_SRC_CHANGED_ORIG \
+	"__attribute__((noinline)) int compute(int x)\n" \
+	"{\n" \
+	"	return x * 4 + counter;\n" \
+	"}\n" \
+	"\n" \
+	"__attribute__((noinline)) const char *describe(int x)\n" \
+	"{\n" \
+	"	return x > 0 ? \"positive\" : \"other\";\n" \
+	"}\n"
+
+#define OG_SRC_CHANGED_PATCHED \
+	"static __attribute__((noinline)) int added(int x)\n" \
+	"{\n" \
+	"	return x * 3 + counter;\n" \
+	"}\n" \
+	"\n" \
+	"__attribute__((noinline)) int compute(int x)\n" \
+	"{\n" \
+	"	return x * 8 - 1 + added(x);\n" \
+	"}\n" \
+	"\n" \
+	"__attribute__((noinline)) const char *describe(int x)\n" \
+	"{\n" \
+	"	return x > 0 ? \"strictly positive\" : \"other\";\n" \
+	"}\n"
+
 /* ---- raw ELF access to an in-memory copy of an object ---------------- */
 
 static inline Elf64_Ehdr *og_ehdr(uint8_t *b)

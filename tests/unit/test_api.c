@@ -23,46 +23,25 @@
 #include "objgen.h"
 
 /* Pair A: two changed functions and a new one. */
+#define A_ENTRY \
+	"int entry(int x)\n" \
+	"{\n" \
+	"	return compute(x) + describe(x)[0];\n" \
+	"}\n"
+
 static const char a_orig[] =
 	"int counter;\n"
 	"\n"
-	"__attribute__((noinline)) int compute(int x)\n"
-	"{\n"
-	"	return x * 4 + counter;\n"
-	"}\n"
+	OG_SRC_CHANGED_ORIG
 	"\n"
-	"__attribute__((noinline)) const char *describe(int x)\n"
-	"{\n"
-	"	return x > 0 ? \"positive\" : \"other\";\n"
-	"}\n"
-	"\n"
-	"int entry(int x)\n"
-	"{\n"
-	"	return compute(x) + describe(x)[0];\n"
-	"}\n";
+	A_ENTRY;
 
 static const char a_patched[] =
 	"int counter;\n"
 	"\n"
-	"static __attribute__((noinline)) int added(int x)\n"
-	"{\n"
-	"	return x * 3 + counter;\n"
-	"}\n"
+	OG_SRC_CHANGED_PATCHED
 	"\n"
-	"__attribute__((noinline)) int compute(int x)\n"
-	"{\n"
-	"	return x * 8 - 1 + added(x);\n"
-	"}\n"
-	"\n"
-	"__attribute__((noinline)) const char *describe(int x)\n"
-	"{\n"
-	"	return x > 0 ? \"strictly positive\" : \"other\";\n"
-	"}\n"
-	"\n"
-	"int entry(int x)\n"
-	"{\n"
-	"	return compute(x) + describe(x)[0];\n"
-	"}\n";
+	A_ENTRY;
 
 /* Pair B: one changed function in another file. */
 static const char b_orig[] =

@@ -24,58 +24,33 @@
 #include "object.h"
 #include "objgen.h"
 
+/* The pair's unchanged end: stable() and the caller of all three. */
+#define W_TAIL \
+	"__attribute__((noinline)) int stable(int x)\n" \
+	"{\n" \
+	"	return x + 7 + helper_state;\n" \
+	"}\n" \
+	"\n" \
+	"int entry(int x)\n" \
+	"{\n" \
+	"	return compute(x) + stable(x) + describe(x)[0];\n" \
+	"}\n"
+
 static const char orig_src[] =
 	"int counter;\n"
 	"static int helper_state = 3;\n"
 	"\n"
-	"__attribute__((noinline)) int compute(int x)\n"
-	"{\n"
-	"	return x * 4 + counter;\n"
-	"}\n"
+	OG_SRC_CHANGED_ORIG
 	"\n"
-	"__attribute__((noinline)) const char *describe(int x)\n"
-	"{\n"
-	"	return x > 0 ? \"positive\" : \"other\";\n"
-	"}\n"
-	"\n"
-	"__attribute__((noinline)) int stable(int x)\n"
-	"{\n"
-	"	return x + 7 + helper_state;\n"
-	"}\n"
-	"\n"
-	"int entry(int x)\n"
-	"{\n"
-	"	return compute(x) + stable(x) + describe(x)[0];\n"
-	"}\n";
+	W_TAIL;
 
 static const char patched_src[] =
 	"int counter;\n"
 	"static int helper_state = 3;\n"
 	"\n"
-	"static __attribute__((noinline)) int added(int x)\n"
-	"{\n"
-	"	return x * 3 + counter;\n"
-	"}\n"
+	OG_SRC_CHANGED_PATCHED
 	"\n"
-	"__attribute__((noinline)) int compute(int x)\n"
-	"{\n"
-	"	return x * 8 - 1 + added(x);\n"
-	"}\n"
-	"\n"
-	"__attribute__((noinline)) const char *describe(int x)\n"
-	"{\n"
-	"	return x > 0 ? \"strictly positive\" : \"other\";\n"
-	"}\n"
-	"\n"
-	"__attribute__((noinline)) int stable(int x)\n"
-	"{\n"
-	"	return x + 7 + helper_state;\n"
-	"}\n"
-	"\n"
-	"int entry(int x)\n"
-	"{\n"
-	"	return compute(x) + stable(x) + describe(x)[0];\n"
-	"}\n";
+	W_TAIL;
 
 static const char *const changed[] = { "compute", "describe" };
 #define NCHANGED 2
