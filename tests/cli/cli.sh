@@ -9,18 +9,9 @@
 # when anything failed.
 set -euo pipefail
 
-build=${1:?usage: cli.sh BUILD_DIR}
-cdo=$(realpath -- "$build/bin/create-diff-object")
-[ -x "$cdo" ] || { echo "cli: $cdo is not executable" >&2; exit 2; }
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/cdo-cli.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=87:print_stacktrace=1"
-
-kflags=(-O2 -ffunction-sections -fdata-sections -pg -mfentry -mrecord-mcount
-	-mcmodel=kernel -mno-red-zone -fno-PIE -fno-asynchronous-unwind-tables
-	-fno-common -fno-stack-protector -fcf-protection=none -fno-jump-tables)
+# shellcheck source=tests/cli/lib/setup.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/setup.sh"
+cli_setup cli "${1:?usage: cli.sh BUILD_DIR}"
 
 # Two pairs laid out as kpatch-build does: orig/<path> and patched/<path>.
 mkdir -p "$work/orig/kernel" "$work/patched/kernel" "$work/orig/lib" "$work/patched/lib"

@@ -15,21 +15,9 @@
 # "malformed: N passed, M failed"; exits 1 when anything failed.
 set -euo pipefail
 
-build=${1:?usage: malformed.sh BUILD_DIR}
-cdo=$(realpath -- "$build/bin/create-diff-object")
-[ -x "$cdo" ] || { echo "malformed: $cdo is not executable" >&2; exit 2; }
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/cdo-malformed.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-
-# Sanitizer builds exit 1 by default, like a clean error: make a report
-# distinguishable (the one-line stderr check catches it anyway).
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=87:print_stacktrace=1"
-
-kflags=(-O2 -ffunction-sections -fdata-sections -pg -mfentry -mrecord-mcount
-	-mcmodel=kernel -mno-red-zone -fno-PIE -fno-asynchronous-unwind-tables
-	-fno-common -fno-stack-protector -fcf-protection=none -fno-jump-tables)
+# shellcheck source=tests/cli/lib/setup.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/setup.sh"
+cli_setup malformed "${1:?usage: malformed.sh BUILD_DIR}"
 
 mkdir -p "$work/src/orig" "$work/src/patched" "$work/out"
 cat >"$work/src/orig/m.c" <<'EOF'
