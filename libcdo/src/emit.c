@@ -356,7 +356,7 @@ static int need_klp_reloc(struct diff *d, uint32_t rs, const struct rela *r, boo
 	int found;
 
 	*need = false;
-	if (names_is_debug_section(p->secs[p->secs[rs].base].name))
+	if (p->secs[rs].is_debug)
 		return 0;
 	if (is_core_module_symbol(t->name))
 		return 0;

@@ -246,7 +246,7 @@ static void include_debug(struct diff *d)
 	for_each_section(p, i) {
 		struct section *s = &p->secs[i];
 
-		if (!names_is_debug_section(s->is_rela ? p->secs[s->base].name : s->name))
+		if (!s->is_debug)
 			continue;
 		s->include = true;
 		if (!s->is_rela && s->secsym != NONE)
@@ -255,7 +255,7 @@ static void include_debug(struct diff *d)
 	for_each_section(p, i) {
 		struct section *s = &p->secs[i];
 
-		if (!s->is_rela || !names_is_debug_section(p->secs[s->base].name))
+		if (!s->is_rela || !s->is_debug)
 			continue;
 		for (j = k = 0; j < s->nrelas; j++) {
 			const struct symbol *t = &p->syms[s->relas[j].sym];

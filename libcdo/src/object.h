@@ -67,7 +67,8 @@ struct section {
 
 	uint64_t hash;		/* content hash (normalized for relas) */
 	enum status status;
-	bool is_rela, is_text, is_debug, is_strings;
+	bool is_rela, is_text, is_strings;
+	bool is_debug;		/* .debug_*, .eh_frame, or the rela section of one */
 	bool include, ignore, grouped;
 	bool created;		/* made by us, not read from the input */
 	uint32_t out_index;

@@ -393,7 +393,7 @@ static int replace_section_symbols(struct diff *d, struct object *o)
 		if (!rs->is_rela)
 			continue;
 		base = &o->secs[rs->base];
-		if (names_is_debug_section(base->name) ||
+		if (base->is_debug ||
 		    !strcmp(base->name, "__patchable_function_entries"))
 			continue;
 		for (j = 0; j < rs->nrelas; j++) {

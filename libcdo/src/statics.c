@@ -138,7 +138,7 @@ static bool has_twin_ref(struct diff *d, uint32_t prs, uint32_t y)
 
 static bool skip_rela_section(const struct object *o, uint32_t rs)
 {
-	return !o->secs[rs].is_rela || names_is_debug_section(o->secs[o->secs[rs].base].name);
+	return !o->secs[rs].is_rela || o->secs[rs].is_debug;
 }
 
 static void forget_name_correlation(struct diff *d)
