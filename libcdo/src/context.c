@@ -89,9 +89,16 @@ CDO_API void cdo_free(struct cdo_ctx *ctx)
 	free(ctx);
 }
 
+/* Where one object of a diff comes from: a file, or a caller's buffer. */
+struct obj_source {
+	const char *name;
+	const void *buf;	/* NULL: read the file @name */
+	size_t size;
+};
+
 struct load_job {
 	struct cdo_ctx *ctx;
-	const char *paths[2];
+	struct obj_source src[2];
 	struct object *objs[2];
 	struct errbuf eb[3];
 	int err[3];
@@ -103,7 +110,13 @@ static void load_one(void *arg, size_t i)
 	struct cdo_ctx *ctx = job->ctx;
 
 	if (i < 2) {
-		job->err[i] = object_load(job->objs[i], job->paths[i], &job->eb[i]);
+		const struct obj_source *src = &job->src[i];
+
+		if (src->buf)
+			job->err[i] = object_load_mem(job->objs[i], src->name, src->buf,
+						      src->size, &job->eb[i]);
+		else
+			job->err[i] = object_load(job->objs[i], src->name, &job->eb[i]);
 		return;
 	}
 	job->err[2] = parent_open(&ctx->parent, ctx->parent_symtab,
@@ -112,20 +125,26 @@ static void load_one(void *arg, size_t i)
 		ctx->parent = NULL;
 }
 
+static uint64_t source_size(const struct obj_source *src)
+{
+	struct stat st;
+
+	if (src->buf)
+		return src->size;
+	return src->name && !stat(src->name, &st) ? (uint64_t)st.st_size : 0;
+}
+
 /*
  * Below about a megabyte of input, handing work to threads costs more
  * than it saves (most objects kpatch-build diffs are that small).
  */
-static bool worth_threads(uint64_t min_bytes, const char *a, const char *b, const char *c)
+static bool worth_threads(uint64_t min_bytes, const struct obj_source src[2], const char *symtab)
 {
-	const char *paths[3] = { a, b, c };
-	uint64_t total = 0;
-	struct stat st;
-	int i;
+	const struct obj_source parent = { .name = symtab };
+	uint64_t total = source_size(&src[0]) + source_size(&src[1]);
 
-	for (i = 0; i < 3; i++)
-		if (paths[i] && !stat(paths[i], &st))
-			total += (uint64_t)st.st_size;
+	if (symtab)
+		total += source_size(&parent);
 	return total >= (min_bytes ? min_bytes : 1u << 20);
 }
 
@@ -137,7 +156,7 @@ static const char *default_display(const char *orig)
 	return slash ? slash + 1 : orig;
 }
 
-CDO_API int cdo_diff(struct cdo_ctx *ctx, const char *orig, const char *patched)
+static int diff_sources(struct cdo_ctx *ctx, const struct obj_source src[2])
 {
 	struct load_job job;
 	struct diff *d;
@@ -151,15 +170,15 @@ CDO_API int cdo_diff(struct cdo_ctx *ctx, const char *orig, const char *patched)
 	ctx->diff_valid = true;
 	d = &ctx->diff;
 	memset(d, 0, sizeof(*d));
-	if (!orig || !patched)
-		return err_set(&ctx->eb, CDO_ERR_USAGE, "cdo_diff: missing object path");
+	if (!src[0].name || !src[1].name)
+		return err_set(&ctx->eb, CDO_ERR_USAGE, "cdo_diff: missing object name");
 
 	d->eb = &ctx->eb;
 	d->pool = ctx->pool;
 	d->log = ctx->opts.log;
 	d->log_user = ctx->opts.log_user;
 	d->log_level = ctx->opts.log_level ? ctx->opts.log_level : CDO_LOG_INFO;
-	d->display = ctx->display_name ? ctx->display_name : default_display(orig);
+	d->display = ctx->display_name ? ctx->display_name : default_display(src[0].name);
 	d->parent_name = ctx->parent_name;
 	d->sizes = ctx->opts.sizes;
 	d->klp_arch = ctx->opts.klp_arch != 0;
@@ -167,21 +186,45 @@ CDO_API int cdo_diff(struct cdo_ctx *ctx, const char *orig, const char *patched)
 
 	memset(&job, 0, sizeof(job));
 	job.ctx = ctx;
-	job.paths[0] = orig;
-	job.paths[1] = patched;
+	job.src[0] = src[0];
+	job.src[1] = src[1];
 	job.objs[0] = &d->orig;
 	job.objs[1] = &d->patched;
 	/* the parent symbol table is read once per context */
 	if (!ctx->parent && ctx->parent_symtab)
 		tasks = 3;
-	pool_set_parallel(ctx->pool, worth_threads(ctx->opts.parallel_min_bytes, orig, patched, ctx->parent ? NULL : ctx->parent_symtab));
+	pool_set_parallel(ctx->pool, worth_threads(ctx->opts.parallel_min_bytes, src,
+						   ctx->parent ? NULL : ctx->parent_symtab));
 	pool_for(ctx->pool, tasks, 1, load_one, &job);
 	for (i = 0; i < tasks; i++)
 		if (job.err[i])
 			return err_set(&ctx->eb, job.eb[i].status, "%s", job.eb[i].msg);
 	d->parent = ctx->parent;
 
-	return diff_run(d, orig, patched);
+	return diff_run(d, src[0].name, src[1].name);
+}
+
+CDO_API int cdo_diff(struct cdo_ctx *ctx, const char *orig, const char *patched)
+{
+	const struct obj_source src[2] = { { .name = orig }, { .name = patched } };
+
+	return diff_sources(ctx, src);
+}
+
+CDO_API int cdo_diff_mem(struct cdo_ctx *ctx, const char *orig_name, const void *orig,
+			 size_t orig_size, const char *patched_name, const void *patched,
+			 size_t patched_size)
+{
+	const struct obj_source src[2] = {
+		{ .name = orig_name, .buf = orig, .size = orig_size },
+		{ .name = patched_name, .buf = patched, .size = patched_size },
+	};
+
+	if (ctx && ((!orig && orig_size) || (!patched && patched_size) || !orig || !patched)) {
+		err_clear(&ctx->eb);
+		return err_set(&ctx->eb, CDO_ERR_USAGE, "cdo_diff_mem: missing object buffer");
+	}
+	return diff_sources(ctx, src);
 }
 
 CDO_API int cdo_write(struct cdo_ctx *ctx, const char *path)

@@ -172,6 +172,30 @@ CDO_API void cdo_free(struct cdo_ctx *ctx);
 CDO_API int cdo_diff(struct cdo_ctx *ctx, const char *orig, const char *patched);
 
 /**
+ * cdo_diff_mem() - cdo_diff() on objects the caller holds in memory
+ * @ctx:          the context
+ * @orig_name:    what messages call the original object (as the path
+ *                given to cdo_diff() would be used)
+ * @orig:         the original object's bytes
+ * @orig_size:    their length
+ * @patched_name: what messages call the patched object
+ * @patched:      the patched object's bytes
+ * @patched_size: their length
+ *
+ * For callers that already hold the objects (a build cache that keeps
+ * them compressed, a fuzzer).  The library does not copy the buffers:
+ * they must stay valid and unchanged until the next cdo_diff() or
+ * cdo_diff_mem() on @ctx, or cdo_free(), since the result and the output
+ * written by cdo_write() refer to them.  The parent symbol table and
+ * Module.symvers still come from the paths in the options.
+ *
+ * Return: as cdo_diff(); CDO_ERR_USAGE when a buffer is NULL.
+ */
+CDO_API int cdo_diff_mem(struct cdo_ctx *ctx, const char *orig_name, const void *orig,
+			 size_t orig_size, const char *patched_name, const void *patched,
+			 size_t patched_size);
+
+/**
  * cdo_write() - write the output object of the last successful cdo_diff()
  * @ctx:  the context
  * @path: output path; written to a temporary file beside it and renamed,
