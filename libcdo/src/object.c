@@ -146,6 +146,7 @@ static int read_sections(struct object *o, struct errbuf *eb, uint32_t shnum, ui
 			s->size = s->sh.sh_size;
 		}
 	}
+	o->shstrtab = shstrndx;
 	shstr = &o->secs[shstrndx];
 	if (shstr->sh.sh_type != SHT_STRTAB || !shstr->data)
 		return BAD("%s: missing section name string table", o->path);
@@ -158,6 +159,16 @@ static int read_sections(struct object *o, struct errbuf *eb, uint32_t shnum, ui
 		s->name = strtab_at(o, shstr, s->sh.sh_name);
 		if (!s->name)
 			return BAD("%s: section %u has a name outside the string table", o->path, i);
+		/*
+		 * The writer lays the output out with these alignments; a
+		 * huge one would pad the output without end.
+		 */
+		if (s->sh.sh_addralign & (s->sh.sh_addralign - 1))
+			return BAD("%s: section %s has alignment %llu, not a power of two", o->path,
+				   s->name, (unsigned long long)s->sh.sh_addralign);
+		if (s->sh.sh_addralign > CDO_MAX_SECTION_ALIGN)
+			return BAD("%s: section %s has alignment %llu, over the limit of %u", o->path,
+				   s->name, (unsigned long long)s->sh.sh_addralign, CDO_MAX_SECTION_ALIGN);
 		s->is_rela = s->sh.sh_type == SHT_RELA;
 		s->is_text = s->sh.sh_type == SHT_PROGBITS && (s->sh.sh_flags & SHF_EXECINSTR);
 		s->is_strings = (s->sh.sh_flags & SHF_STRINGS) != 0;
@@ -453,9 +464,28 @@ static int build_name_indexes(struct object *o, struct errbuf *eb)
 	return 0;
 }
 
-int object_load(struct object *o, const char *path, struct errbuf *eb)
+static int parse_object(struct object *o, struct errbuf *eb)
 {
 	uint32_t shnum = 0, shstrndx = 0;
+	int err;
+
+	if (o->map_size < sizeof(Elf64_Ehdr))
+		return BAD("%s: file too short for an ELF header (%zu bytes)", o->path,
+			   o->map_size);
+	err = read_headers(o, eb, &shnum, &shstrndx);
+	if (!err)
+		err = read_sections(o, eb, shnum, shstrndx);
+	if (!err)
+		err = read_symbols(o, eb);
+	if (!err)
+		err = read_relas(o, eb);
+	if (!err)
+		err = build_name_indexes(o, eb);
+	return err;
+}
+
+int object_load(struct object *o, const char *path, struct errbuf *eb)
+{
 	struct stat st;
 	void *map;
 	int fd, err;
@@ -485,17 +515,32 @@ int object_load(struct object *o, const char *path, struct errbuf *eb)
 		return err_set(eb, CDO_ERR_IO, "%s: %s", path, strerror(err));
 	o->map = map;
 	o->map_size = (size_t)st.st_size;
+	o->owns_map = true;
+	return parse_object(o, eb);
+}
 
-	err = read_headers(o, eb, &shnum, &shstrndx);
-	if (!err)
-		err = read_sections(o, eb, shnum, shstrndx);
-	if (!err)
-		err = read_symbols(o, eb);
-	if (!err)
-		err = read_relas(o, eb);
-	if (!err)
-		err = build_name_indexes(o, eb);
-	return err;
+int object_load_mem(struct object *o, const char *name, const void *buf, size_t size,
+		    struct errbuf *eb)
+{
+	o->path = name;
+	if (!buf && size)
+		return err_set(eb, CDO_ERR_USAGE, "%s: no buffer", name);
+	o->owns_map = false;
+	o->map = buf ? buf : (const uint8_t *)"";
+	o->map_size = size;
+	/*
+	 * Headers and tables are read in place as ELF structures, which
+	 * needs the 8-byte alignment a mapping has; a caller's buffer may
+	 * start anywhere (inside a decompression buffer, an archive).
+	 */
+	if ((uintptr_t)buf % 8) {
+		o->copy = malloc(size);
+		if (!o->copy)
+			return err_set(eb, CDO_ERR_NOMEM, "out of memory");
+		memcpy(o->copy, buf, size);
+		o->map = o->copy;
+	}
+	return parse_object(o, eb);
 }
 
 void object_free(struct object *o)
@@ -515,8 +560,9 @@ void object_free(struct object *o)
 	free(o->rela_pool);
 	hidx_free(&o->sec_names);
 	hidx_free(&o->sym_names);
-	if (o->map)
+	if (o->map && o->owns_map)
 		munmap((void *)o->map, o->map_size);
+	free(o->copy);
 	memset(o, 0, sizeof(*o));
 }
 

@@ -24,6 +24,12 @@
 
 #define NONE UINT32_MAX
 
+/*
+ * The largest section alignment accepted: a 2 MiB huge page, far above
+ * what kernel objects use (4 KiB page-aligned data).
+ */
+#define CDO_MAX_SECTION_ALIGN (2u << 20)
+
 /* SHN_LIVEPATCH and SHF_RELA_LIVEPATCH are the kernel's, not glibc's. */
 #define CDO_SHN_LIVEPATCH 0xff20
 
@@ -103,6 +109,8 @@ struct object {
 	const char *path;
 	const uint8_t *map;
 	size_t map_size;
+	bool owns_map;		/* @map is our mapping of @path, unmapped on free */
+	uint8_t *copy;		/* an aligned copy of a misaligned caller buffer */
 	Elf64_Ehdr ehdr;
 
 	struct section *secs;	/* [0] is the null section */
@@ -111,6 +119,7 @@ struct object {
 	uint32_t nsyms, syms_cap;
 	uint32_t symtab;	/* index of .symtab */
 	uint32_t strtab;	/* its string table */
+	uint32_t shstrtab;	/* the section name table */
 
 	struct rela *rela_pool;	/* storage of every input rela */
 
@@ -131,6 +140,15 @@ struct object {
  * CDO_ERR_UNSUPPORTED, CDO_ERR_NOMEM).
  */
 int object_load(struct object *obj, const char *path, struct errbuf *eb);
+
+/**
+ * object_load_mem() - object_load() from a caller's buffer
+ * @name: what messages call the object
+ * @buf:  the object's bytes; must stay valid and unchanged until
+ *        object_free(), since names and contents point into it
+ */
+int object_load_mem(struct object *obj, const char *name, const void *buf, size_t size,
+		    struct errbuf *eb);
 void object_free(struct object *obj);
 
 /** object_find_section() - first section called @name, or NONE. */
