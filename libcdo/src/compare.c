@@ -55,9 +55,7 @@ static int compare_section(struct diff *d, uint32_t i, struct errbuf *eb)
 	const struct section *b = &d->orig.secs[a->twin];
 	uint32_t j;
 
-	if (a->sh.sh_type != b->sh.sh_type || a->sh.sh_flags != b->sh.sh_flags ||
-	    a->sh.sh_entsize != b->sh.sh_entsize ||
-	    (a->sh.sh_addralign != b->sh.sh_addralign && !a->is_text))
+	if (!sections_agree(a, b))
 		return err_set(eb, CDO_ERR_DIFF, "%s section header details differ from %s",
 			       a->name, b->name);
 	if (always_same(a->name) || object_skips_debug_compare(&d->patched, i)) {

@@ -16,10 +16,19 @@
 #include "diff.h"
 #include "names.h"
 
+/*
+ * Twins are always mutual: pairing @so with @sp first releases whatever
+ * either was paired with, so no third section still points at one of
+ * them (later stages index the other object through ->twin).
+ */
 static void twin_sections(struct diff *d, uint32_t so, uint32_t sp)
 {
 	struct section *a = &d->orig.secs[so], *b = &d->patched.secs[sp];
 
+	if (a->twin != NONE && a->twin != sp)
+		d->patched.secs[a->twin].twin = NONE;
+	if (b->twin != NONE && b->twin != so)
+		d->orig.secs[b->twin].twin = NONE;
 	a->twin = sp;
 	b->twin = so;
 	a->status = b->status = ST_SAME;
@@ -31,6 +40,10 @@ void correlate_symbols(struct diff *d, uint32_t yo, uint32_t yp)
 {
 	struct symbol *a = &d->orig.syms[yo], *b = &d->patched.syms[yp];
 
+	if (a->twin != NONE && a->twin != yp)
+		d->patched.syms[a->twin].twin = NONE;
+	if (b->twin != NONE && b->twin != yo)
+		d->orig.syms[b->twin].twin = NONE;
 	a->twin = yp;
 	b->twin = yo;
 	a->status = b->status = ST_SAME;
@@ -41,22 +54,53 @@ void correlate_symbols(struct diff *d, uint32_t yo, uint32_t yp)
 	}
 }
 
-void correlate_sections(struct diff *d, uint32_t so, uint32_t sp)
+bool sections_agree(const struct section *a, const struct section *b)
+{
+	return a->sh.sh_type == b->sh.sh_type && a->sh.sh_flags == b->sh.sh_flags &&
+	       a->sh.sh_entsize == b->sh.sh_entsize &&
+	       (a->sh.sh_addralign == b->sh.sh_addralign || a->is_text);
+}
+
+static int check_twins(struct diff *d, uint32_t so, uint32_t sp)
+{
+	const struct section *a = &d->orig.secs[so], *b = &d->patched.secs[sp];
+
+	if (!sections_agree(b, a))
+		return diff_fatal(d, "%s section header details differ from %s", b->name, a->name);
+	return 0;
+}
+
+/*
+ * Every pairing of sections goes through here, so the header check that
+ * upstream makes only when comparing is made before anything follows a
+ * twin: a relocation section whose twin is not one has no base to pair.
+ */
+int correlate_sections(struct diff *d, uint32_t so, uint32_t sp)
 {
 	const struct object *o = &d->orig, *p = &d->patched;
+	int err = check_twins(d, so, sp);
 
+	if (err)
+		return err;
 	twin_sections(d, so, sp);
 	if (o->secs[so].is_rela) {
 		so = o->secs[so].base;
 		sp = p->secs[sp].base;
+		err = check_twins(d, so, sp);
+		if (err)
+			return err;
 		twin_sections(d, so, sp);
 	} else if (o->secs[so].rela != NONE && p->secs[sp].rela != NONE) {
+		err = check_twins(d, o->secs[so].rela, p->secs[sp].rela);
+		if (err)
+			return err;
 		twin_sections(d, o->secs[so].rela, p->secs[sp].rela);
 	}
 	if (o->secs[so].secsym != NONE && p->secs[sp].secsym != NONE)
 		correlate_symbols(d, o->secs[so].secsym, p->secs[sp].secsym);
 	if (o->secs[so].sym != NONE && p->secs[sp].sym != NONE)
 		correlate_symbols(d, o->secs[so].sym, p->secs[sp].sym);
+	return 0;
 }
 
 static bool same_contents(const struct section *a, const struct section *b)
@@ -115,7 +159,8 @@ static bool section_fits(const struct diff *d, uint32_t i, uint32_t c)
 	if (!names_mangled_equal(so->name, sp->name) || names_is_clang_unnamed_data(sp->name))
 		return false;
 	/* a COMDAT group pairs only with an identical one */
-	return so->sh.sh_type != SHT_GROUP || same_contents(so, sp);
+	return so->sh.sh_type != SHT_GROUP ||
+	       (sp->sh.sh_type == SHT_GROUP && same_contents(so, sp));
 }
 
 static const char *section_name(const struct diff *d, uint32_t i)
@@ -152,6 +197,7 @@ static int correlate_all_sections(struct diff *d)
 	const struct object *o = &d->orig, *p = &d->patched;
 	struct hidx by_key;
 	uint32_t i, c;
+	int err = 0;
 
 	if (hidx_init(&by_key, p->nsecs, 0))
 		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
@@ -171,10 +217,12 @@ static int correlate_all_sections(struct diff *d)
 			continue;
 		c = first_fit(d, &by_key, &section_rules, i);
 		if (c != NONE)
-			correlate_sections(d, i, c);
+			err = correlate_sections(d, i, c);
+		if (err)
+			break;
 	}
 	hidx_free(&by_key);
-	return 0;
+	return err;
 }
 
 static int correlate_all_symbols(struct diff *d)

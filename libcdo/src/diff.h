@@ -88,7 +88,9 @@ int match_parent_blocks(struct diff *d);
 /* correlate.c, statics.c */
 int correlate(struct diff *d);
 int correlate_statics(struct diff *d);
-void correlate_sections(struct diff *d, uint32_t so, uint32_t sp);
+int correlate_sections(struct diff *d, uint32_t so, uint32_t sp);
+/* Do twin sections agree in type, flags, entry size and (data) alignment? */
+bool sections_agree(const struct section *a, const struct section *b);
 void correlate_symbols(struct diff *d, uint32_t yo, uint32_t yp);
 
 /* compare.c */
