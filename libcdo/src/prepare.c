@@ -568,9 +568,10 @@ static void classify_statics(struct object *o)
 	for_each_symbol(o, i) {
 		struct symbol *s = &o->syms[i];
 
+		/* a static lives in a section: an undefined or absolute one is not */
 		s->normal_static = s->type == STT_OBJECT && s->bind == STB_LOCAL &&
-				   !has_prefix(s->name, ".L") && strchr(s->name, '.') &&
-				   !s->special_static;
+				   s->sec != NONE && !has_prefix(s->name, ".L") &&
+				   strchr(s->name, '.') && !s->special_static;
 	}
 }
 

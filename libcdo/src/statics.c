@@ -107,10 +107,12 @@ static uint32_t find_static_twin(struct diff *d, uint32_t rs, uint32_t y)
 		return NONE;
 	prs = o->secs[rs].twin;
 	res = find_uncorrelated_ref(d, prs, y);
-	if (res != NONE)
-		return res;
-	pfn = p->secs[p->secs[prs].base].sym;
-	return pfn != NONE ? find_twin_in_children(d, pfn, y) : NONE;
+	if (res == NONE) {
+		pfn = p->secs[p->secs[prs].base].sym;
+		res = pfn != NONE ? find_twin_in_children(d, pfn, y) : NONE;
+	}
+	/* the twin of a static is one too: in a section, and local */
+	return res != NONE && is_normal_static_local(p, res) ? res : NONE;
 }
 
 static bool has_twin_ref(struct diff *d, uint32_t prs, uint32_t y)
@@ -193,8 +195,12 @@ static int pair_by_reference(struct diff *d)
 			p->syms[twin].twin = y;
 			o->syms[y].status = p->syms[twin].status = ST_SAME;
 			p->syms[twin].name = o->syms[y].name;
-			if (bundled)
-				correlate_sections(d, o->syms[y].sec, p->syms[twin].sec);
+			if (bundled) {
+				int err = correlate_sections(d, o->syms[y].sec, p->syms[twin].sec);
+
+				if (err)
+					return err;
+			}
 		}
 	}
 	return 0;
