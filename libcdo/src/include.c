@@ -123,6 +123,10 @@ static void include_standard(struct diff *d)
 		    names_is_string_literal_section(n))
 			include_section(d, i);
 	}
+	/* the tables the writer rebuilds, by index: their names prove nothing */
+	include_section(d, p->symtab);
+	include_section(d, p->strtab);
+	include_section(d, p->shstrtab);
 	for_each_symbol(p, i)
 		if (p->syms[i].sec != NONE && names_is_string_literal_section(p->secs[p->syms[i].sec].name))
 			p->syms[i].include = true;

@@ -6,6 +6,7 @@
  * so a failure never leaves a partial or stale output behind.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@ struct outfile {
 	uint8_t **owned;	/* buffers built here, freed after writing */
 	uint32_t nsecs;		/* including the null section */
 	uint32_t symtab, strtab, shstrtab;	/* output indexes */
+	uint64_t shoff;				/* where the header table goes */
 };
 
 static int nomem(struct outfile *of)
@@ -44,7 +46,7 @@ static int assign_indexes(struct outfile *of)
 			of->symtab = k + 1;
 		else if (d->out_secs[k] == p->strtab)
 			of->strtab = k + 1;
-		else if (!strcmp(s->name, ".shstrtab"))
+		else if (d->out_secs[k] == p->shstrtab)
 			of->shstrtab = k + 1;
 	}
 	if (!of->symtab || !of->strtab)
@@ -160,9 +162,14 @@ static int build_relas(struct outfile *of, uint32_t k)
 	struct diff *d = of->d;
 	struct object *p = &d->patched;
 	const struct section *s = &p->secs[d->out_secs[k]];
+	const struct section *base = &p->secs[s->base];
 	Elf64_Rela *out;
 	uint32_t j;
 
+	/* every index the output holds must name one of its sections */
+	if (base->out_index == NONE || !base->include)
+		return diff_fail(d, "relocation section %s applies to %s, which is not in the output",
+				 s->name, base->name);
 	out = malloc(sizeof(*out) * (s->nrelas + 1));
 	if (!out)
 		return nomem(of);
@@ -270,25 +277,64 @@ static int write_all(int fd, const void *buf, size_t n)
 	return 0;
 }
 
-static int write_file(struct outfile *of, int fd)
+/*
+ * Alignment gaps: on a seekable file they are skipped (read back as
+ * zeros), elsewhere written.  The loader bounds every alignment, and the
+ * layout bounds their sum, so neither way can run long.
+ */
+static int pad_to(int fd, uint64_t *off, uint64_t to, bool seekable)
 {
-	static const uint8_t zeros[64];
-	struct diff *d = of->d;
-	Elf64_Ehdr eh;
-	uint64_t off = sizeof(eh);
+	static const uint8_t zeros[4096];
+
+	if (seekable && to > *off) {
+		if (lseek(fd, (off_t)to, SEEK_SET) < 0)
+			return -1;
+		*off = to;
+	}
+	while (*off < to) {
+		size_t n = to - *off > sizeof(zeros) ? sizeof(zeros) : (size_t)(to - *off);
+
+		if (write_all(fd, zeros, n))
+			return -1;
+		*off += n;
+	}
+	return 0;
+}
+
+/* Output padding beyond this is refused: no real object needs it. */
+#define MAX_OUTPUT_PADDING (64ull << 20)
+
+static int lay_out(struct outfile *of, uint64_t *shoff)
+{
+	uint64_t off = sizeof(Elf64_Ehdr), padding = 0;
 	uint32_t k;
 
-	/* lay out: header, contents in section order, header table */
+	/* header, contents in section order, header table */
 	for (k = 1; k < of->nsecs; k++) {
 		Elf64_Shdr *h = &of->shdrs[k];
 		uint64_t align = h->sh_addralign > 1 ? h->sh_addralign : 1;
+		uint64_t at = (off + align - 1) / align * align;
 
-		off = (off + align - 1) / align * align;
-		h->sh_offset = off;
+		padding += at - off;
+		h->sh_offset = at;
+		off = at;
 		if (h->sh_type != SHT_NOBITS)
 			off += h->sh_size;
 	}
-	off = (off + 7) / 8 * 8;
+	if (padding > MAX_OUTPUT_PADDING)
+		return diff_fail(of->d, "output would need %llu bytes of alignment padding",
+				 (unsigned long long)padding);
+	*shoff = (off + 7) / 8 * 8;
+	return 0;
+}
+
+static int write_file(struct outfile *of, int fd)
+{
+	struct diff *d = of->d;
+	bool seekable = lseek(fd, 0, SEEK_CUR) >= 0;
+	Elf64_Ehdr eh;
+	uint64_t off;
+	uint32_t k;
 
 	memset(&eh, 0, sizeof(eh));
 	memcpy(eh.e_ident, ELFMAG, SELFMAG);
@@ -301,7 +347,7 @@ static int write_file(struct outfile *of, int fd)
 	eh.e_flags = d->patched.ehdr.e_flags;
 	eh.e_ehsize = sizeof(eh);
 	eh.e_shentsize = sizeof(Elf64_Shdr);
-	eh.e_shoff = off;
+	eh.e_shoff = of->shoff;
 	eh.e_shnum = (uint16_t)of->nsecs;
 	eh.e_shstrndx = (uint16_t)of->shstrtab;
 
@@ -311,36 +357,20 @@ static int write_file(struct outfile *of, int fd)
 	for (k = 1; k < of->nsecs; k++) {
 		const Elf64_Shdr *h = &of->shdrs[k];
 
-		while (off < h->sh_offset) {
-			size_t n = h->sh_offset - off > sizeof(zeros) ? sizeof(zeros) : h->sh_offset - off;
-
-			if (write_all(fd, zeros, n))
-				return -1;
-			off += n;
-		}
+		if (pad_to(fd, &off, h->sh_offset, seekable))
+			return -1;
 		if (h->sh_type == SHT_NOBITS || !h->sh_size)
 			continue;
 		if (of->data[k]) {
 			if (write_all(fd, of->data[k], h->sh_size))
 				return -1;
-		} else {
-			uint64_t left = h->sh_size;
-
-			while (left) {
-				size_t n = left > sizeof(zeros) ? sizeof(zeros) : left;
-
-				if (write_all(fd, zeros, n))
-					return -1;
-				left -= n;
-			}
-		}
-		off += h->sh_size;
-	}
-	while (off % 8) {
-		if (write_all(fd, zeros, 1))
+			off += h->sh_size;
+		} else if (pad_to(fd, &off, off + h->sh_size, false)) {
 			return -1;
-		off++;
+		}
 	}
+	if (pad_to(fd, &off, of->shoff, false))
+		return -1;
 	return write_all(fd, of->shdrs, sizeof(Elf64_Shdr) * of->nsecs);
 }
 
@@ -389,6 +419,8 @@ int write_object(struct diff *d, const char *path)
 	err = assign_indexes(&of);
 	if (!err)
 		err = build_headers(&of);
+	if (!err)
+		err = lay_out(&of, &of.shoff);
 	if (err)
 		goto out;
 
