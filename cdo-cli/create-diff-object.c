@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cdo/cdo.h"
+#include "common/batch.h"
 
 #define EXIT_OK 0
 #define EXIT_ERROR 1
@@ -248,16 +249,19 @@ static int run_batch(const struct cli *cli)
 		return EXIT_ERROR;
 	}
 	while (getline(&line, &cap, f) > 0) {
-		char *args[8], *save = NULL, *tok;
-		int n = 0, code;
+		char *args[BATCH_FIELDS];
+		int n, code;
 
 		lineno++;
-		for (tok = strtok_r(line, " \t\n", &save); tok && n < 8; tok = strtok_r(NULL, " \t\n", &save))
-			args[n++] = tok;
-		if (n == 0 || args[0][0] == '#')
+		switch (batch_split(line, args, &n)) {
+		case 0:
 			continue;
-		if (n != 7) {
-			fprintf(stderr, "%s: %s:%lu: expected 7 fields, found %d\n", prog, cli->batch, lineno, n);
+		case BATCH_FIELDS:
+			break;
+		default:
+			fprintf(stderr, "%s: %s:%lu: expected %d fields, found %s%d\n", prog, cli->batch,
+				lineno, BATCH_FIELDS, n > BATCH_FIELDS ? "more than " : "",
+				n > BATCH_FIELDS ? BATCH_FIELDS : n);
 			worst = EXIT_ERROR;
 			continue;
 		}
