@@ -147,6 +147,12 @@ static bool in_file(const struct elf *e, uint64_t off, uint64_t len)
 	return off <= e->size && len <= e->size - off;
 }
 
+/* Names are handed out as C strings: a table must end in a NUL (or be empty). */
+static bool terminated(const char *t, uint64_t size)
+{
+	return !size || t[size - 1] == '\0';
+}
+
 static const Elf64_Shdr *section(const struct elf *e, unsigned int idx)
 {
 	if (idx == 0 || idx >= e->eh->e_shnum)
@@ -205,7 +211,8 @@ static void load_elf(struct elf *e, const char *path)
 	    e->eh->e_machine != EM_X86_64 || e->eh->e_type != ET_REL)
 		fail("%s: not an x86_64 kernel module", path);
 	n = e->eh->e_shnum;
-	if (e->eh->e_shentsize != sizeof(Elf64_Shdr) ||
+	/* tables are read in place: their offsets must suit their types */
+	if (e->eh->e_shentsize != sizeof(Elf64_Shdr) || e->eh->e_shoff % 8 ||
 	    !in_file(e, e->eh->e_shoff, (uint64_t)n * sizeof(Elf64_Shdr)) ||
 	    e->eh->e_shstrndx >= n)
 		fail("%s: bad section header table", path);
@@ -219,18 +226,23 @@ static void load_elf(struct elf *e, const char *path)
 	}
 	e->shstr = (const char *)e->map + e->sh[e->eh->e_shstrndx].sh_offset;
 	e->shstr_size = e->sh[e->eh->e_shstrndx].sh_size;
+	if (e->sh[e->eh->e_shstrndx].sh_type != SHT_STRTAB || !terminated(e->shstr, e->shstr_size))
+		fail("%s: bad section name table", path);
 
 	for (i = 1; i < n; i++) {
 		const Elf64_Shdr *s = &e->sh[i];
 
 		if (s->sh_type != SHT_SYMTAB)
 			continue;
-		if (s->sh_entsize != sizeof(Elf64_Sym) || s->sh_link >= n)
+		if (s->sh_entsize != sizeof(Elf64_Sym) || s->sh_link >= n || s->sh_offset % 8 ||
+		    e->sh[s->sh_link].sh_type != SHT_STRTAB)
 			fail("%s: bad symbol table", path);
 		e->syms = (const Elf64_Sym *)(e->map + s->sh_offset);
 		e->nsyms = s->sh_size / sizeof(Elf64_Sym);
 		e->strtab = (const char *)e->map + e->sh[s->sh_link].sh_offset;
 		e->strtab_size = e->sh[s->sh_link].sh_size;
+		if (!terminated(e->strtab, e->strtab_size))
+			fail("%s: symbol string table is not NUL-terminated", path);
 		break;
 	}
 	if (!e->syms)
@@ -246,7 +258,7 @@ static void load_elf(struct elf *e, const char *path)
 
 		if (s->sh_type != SHT_RELA || s->sh_info == 0 || s->sh_info >= n)
 			continue;
-		if (s->sh_entsize != sizeof(Elf64_Rela))
+		if (s->sh_entsize != sizeof(Elf64_Rela) || s->sh_offset % 8)
 			fail("%s: bad relocation section %s", path, section_name(e, i));
 		r = (const Elf64_Rela *)(e->map + s->sh_offset);
 		cnt = s->sh_size / sizeof(Elf64_Rela);
