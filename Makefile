@@ -115,6 +115,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(STATIC_LIB) | deps-build
 
 # ---- tests ---------------------------------------------------------------
 
+include tests/fuzz/fuzz.mk
+
 check: all $(UNIT_BINS)
 	@scripts/run-checks.sh "$(BUILD)"
 

@@ -153,6 +153,10 @@ fi
 if [ "$what" = all ] || [ "$what" = upstream ]; then
 	run_group upstream bash scripts/check-upstream.sh "$build"
 fi
+# The fuzz targets: saved regression inputs, then a few seconds each.
+if [ "$what" = all ] || [ "$what" = fuzz ]; then
+	run_group fuzz make --no-print-directory -s check-fuzz BUILD="$build"
+fi
 if [ "$what" = all ] && [ -f bench/Makefile ] && grep -q '^smoke:' bench/Makefile; then
 	run_group bench make -s -C bench smoke BUILD="$build"
 fi
