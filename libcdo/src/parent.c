@@ -586,6 +586,16 @@ static int symtab_index(struct parent *p, struct errbuf *eb)
 		const struct pent *e = &p->ents[i];
 		uint64_t h = hash_bytes(ent_name(p, e), e->name_len);
 
+		/*
+		 * Every FILE entry opened a block when it was parsed, whatever its
+		 * binding: each block must get its start here, or matching reads
+		 * an unset one.
+		 */
+		if (e->type == STT_FILE) {
+			/* blocks are numbered in table order, so e->block is the next one */
+			p->blk_file[e->block] = i;
+			hidx_add(&p->by_file, h, (uint32_t)e->block);
+		}
 		if (e->bind != STB_LOCAL) {
 			p->glob[n_glob] = i;
 			hidx_add(&p->by_glob, h, n_glob++);
@@ -593,11 +603,6 @@ static int symtab_index(struct parent *p, struct errbuf *eb)
 		}
 		p->loc[n_loc] = i;
 		hidx_add(&p->by_local, h, n_loc++);
-		if (e->type == STT_FILE) {
-			/* blocks are numbered in table order, so e->block is the next one */
-			p->blk_file[e->block] = i;
-			hidx_add(&p->by_file, h, (uint32_t)e->block);
-		}
 	}
 	p->blk_file[p->n_blocks] = p->n_ents;
 	hidx_seal(&p->by_file);
@@ -841,6 +846,11 @@ long parent_block_count(const struct parent *p)
 	return (long)p->n_blocks;
 }
 
+size_t parent_entry_count(const struct parent *p)
+{
+	return p->n_ents;
+}
+
 /* ---- FILE block matching ---------------------------------------------- */
 
 struct fquery {
@@ -849,11 +859,15 @@ struct fquery {
 	size_t *len;
 	bool *relevant;		/* FUNC/OBJECT (or untyped) */
 	bool *kept;		/* relevant and not maybe-discarded */
-	struct hidx idx;	/* relevant query locals by name hash */
+	uint32_t *seen;		/* stamp of the last block that had it */
+	uint32_t stamp;
+	size_t n_kept;		/* distinct kept locals in @idx */
+	struct hidx idx;	/* distinct relevant query locals by name hash */
 };
 
-static bool query_has(const struct fquery *fq, const struct parent *p, const struct pent *e,
-		      uint64_t h)
+/* The query local equal to table entry @e (name, and type if typed), or NONE. */
+static uint32_t query_find(const struct fquery *fq, const struct parent *p,
+			   const struct pent *e, uint64_t h)
 {
 	uint32_t id;
 
@@ -861,55 +875,63 @@ static bool query_has(const struct fquery *fq, const struct parent *p, const str
 		if (fq->q->local_types && fq->q->local_types[id] != e->type)
 			continue;
 		if (name_eq(p, e->name, e->name_len, fq->q->local_names[id], fq->len[id]))
-			return true;
+			return id;
 	}
-	return false;
+	return HIDX_NONE;
 }
 
-static bool block_has(const struct parent *p, uint32_t block, const char *name, size_t len,
-		      uint64_t h, int type)
-{
-	uint32_t id;
-
-	hidx_for_each(&p->by_local, h, id) {
-		const struct pent *e = &p->ents[p->loc[id]];
-
-		if (e->block != (int32_t)block || e->type == STT_FILE)
-			continue;
-		if (type >= 0 ? e->type != type :
-		    (e->type != STT_FUNC && e->type != STT_OBJECT))
-			continue;
-		if (name_eq(p, e->name, e->name_len, name, len))
-			return true;
-	}
-	return false;
-}
-
-static bool block_matches(const struct parent *p, uint32_t block, const struct fquery *fq)
+/* Is query local @k already in the index (same name, and type if typed)? */
+static bool query_dup(const struct fquery *fq, size_t k)
 {
 	const struct parent_file_query *q = fq->q;
-	uint32_t i;
-	size_t k;
+	uint32_t id;
 
-	/* every table local must exist in the object, maybe-discarded or not */
-	for (i = p->blk_file[block] + 1; i < p->blk_file[block + 1]; i++) {
+	hidx_for_each(&fq->idx, fq->hash[k], id) {
+		if (q->local_types && q->local_types[id] != q->local_types[k])
+			continue;
+		if (fq->len[id] == fq->len[k] && !memcmp(q->local_names[id], q->local_names[k], fq->len[k]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Does @block hold exactly the query's locals?  Every table local must be
+ * among the query's (maybe-discarded ones included), and every kept query
+ * local must be among the table's.  One walk over the block does both:
+ * it counts the distinct kept query locals it meets.  (Looking each query
+ * local up in the whole table instead walks every same-named local of
+ * every file, which made a table of many same-named files quadratic.)
+ */
+static bool block_matches(const struct parent *p, uint32_t block, struct fquery *fq,
+			  uint64_t *work)
+{
+	uint32_t i, first = p->blk_file[block] + 1, end = p->blk_file[block + 1];
+	size_t seen = 0;
+
+	if (work) {
+		if (*work < (uint64_t)(end - first) + 1) {
+			*work = 0;
+			return false;
+		}
+		*work -= (uint64_t)(end - first) + 1;
+	}
+	fq->stamp++;
+	for (i = first; i < end; i++) {
 		const struct pent *e = &p->ents[i];
+		uint32_t id;
 
 		if (e->bind != STB_LOCAL || (e->type != STT_FUNC && e->type != STT_OBJECT))
 			continue;
-		if (!query_has(fq, p, e, hash_bytes(ent_name(p, e), e->name_len)))
+		id = query_find(fq, p, e, hash_bytes(ent_name(p, e), e->name_len));
+		if (id == HIDX_NONE)
 			return false;
+		if (fq->kept[id] && fq->seen[id] != fq->stamp) {
+			fq->seen[id] = fq->stamp;
+			seen++;
+		}
 	}
-
-	/* every object local that cannot have been discarded must be in the table */
-	for (k = 0; k < q->n_locals; k++) {
-		if (!fq->kept[k])
-			continue;
-		if (!block_has(p, block, q->local_names[k], fq->len[k], fq->hash[k],
-			       q->local_types ? q->local_types[k] : -1))
-			return false;
-	}
-	return true;
+	return seen == fq->n_kept;
 }
 
 long parent_match_file(const struct parent *p, const struct parent_file_query *q,
@@ -931,8 +953,9 @@ long parent_match_file(const struct parent *p, const struct parent_file_query *q
 		fq.len = malloc(sizeof(*fq.len) * q->n_locals);
 		fq.relevant = malloc(sizeof(*fq.relevant) * q->n_locals);
 		fq.kept = malloc(sizeof(*fq.kept) * q->n_locals);
+		fq.seen = calloc(q->n_locals, sizeof(*fq.seen));
 	}
-	if ((q->n_locals && (!fq.hash || !fq.len || !fq.relevant || !fq.kept)) ||
+	if ((q->n_locals && (!fq.hash || !fq.len || !fq.relevant || !fq.kept || !fq.seen)) ||
 	    hidx_init(&fq.idx, (uint32_t)q->n_locals, p->buckets) < 0) {
 		found = err_set(eb, CDO_ERR_NOMEM, "out of memory matching %s", q->file_name);
 		goto out;
@@ -949,8 +972,11 @@ long parent_match_file(const struct parent *p, const struct parent_file_query *q
 		fq.hash[k] = hash_bytes(n, fq.len[k]);
 		fq.relevant[k] = t == STT_FUNC || t == STT_OBJECT;
 		fq.kept[k] = fq.relevant[k] && !maybe_discarded(n);
-		if (fq.relevant[k])
-			hidx_add(&fq.idx, fq.hash[k], (uint32_t)k);
+		/* repeats say nothing more; counting them would break the match count */
+		if (!fq.relevant[k] || query_dup(&fq, k))
+			continue;
+		hidx_add(&fq.idx, fq.hash[k], (uint32_t)k);
+		fq.n_kept += fq.kept[k];
 		has_locals |= fq.kept[k];
 	}
 
@@ -961,8 +987,15 @@ long parent_match_file(const struct parent *p, const struct parent_file_query *q
 
 		if (!name_eq(p, f->name, f->name_len, q->file_name, flen))
 			continue;
-		if (!block_matches(p, b, &fq))
+		if (!block_matches(p, b, &fq, q->work)) {
+			if (q->work && !*q->work) {
+				found = err_set(eb, CDO_ERR_UNSUPPORTED,
+						"too many %s FILE blocks to match in %s symbol table",
+						q->file_name, p->pname);
+				goto out;
+			}
 			continue;
+		}
 		if (found >= 0) {
 			found = err_set(eb, CDO_ERR_UNSUPPORTED,
 					"found duplicate matches for %s local symbols in %s symbol table",
@@ -983,6 +1016,7 @@ out:
 	free(fq.len);
 	free(fq.relevant);
 	free(fq.kept);
+	free(fq.seen);
 	hidx_free(&fq.idx);
 	return found;
 }

@@ -92,13 +92,22 @@ long parent_block_count(const struct parent *p);
  * @local_types: STT_FUNC or STT_OBJECT for each name.  Upstream compares
  *               (type, name) pairs; give the types for exact behaviour.
  *               NULL compares names only.
+ * @work:        NULL, or the table entries the matching may still visit,
+ *               decreased by each query.  A caller making many queries
+ *               bounds their total: a query that runs out fails.
  */
 struct parent_file_query {
 	const char *file_name;
 	const char *const *local_names;
 	size_t n_locals;
 	const unsigned char *local_types;
+	uint64_t *work;
 };
+
+/**
+ * parent_entry_count() - entries of the symtab (for sizing @work budgets)
+ */
+size_t parent_entry_count(const struct parent *p);
 
 /**
  * parent_match_file() - find the symtab FILE block an object FILE came from

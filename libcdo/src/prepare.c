@@ -144,6 +144,26 @@ static int bundle_symbols(struct diff *d, struct object *o)
 	return 0;
 }
 
+/*
+ * The first function called @name defined in @o.  Every later stage walks
+ * from a child to its parent's section, so a parent that is not a
+ * function defined here (a FILE or undefined symbol of that name) is no
+ * parent.
+ */
+static uint32_t find_defined_function(const struct object *o, const char *name)
+{
+	uint32_t i, best = NONE;
+
+	hidx_for_each(&o->sym_names, hash_str(name), i) {
+		const struct symbol *s = &o->syms[i];
+
+		if (s->type == STT_FUNC && s->sec != NONE && !strcmp(s->name, name) &&
+		    (best == NONE || i < best))
+			best = i;
+	}
+	return best;
+}
+
 static int detect_children(struct diff *d, struct object *o)
 {
 	uint32_t *last_child;
@@ -161,7 +181,8 @@ static int detect_children(struct diff *d, struct object *o)
 		char *pname;
 		uint32_t p;
 
-		if (s->type != STT_FUNC)
+		/* only code of this object is split off: an undefined name is not */
+		if (s->type != STT_FUNC || s->sec == NONE)
 			continue;
 		cut = strstr(s->name, ".cold");
 		if (!cut)
@@ -173,7 +194,7 @@ static int detect_children(struct diff *d, struct object *o)
 			free(last_child);
 			return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
 		}
-		p = object_find_symbol(o, pname);
+		p = find_defined_function(o, pname);
 		free(pname);
 		if (p == NONE) {
 			if (strstr(s->name, ".cold") == cut) {
@@ -595,9 +616,16 @@ int match_parent_blocks(struct diff *d)
 	unsigned char *types;
 	uint32_t i, j;
 	int err = 0;
+	/*
+	 * Each FILE symbol's query may walk every block of its name; real
+	 * objects have a few FILE symbols, so a bound of many walks over the
+	 * whole table only stops inputs made to be slow.
+	 */
+	uint64_t work;
 
 	if (!d->parent)
 		return 0;
+	work = 32 * (uint64_t)parent_entry_count(d->parent) + (1u << 20);
 	names = malloc(sizeof(*names) * o->nsyms);
 	types = malloc(o->nsyms);
 	if (!names || !types) {
@@ -606,7 +634,7 @@ int match_parent_blocks(struct diff *d)
 		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
 	}
 	for (i = 0; i < o->nsyms && !err; i++) {
-		struct parent_file_query q = { .file_name = o->syms[i].name };
+		struct parent_file_query q = { .file_name = o->syms[i].name, .work = &work };
 		size_t n = 0;
 		long block;
 

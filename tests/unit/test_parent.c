@@ -1035,6 +1035,84 @@ static void test_random_vs_model(void **state)
 	}
 }
 
+
+/*
+ * A FILE entry opens a block whatever its binding; indexing once recorded
+ * the start of LOCAL ones only, and matching read an unset start (a heap
+ * overflow found by fuzz_diff).
+ */
+static const char global_file_symtab[] =
+	HDR
+	"     1: 0000000000000000     0 FILE    GLOBAL DEFAULT  ABS g.c\n"
+	"     2: 0000000000001000     4 FUNC    LOCAL  DEFAULT    1 gf\n"
+	"     3: 0000000000000000     0 FILE    LOCAL  DEFAULT  ABS m.c\n"
+	"     4: 0000000000002000     4 FUNC    LOCAL  DEFAULT    1 mf\n"
+	"     5: 0000000000000000     0 FILE    WEAK   DEFAULT  ABS w.c\n";
+
+static void test_global_file_block(void **state)
+{
+	struct parent *p = open_ok(state, global_file_symtab, NULL, "vmlinux");
+	static const char *const gf[] = { "gf" };
+	static const char *const mf[] = { "mf" };
+	struct parent_sym s;
+
+	assert_int_equal(parent_block_count(p), 3);
+	assert_int_equal(match_ok(p, "g.c", gf, 1), 0);
+	assert_int_equal(match_ok(p, "m.c", mf, 1), 1);
+	assert_int_equal(match_ok(p, "w.c", NULL, 0), 2);
+	lookup_ok(p, 0, "gf", &s);
+	assert_int_equal(s.addr, 0x1000);
+	parent_close(p);
+}
+
+/* Repeated query locals count once: the match counts distinct locals. */
+static void test_match_repeated_locals(void **state)
+{
+	struct parent *p = open_ok(state, match_symtab, NULL, "vmlinux");
+	static const char *const twice[] = { "f1", "v2", "f1", "v2", "v2" };
+
+	assert_int_equal(match_ok(p, "m.c", twice, 5), 1);
+	parent_close(p);
+}
+
+/*
+ * Many blocks of one file name: each query walks them all, so the caller's
+ * budget bounds the total and a query past it fails instead of running on.
+ */
+static void test_match_work_budget(void **state)
+{
+	static const char *const x[] = { "x" };
+	size_t cap = 4096 + 200 * 160, len;
+	char *text = malloc(cap);
+	struct parent_file_query q = { .file_name = "a.c", .local_names = x, .n_locals = 1 };
+	struct errbuf eb;
+	struct parent *p;
+	uint64_t work;
+	int i;
+
+	assert_non_null(text);
+	len = (size_t)snprintf(text, cap, "%s", HDR);
+	for (i = 0; i < 200; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+			"%6d: 0000000000000000     0 FILE    LOCAL  DEFAULT  ABS a.c\n"
+			"%6d: %016x     4 FUNC    LOCAL  DEFAULT    1 %s\n",
+			2 * i + 1, 2 * i + 2, 0x1000 + i * 16, i == 150 ? "x" : "y");
+	p = open_ok(state, text, NULL, "vmlinux");
+	free(text);
+
+	work = 1000;
+	q.work = &work;
+	memset(&eb, 0, sizeof(eb));
+	assert_int_equal(parent_match_file(p, &q, &eb), 150);
+	assert_true(work < 1000);
+
+	work = 100;
+	memset(&eb, 0, sizeof(eb));
+	assert_true(parent_match_file(p, &q, &eb) < 0);
+	assert_msg_has(&eb, "too many a.c FILE blocks");
+	parent_close(p);
+}
+
 static const uint32_t normal = 0, one_bucket = 1;
 
 #define BOTH(fn) \
@@ -1058,6 +1136,9 @@ int main(void)
 		BOTH(test_symtab_malformed),
 		BOTH(test_many_statics),
 		BOTH(test_random_vs_model),
+		BOTH(test_global_file_block),
+		BOTH(test_match_repeated_locals),
+		BOTH(test_match_work_budget),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
