@@ -150,6 +150,8 @@ void diff_release(struct diff *d)
 	free(d->out_secs);
 	free(d->out_syms);
 	free(d->modinfo);
+	free(d->lookups);
+	free(d->looked);
 	strtab_free(&d->kstrings);
 	for (i = 0; i < CDO_ITEM_KIND_COUNT; i++)
 		free(d->results[i].items);

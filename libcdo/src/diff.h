@@ -55,6 +55,10 @@ struct diff {
 	size_t modinfo_len;
 	bool have_output;
 
+	/* parent lookups by patched symbol: asked once per relocation */
+	struct parent_sym *lookups;
+	uint8_t *looked;		/* 0 not yet, 1 not found, 2 found */
+
 	struct item_list results[CDO_ITEM_KIND_COUNT];
 	char **owned_strings;		/* names we allocated */
 	size_t n_owned, owned_cap;
@@ -113,6 +117,12 @@ bool is_special_section_name(const char *name);
 
 /* emit.c */
 int emit_output(struct diff *d);
+/*
+ * Look patched symbol @y up in the parent, once per symbol: 1 found, 0
+ * not, < 0 error.  A lookup may walk every same-named local of the table,
+ * and one symbol may be the target of thousands of relocations.
+ */
+int diff_parent_lookup(struct diff *d, uint32_t y, struct parent_sym *res);
 
 /* writer.c */
 int write_object(struct diff *d, const char *path);

@@ -263,15 +263,41 @@ static int add_strings_section(struct emit *e)
 	return 0;
 }
 
-/* Look a patched symbol up in the parent: 1 found, 0 not, < 0 error. */
-static int lookup(struct diff *d, uint32_t y, struct parent_sym *res)
+int diff_parent_lookup(struct diff *d, uint32_t y, struct parent_sym *res)
 {
 	const struct symbol *s = &d->patched.syms[y];
+	int found;
 
 	memset(res, 0, sizeof(*res));
 	if (!d->parent)
 		return 0;
-	return parent_lookup(d->parent, s->parent_block, s->name, res, d->eb);
+	/* symbols we add later are never looked up: size for the input's */
+	if (!d->looked && y < d->patched.syms_cap) {
+		d->looked = calloc(d->patched.syms_cap, 1);
+		d->lookups = malloc(sizeof(*d->lookups) * d->patched.syms_cap);
+		if (!d->looked || !d->lookups) {
+			free(d->looked);
+			free(d->lookups);
+			d->looked = NULL;
+			d->lookups = NULL;
+			return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		}
+	}
+	if (d->looked && y < d->patched.syms_cap && d->looked[y]) {
+		*res = d->lookups[y];
+		return d->looked[y] - 1;
+	}
+	found = parent_lookup(d->parent, s->parent_block, s->name, res, d->eb);
+	if (found >= 0 && d->looked && y < d->patched.syms_cap) {
+		d->lookups[y] = *res;
+		d->looked[y] = (uint8_t)(found + 1);
+	}
+	return found;
+}
+
+static int lookup(struct diff *d, uint32_t y, struct parent_sym *res)
+{
+	return diff_parent_lookup(d, y, res);
 }
 
 static int add_funcs(struct emit *e)

@@ -88,8 +88,7 @@ static int key_in_module(struct diff *d, uint32_t y, bool *in_module)
 	*in_module = false;
 	if (!d->parent)
 		return 0;
-	found = parent_lookup(d->parent, d->patched.syms[y].parent_block,
-			      d->patched.syms[y].name, &res, d->eb);
+	found = diff_parent_lookup(d, y, &res);
 	if (found < 0)
 		return found;
 	*in_module = found && strcmp(res.objname, "vmlinux");
