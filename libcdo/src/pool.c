@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -89,17 +90,28 @@ struct pool *pool_new(unsigned int threads)
 	return p;
 }
 
-/* A worker that fails to start just means fewer hands. */
+/*
+ * A worker that fails to start just means fewer hands.
+ *
+ * Workers start with every signal blocked (a new thread inherits its
+ * creator's mask), so that signals sent to the process go to the
+ * application's threads: a caller that holds SIGTERM off while it writes
+ * must not have it taken, and the process ended, by one of our threads.
+ */
 static void start_workers(struct pool *p)
 {
+	sigset_t all, saved;
 	unsigned int i;
 
 	p->started = true;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &saved);
 	for (i = 0; i < p->wanted; i++) {
 		if (pthread_create(&p->workers[i], NULL, worker_main, p))
 			break;
 		p->nworkers++;
 	}
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 }
 
 void pool_set_parallel(struct pool *p, bool parallel)
