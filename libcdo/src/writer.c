@@ -374,7 +374,7 @@ static int write_file(struct outfile *of, int fd)
 	return write_all(fd, of->shdrs, sizeof(Elf64_Shdr) * of->nsecs);
 }
 
-static int open_temp(const char *path, char **tmp_out)
+static int open_named_temp(const char *path, char **tmp_out)
 {
 	size_t n = strlen(path) + 48;
 	char *tmp = malloc(n);
@@ -398,10 +398,85 @@ static int open_temp(const char *path, char **tmp_out)
 	return fd;
 }
 
+/*
+ * The output is written to a file without a name (O_TMPFILE) in the
+ * target's folder, so a process killed while writing, even by SIGKILL,
+ * leaves nothing behind; it gets a temporary name only for the instant
+ * before the rename.  File systems without O_TMPFILE get a named
+ * temporary file from the start.
+ */
+static int open_temp(const char *path, char **tmp_out, bool *unnamed)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int fd;
+
+	*unnamed = false;
+#ifdef O_TMPFILE
+	/* naming it later goes through /proc */
+	if (access("/proc/self/fd", X_OK))
+		return open_named_temp(path, tmp_out);
+	dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+	if (!dir)
+		return -1;
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0664);
+	free(dir);
+	if (fd >= 0) {
+		*unnamed = true;
+		return fd;
+	}
+#else
+	(void)slash;
+	(void)dir;
+	(void)fd;
+#endif
+	return open_named_temp(path, tmp_out);
+}
+
+/*
+ * Give the unnamed file @fd the name @path.  When nothing is called @path
+ * yet, the file is linked there directly and *@tmp_out stays NULL: no
+ * temporary name ever exists.  Otherwise it gets a temporary name for
+ * rename(2) to replace @path with.
+ */
+static int name_temp(int fd, const char *path, char **tmp_out)
+{
+	char proc[64];
+	size_t n = strlen(path) + 48;
+	unsigned int attempt;
+	char *tmp;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (!linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW))
+		return 0;
+	if (errno != EEXIST)
+		return -1;
+	tmp = malloc(n);
+	if (!tmp)
+		return -1;
+	for (attempt = 0; attempt < 100; attempt++) {
+		snprintf(tmp, n, "%s.tmp-%ld-%u", path, (long)getpid(), attempt);
+		if (!linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW))
+			break;
+		if (errno != EEXIST) {
+			free(tmp);
+			return -1;
+		}
+	}
+	if (attempt == 100) {
+		free(tmp);
+		errno = EEXIST;
+		return -1;
+	}
+	*tmp_out = tmp;
+	return 0;
+}
+
 int write_object(struct diff *d, const char *path)
 {
 	struct outfile of = { .d = d };
 	char *tmp = NULL;
+	bool unnamed;
 	uint32_t k;
 	int fd, err;
 
@@ -424,20 +499,21 @@ int write_object(struct diff *d, const char *path)
 	if (err)
 		goto out;
 
-	fd = open_temp(path, &tmp);
+	fd = open_temp(path, &tmp, &unnamed);
 	if (fd < 0) {
 		err = err_set(d->eb, CDO_ERR_IO, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (write_file(&of, fd)) {
+	if (write_file(&of, fd) || (unnamed && name_temp(fd, path, &tmp))) {
 		err = err_set(d->eb, CDO_ERR_IO, "%s: %s", path, strerror(errno));
 		close(fd);
-		unlink(tmp);
+		if (tmp)
+			unlink(tmp);
 		goto out;
 	}
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
+	if (close(fd) < 0 || (tmp && rename(tmp, path) < 0)) {
 		err = err_set(d->eb, CDO_ERR_IO, "%s: %s", path, strerror(errno));
-		unlink(tmp);
+		unlink(tmp ? tmp : path);
 	}
 out:
 	if (of.owned) {
