@@ -11,10 +11,12 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cdo/cdo.h"
 #include "common/batch.h"
@@ -50,6 +52,62 @@ static void usage(FILE *f)
 		"      --usage        give a short usage message\n"
 		"  -V, --version      print program version\n",
 		prog);
+}
+
+/*
+ * A run killed by SIGTERM, SIGINT, SIGHUP or SIGQUIT (a build farm's time
+ * limit, ^C) is a failed run and leaves no output.  The library writes
+ * to an unnamed file and renames it into place; those signals are held
+ * off while it does, so it is never stopped half-way, and the output of
+ * the pair being diffed is removed if one arrives after it was written.
+ * (In --batch, outputs of pairs already finished are kept.)
+ */
+static const int fatal_signals[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT };
+static const char *volatile written_output;
+
+static void on_fatal_signal(int sig)
+{
+	const char *path = written_output;
+
+	if (path)
+		unlink(path);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_fatal_signals(void)
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_fatal_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+		sigaddset(&sa.sa_mask, fatal_signals[i]);
+	for (i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++) {
+		struct sigaction old;
+
+		/* a signal ignored by whoever started us stays ignored */
+		if (!sigaction(fatal_signals[i], NULL, &old) && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(fatal_signals[i], &sa, NULL);
+	}
+}
+
+static void hold_fatal_signals(bool hold, sigset_t *saved)
+{
+	sigset_t set;
+	size_t i;
+
+	if (!hold) {
+		sigprocmask(SIG_SETMASK, saved, NULL);
+		return;
+	}
+	sigemptyset(&set);
+	for (i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+		sigaddset(&set, fatal_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, saved);
 }
 
 static void log_line(void *user, enum cdo_log_level level, const char *msg)
@@ -181,9 +239,17 @@ static int diff_one(const struct cli *cli, struct cdo_ctx *ctx, char *const args
 
 	ls->display = display;
 	/* args[5], the patch module name, is accepted and unused, as upstream */
+	written_output = NULL;
 	err = cdo_diff(ctx, args[0], args[1]);
-	if (!err)
+	if (!err) {
+		sigset_t saved;
+
+		hold_fatal_signals(true, &saved);
 		err = cdo_write(ctx, args[6]);
+		if (!err)
+			written_output = args[6];
+		hold_fatal_signals(false, &saved);
+	}
 	fflush(stdout);
 	switch (err) {
 	case CDO_OK:
@@ -287,6 +353,8 @@ static int run_batch(const struct cli *cli)
 			}
 		}
 		code = diff_one(cli, ctx, args, &ls);
+		/* a finished pair keeps its output; @args is reused by getline() */
+		written_output = NULL;
 		if (code != EXIT_OK && code != EXIT_NO_CHANGE && (worst == EXIT_OK || code < worst))
 			worst = code;
 	}
@@ -370,6 +438,7 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	catch_fatal_signals();
 	if (cli.batch) {
 		if (optind != argc) {
 			usage(stderr);
