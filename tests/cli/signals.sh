@@ -38,7 +38,7 @@ start_cdo() {
 	rm -rf "$work/out" && mkdir "$work/out"
 	if [ $# -gt 0 ]; then
 		env --default-signal strace -o /dev/null "$@" -- \
-			"$cdo" "${args[@]}" "$work/out/out.o" >/dev/null 2>&1 &
+			"$cdo" "${args[@]}" "$work/out/out.o" >/dev/null 2>"$work/stderr" &
 		local tracer=$! i
 		pid=
 		for i in $(seq 200); do
@@ -49,10 +49,27 @@ start_cdo() {
 		[ -n "$pid" ] || pid=$tracer
 		tracer_pid=$tracer
 	else
-		env --default-signal "$cdo" "${args[@]}" "$work/out/out.o" >/dev/null 2>&1 &
+		env --default-signal "$cdo" "${args[@]}" "$work/out/out.o" >/dev/null 2>"$work/stderr" &
 		pid=$!
 		tracer_pid=$pid
 	fi
+}
+
+# in_syscall PID NAME: wait (20 s at most) until PID is stopped in that
+# system call, as strace holds it there
+in_syscall() {
+	local nr i
+	case $2 in
+	write) nr=1 ;;
+	rename) nr=82 ;;
+	linkat) nr=265 ;;
+	*) return 1 ;;
+	esac
+	for i in $(seq 400); do
+		[ "$(cut -d' ' -f1 "/proc/$1/syscall" 2>/dev/null)" = "$nr" ] && return 0
+		sleep 0.05
+	done
+	return 1
 }
 
 # Held in @syscall for 2.5 s (from its first call on), then @sig.  The
@@ -62,15 +79,20 @@ start_cdo() {
 check_held() {
 	local name=$1 sig=$2 syscall=$3 status=0
 	start_cdo -e inject="$syscall":delay_enter=2500000:when=1
-	# let it reach the held call: the diff itself takes well under a second
-	sleep 1
+	if ! in_syscall "$pid" "$syscall"; then
+		echo "FAIL $name: never held in $syscall: $(head -c 300 "$work/stderr")"
+		failed=$((failed + 1))
+		kill -s KILL "$pid" 2>/dev/null || true
+		wait "$tracer_pid" 2>/dev/null || true
+		return
+	fi
 	kill -s "$sig" "$pid" 2>/dev/null || true
 	wait "$tracer_pid" 2>/dev/null || status=$?
 	if [ -n "$(find "$work/out" -name '*.tmp-*')" ]; then
 		echo "FAIL $name: temporary file left: $(ls "$work/out")"
 		failed=$((failed + 1))
 	elif [ $status -lt 128 ]; then
-		echo "FAIL $name: not killed while held in $syscall (status $status)"
+		echo "FAIL $name: not killed while held in $syscall (status $status): $(head -c 300 "$work/stderr")"
 		failed=$((failed + 1))
 	elif [ "$sig" != KILL ] && [ -e "$work/out/out.o" ]; then
 		echo "FAIL $name: killed while writing, but its output is there"
@@ -90,14 +112,25 @@ check_held() {
 # leave the temporary name, which is the one window left (reported, not
 # failed, so the count stays honest: see the README's limitations).
 check_held_replace() {
-	local name=$1 sig=$2 status=0
+	local name=$1 sig=$2 status=0 i
 	rm -rf "$work/out" && mkdir "$work/out"
 	cp "$work/old.o" "$work/out/out.o"
 	env --default-signal strace -o /dev/null -e inject=rename:delay_enter=2500000:when=1 -- \
 		"$cdo" "${args[@]}" "$work/out/out.o" >/dev/null 2>&1 &
 	tracer_pid=$!
-	sleep 1
-	pid=$(pgrep -P "$tracer_pid" || echo "$tracer_pid")
+	pid=
+	for i in $(seq 200); do
+		pid=$(pgrep -P "$tracer_pid" || true)
+		[ -n "$pid" ] && break
+		sleep 0.01
+	done
+	if ! in_syscall "$pid" rename; then
+		echo "FAIL $name: never held in rename"
+		failed=$((failed + 1))
+		kill -s KILL "$pid" 2>/dev/null || true
+		wait "$tracer_pid" 2>/dev/null || true
+		return
+	fi
 	kill -s "$sig" "$pid" 2>/dev/null || true
 	wait "$tracer_pid" 2>/dev/null || status=$?
 	if [ $status -lt 128 ]; then

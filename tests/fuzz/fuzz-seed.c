@@ -50,7 +50,7 @@ static uint8_t *slurp(const char *path, size_t *len)
 
 int main(int argc, char **argv)
 {
-	const uint8_t *p[FUZZ_MAX_PARTS];
+	uint8_t *p[FUZZ_MAX_PARTS];
 	size_t len[FUZZ_MAX_PARTS], total = 5, n;
 	uint8_t *out;
 	FILE *f;
@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 		total += 4 + len[i];
 	}
 	out = malloc(total);
-	if (!out || !(n = fuzz_pack(out, total, (unsigned int)parts, p, len))) {
+	if (!out || !(n = fuzz_pack(out, total, (unsigned int)parts, (const uint8_t *const *)p, len))) {
 		fprintf(stderr, "fuzz-seed: out of memory\n");
 		return 1;
 	}
@@ -74,5 +74,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fuzz-seed: %s: %s\n", argv[1], strerror(errno));
 		return 1;
 	}
+	for (i = 0; i < parts; i++)
+		free(p[i]);
+	free(out);
 	return 0;
 }

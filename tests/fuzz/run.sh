@@ -140,15 +140,7 @@ fake_patch/enabled=1
 fake_patch/vmlinux/cmdline_proc_show,1
 conflict_policy=deny
 TREE
-	cat >"$2/kallsyms" <<'SYMS'
-ffffffff81000000 T cmdline_proc_show
-ffffffff81000100 t meminfo_proc_show
-ffffffff81000200 t meminfo_proc_show
-ffffffff81000300 T helper
-ffffffffa0000000 t mod_fn	[mymod]
-ffffffffa0000000 t mod_alias	[mymod]
-ffffffffa0000100 t helper	[mymod]
-SYMS
+	cp "$src/fake-kallsyms" "$2/kallsyms"
 	for n in fake_patch fake_replace fake_kpatch; do
 		"$seed_tool" "$1/$n" "$2/$n.ko" "$2/sysfs" "$2/kallsyms"
 	done

@@ -34,16 +34,8 @@ mkfunc gone vmlinux cmdline_proc_show,1
 echo 0 >"$T/sys/gone/enabled"
 mkfunc fake_patch vmlinux cmdline_proc_show,1
 
-cat >"$T/kallsyms" <<'SYMS'
-ffffffff81000000 T cmdline_proc_show
-ffffffff81000100 t meminfo_proc_show
-ffffffff81000200 t meminfo_proc_show
-ffffffff81000300 T helper
-ffffffffa0000000 t mod_fn	[mymod]
-ffffffffa0000000 t mod_alias	[mymod]
-ffffffffa0000100 t helper	[mymod]
-SYMS
-
+# a /proc/kallsyms with two local meminfo_proc_show and a module alias
+cp "$HERE/fake-kallsyms" "$T/kallsyms"
 # check(name, expected status, expected stdout, args...)
 check() {
 	local name=$1 want_rc=$2 want_out=$3 out rc
