@@ -1,6 +1,9 @@
 # cdo: top-level build.  `make` builds libcdo and the tools into build/,
 # `make check` runs every user-space test, `make check-kernel` the kernel
 # suite, `make demo` diffs a bundled example pair.
+#
+# Only `make deps`, `make check*` and `make demo` install missing Debian
+# packages; every other goal only says what is missing.
 
 CC      ?= cc
 AR      ?= ar
@@ -32,8 +35,18 @@ CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra $(WERROR) \
 	-fno-strict-aliasing -pthread $(SANFLAGS) $(CFLAGS)
 LDFLAGS_ALL := -pthread $(SANFLAGS) $(LDFLAGS)
 
-DEPS_BUILD := gcc make libc6-dev libelf-dev libdwarf-dev libxxhash-dev libcmocka-dev pkg-config binutils
-DEPS_CHECK := $(DEPS_BUILD)
+# Goals the user runs to test or try the project may install packages.
+INSTALLING_GOALS := deps demo check check-%
+ifneq ($(filter $(INSTALLING_GOALS),$(MAKECMDGOALS)),)
+DEPS_MODE := --install
+else
+DEPS_MODE := --probe
+endif
+ifneq ($(filter check check-% demo bench,$(MAKECMDGOALS)),)
+DEPS_GROUPS := build check
+else
+DEPS_GROUPS := build
+endif
 
 LIB_SRCS := $(sort $(wildcard libcdo/src/*.c libcdo/src/x86/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -55,7 +68,7 @@ PC_FILE    := $(BUILD)/lib/pkgconfig/libcdo.pc
 
 .SECONDARY:
 
-.PHONY: all deps check check-unit check-cases check-headers check-symbols \
+.PHONY: all deps deps-build check check-unit check-cases check-headers check-symbols \
 	check-upstream check-kernel demo install clean bench
 
 all: deps-build $(STATIC_LIB) $(SHARED_LIB) $(PC_FILE) $(CLI_BINS) klp-conflicts
@@ -65,11 +78,11 @@ all: deps-build $(STATIC_LIB) $(SHARED_LIB) $(PC_FILE) $(CLI_BINS) klp-conflicts
 klp-conflicts: deps-build
 	@$(MAKE) --no-print-directory -s -C klp-kernel BUILD=$(abspath $(BUILD)) CFLAGS="$(SANFLAGS)" LDFLAGS="$(SANFLAGS)"
 
-# Installing packages is the first thing every entry point does, so a
-# fresh Debian machine needs nothing but `make`.
-.PHONY: deps-build
+deps:
+	@scripts/deps.sh --install build check
+
 deps-build:
-	@scripts/deps.sh $(DEPS_BUILD)
+	@CC="$(CC)" CXX="$(CXX)" scripts/deps.sh $(DEPS_MODE) $(DEPS_GROUPS)
 
 $(BUILD)/obj/libcdo/%.o: libcdo/%.c | deps-build
 	@mkdir -p $(dir $@)
