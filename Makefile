@@ -10,7 +10,6 @@ AR      ?= ar
 PREFIX  ?= /usr/local
 DESTDIR ?=
 LIBDIR  ?= $(PREFIX)/lib
-JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 
 VERSION       := 0.1.0
 SOVERSION     := 0
@@ -57,6 +56,7 @@ CLI_COMMON_OBJS := $(CLI_COMMON:%.c=$(BUILD)/obj/%.o)
 # an archive, so that each tool links only the shared code it calls
 CLI_COMMON_LIB := $(BUILD)/obj/cdo-cli/common/libcommon.a
 CLI_MAINS := $(sort $(wildcard cdo-cli/*.c))
+CLI_OBJS  := $(CLI_MAINS:%.c=$(BUILD)/obj/%.o)
 CLI_BINS  := $(patsubst cdo-cli/%.c,$(BUILD)/bin/%,$(CLI_MAINS))
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
@@ -68,7 +68,7 @@ PC_FILE    := $(BUILD)/lib/pkgconfig/libcdo.pc
 
 .SECONDARY:
 
-.PHONY: all deps deps-build check check-unit check-cases check-headers check-symbols \
+.PHONY: all deps deps-build check check-unit check-cli check-cases check-headers check-symbols \
 	check-upstream check-kernel demo install clean bench
 
 all: deps-build $(STATIC_LIB) $(SHARED_LIB) $(PC_FILE) $(CLI_BINS) klp-conflicts
@@ -122,31 +122,37 @@ $(CLI_COMMON_LIB): $(CLI_COMMON_OBJS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(STATIC_LIB) | deps-build
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter $(LIB_INC) -Itests/unit -o $@ $< $(STATIC_LIB) -lcmocka $(LDFLAGS_ALL)
+	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter $(LIB_INC) -Itests/unit -MMD -MP -o $@ $< \
+		$(STATIC_LIB) -lcmocka $(LDFLAGS_ALL)
 
--include $(LIB_OBJS:.o=.d) $(CLI_COMMON_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_COMMON_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:=.d)
 
 # ---- tests ---------------------------------------------------------------
+# The test scripts run sub-makes (test-objects, klp-kernel), so they are
+# marked recursive ('+') to share the user's -j through the jobserver.
 
 check: all $(UNIT_BINS)
-	@scripts/run-checks.sh "$(BUILD)"
+	+@scripts/run-checks.sh "$(BUILD)"
 
 check-unit: all $(UNIT_BINS)
-	@scripts/run-checks.sh "$(BUILD)" unit
+	+@scripts/run-checks.sh "$(BUILD)" unit
+
+check-cli: all
+	+@scripts/run-checks.sh "$(BUILD)" cli
 
 check-cases: all
-	@scripts/run-checks.sh "$(BUILD)" cases
+	+@scripts/run-checks.sh "$(BUILD)" cases
 
 # Compares our output with an installed upstream binary on upstream's unit
 # objects; skips with a message when either path is not given.
 check-upstream: all
-	@scripts/run-checks.sh "$(BUILD)" upstream
+	+@scripts/run-checks.sh "$(BUILD)" upstream
 
 # The kernel suite: klp-kernel's qemu tests, then the real-kernel cases
 # (6.1 always, 5.15 with KERNEL_SRC_515=, upstream compared with
 # UPSTREAM_CDO=).  Kernel trees are cached in /var/cache/cdo-kernel.
 check-kernel: all
-	@UPSTREAM_CDO=$(UPSTREAM_CDO) KERNEL_SRC_515=$(KERNEL_SRC_515) \
+	+@UPSTREAM_CDO=$(UPSTREAM_CDO) KERNEL_SRC_515=$(KERNEL_SRC_515) \
 		CDO=$(abspath $(BUILD))/bin/create-diff-object OBJCMP=$(abspath $(BUILD))/bin/cdo-objcmp \
 		scripts/run-kernel-checks.sh
 
@@ -156,7 +162,7 @@ demo: all
 	@scripts/demo.sh "$(BUILD)"
 
 bench: all
-	@$(MAKE) --no-print-directory -C bench BUILD=$(abspath $(BUILD))
+	+@$(MAKE) --no-print-directory -C bench BUILD=$(abspath $(BUILD))
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/pkgconfig \
@@ -169,4 +175,4 @@ install: all
 	install -m 0644 $(PC_FILE) $(DESTDIR)$(LIBDIR)/pkgconfig/
 
 clean:
-	rm -rf build
+	rm -rf $(BUILD)
