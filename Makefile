@@ -11,8 +11,11 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 LIBDIR  ?= $(PREFIX)/lib
 
-VERSION       := 0.1.0
-SOVERSION     := 0
+# The one place the version lives; cdo/version.h, libcdo.pc and every
+# tool's --version come from it.
+VERSION   := $(shell cat VERSION)
+VERSION_WORDS := $(subst ., ,$(VERSION))
+SOVERSION := 0
 
 # Sanitizer builds live in their own tree so they never mix with the
 # normal objects: SANITIZE=1 (ASan+UBSan) or TSAN=1.
@@ -47,9 +50,11 @@ else
 DEPS_GROUPS := build
 endif
 
+VERSION_H := $(BUILD)/include/cdo/version.h
+
 LIB_SRCS := $(sort $(wildcard libcdo/src/*.c libcdo/src/x86/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
-LIB_INC  := -Ilibcdo/include -Ilibcdo/src
+LIB_INC  := -Ilibcdo/include -I$(BUILD)/include -Ilibcdo/src
 
 CLI_COMMON := $(sort $(wildcard cdo-cli/common/*.c))
 CLI_COMMON_OBJS := $(CLI_COMMON:%.c=$(BUILD)/obj/%.o)
@@ -84,11 +89,20 @@ deps:
 deps-build:
 	@CC="$(CC)" CXX="$(CXX)" scripts/deps.sh $(DEPS_MODE) $(DEPS_GROUPS)
 
-$(BUILD)/obj/libcdo/%.o: libcdo/%.c | deps-build
+$(VERSION_H): VERSION | deps-build
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '/* Generated from VERSION by the Makefile; do not edit. */' \
+		'#ifndef CDO_VERSION_H' '#define CDO_VERSION_H' \
+		'#define CDO_VERSION_MAJOR $(word 1,$(VERSION_WORDS))' \
+		'#define CDO_VERSION_MINOR $(word 2,$(VERSION_WORDS))' \
+		'#define CDO_VERSION_PATCH $(word 3,$(VERSION_WORDS))' \
+		'#define CDO_VERSION_STRING "$(VERSION)"' '#endif' >$@
+
+$(BUILD)/obj/libcdo/%.o: libcdo/%.c | deps-build $(VERSION_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -fPIC -fvisibility=hidden -DCDO_BUILDING_LIBRARY $(LIB_INC) -MMD -MP -c $< -o $@
 
-$(BUILD)/obj/cdo-cli/%.o: cdo-cli/%.c | deps-build
+$(BUILD)/obj/cdo-cli/%.o: cdo-cli/%.c | deps-build $(VERSION_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(LIB_INC) -Icdo-cli -MMD -MP -c $< -o $@
 
@@ -104,7 +118,7 @@ $(SHARED_LIB): $(LIB_OBJS) libcdo/libcdo.map
 		-o $@ $(LIB_OBJS) $(LDFLAGS_ALL)
 	ln -sf libcdo.so.$(SOVERSION) $(BUILD)/lib/libcdo.so
 
-$(PC_FILE): libcdo/libcdo.pc.in Makefile
+$(PC_FILE): libcdo/libcdo.pc.in Makefile VERSION
 	@mkdir -p $(dir $@)
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 		-e 's|@VERSION@|$(VERSION)|g' $< > $@
@@ -120,7 +134,7 @@ $(CLI_COMMON_LIB): $(CLI_COMMON_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/tests/%: tests/unit/%.c $(STATIC_LIB) | deps-build
+$(BUILD)/tests/%: tests/unit/%.c $(STATIC_LIB) | deps-build $(VERSION_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter $(LIB_INC) -Itests/unit -MMD -MP -o $@ $< \
 		$(STATIC_LIB) -lcmocka $(LDFLAGS_ALL)
@@ -171,7 +185,7 @@ install: all
 	install -m 0644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
 	install -m 0755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libcdo.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libcdo.so
-	install -m 0644 libcdo/include/cdo/*.h $(DESTDIR)$(PREFIX)/include/cdo/
+	install -m 0644 libcdo/include/cdo/*.h $(VERSION_H) $(DESTDIR)$(PREFIX)/include/cdo/
 	install -m 0644 $(PC_FILE) $(DESTDIR)$(LIBDIR)/pkgconfig/
 
 clean:

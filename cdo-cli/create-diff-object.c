@@ -343,7 +343,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		case 'V':
-			printf("%s (cdo) %s\n", prog, cdo_version());
+			printf("create-diff-object (cdo) %s\n", cdo_version());
 			return EXIT_OK;
 		case OPT_HELP:
 			usage(stdout);

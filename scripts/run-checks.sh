@@ -81,16 +81,18 @@ unit_tests() {
 	[ $bad = 0 ]
 }
 
-# Every public header compiles on its own, in C and C++.
+# Every public header compiles on its own, with the generated
+# cdo/version.h beside it.
 header_tests() {
-	local h n=0 bad=0 tmp
+	local h n=0 bad=0 tmp inc=(-Ilibcdo/include "-I$build/include")
 	tmp=$(mktemp -d)
-	for h in libcdo/include/cdo/*.h; do
-		printf '#include <cdo/%s>\n' "$(basename "$h")" >"$tmp/h.c"
-		if cc -std=c11 -Wall -Wextra -Werror -Ilibcdo/include -fsyntax-only "$tmp/h.c"; then
+	for h in libcdo/include/cdo/*.h "$build"/include/cdo/*.h; do
+		# (a declaration too: ISO C forbids an empty translation unit)
+		printf '#include <cdo/%s>\ntypedef int header_check;\n' "$(basename "$h")" >"$tmp/h.c"
+		if cc -std=c11 -pedantic -Wall -Wextra -Werror "${inc[@]}" -fsyntax-only "$tmp/h.c"; then
 			n=$((n + 1))
 		else
-			echo "FAIL: $h does not compile on its own"
+			echo "FAIL: $h does not compile on its own as C11"
 			bad=$((bad + 1))
 		fi
 	done

@@ -31,6 +31,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* the project's version (the top-level VERSION file), passed by the Makefile */
+#ifndef CDO_VERSION
+#define CDO_VERSION "unknown"
+#endif
+
 #define KPATCH_FUNC_SIZE	56	/* struct kpatch_patch_func */
 #define KPATCH_FUNC_SYMPOS	32
 #define KPATCH_FUNC_NAME	40
@@ -798,7 +803,13 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: %s [--sysfs DIR] [--kallsyms FILE] [--replace] PATCH.ko\n"
 		"Lists the functions PATCH.ko would replace that an active livepatch\n"
-		"already replaces.  Exit status 0: none, 1: conflicts, 2: error.\n",
+		"already replaces.  Exit status 0: none, 1: conflicts, 2: error.\n"
+		"\n"
+		"  --sysfs DIR      the livepatch sysfs folder (/sys/kernel/livepatch)\n"
+		"  --kallsyms FILE  the kernel's symbols (/proc/kallsyms)\n"
+		"  --replace        PATCH.ko is an atomic-replace patch\n"
+		"  -h, --help       show this help\n"
+		"  -V, --version    print the version\n",
 		prog);
 }
 
@@ -822,6 +833,9 @@ int main(int argc, char **argv)
 			replace = true;
 		} else if (!strcmp(argv[arg], "--help") || !strcmp(argv[arg], "-h")) {
 			usage(stdout);
+			return 0;
+		} else if (!strcmp(argv[arg], "--version") || !strcmp(argv[arg], "-V")) {
+			printf("%s (cdo) %s\n", prog, CDO_VERSION);
 			return 0;
 		} else {
 			usage(stderr);

@@ -244,5 +244,5 @@ CDO_API const struct cdo_item *cdo_result_item(const struct cdo_ctx *ctx, enum c
 
 CDO_API const char *cdo_version(void)
 {
-	return "0.1.0";
+	return CDO_VERSION_STRING;
 }

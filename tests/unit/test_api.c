@@ -333,10 +333,20 @@ static void test_status_strings(void **state)
 static void test_version(void **state)
 {
 	unsigned int a, b, c;
-	char tail;
+	char tail, want[32];
 
 	(void)state;
 	assert_int_equal(sscanf(cdo_version(), "%u.%u.%u%c", &a, &b, &c, &tail), 3);
+	/* the header's macros and the library agree (both come from VERSION) */
+	assert_string_equal(cdo_version(), CDO_VERSION_STRING);
+	snprintf(want, sizeof(want), "%d.%d.%d", CDO_VERSION_MAJOR, CDO_VERSION_MINOR,
+		 CDO_VERSION_PATCH);
+	assert_string_equal(cdo_version(), want);
+	assert_int_equal(CDO_VERSION_NUMBER,
+			 CDO_VERSION_MAJOR * 10000 + CDO_VERSION_MINOR * 100 + CDO_VERSION_PATCH);
+	assert_true(CDO_VERSION_AT_LEAST(0, 0, 0));
+	assert_true(CDO_VERSION_AT_LEAST(CDO_VERSION_MAJOR, CDO_VERSION_MINOR, CDO_VERSION_PATCH));
+	assert_false(CDO_VERSION_AT_LEAST(CDO_VERSION_MAJOR + 1, 0, 0));
 }
 
 /* ---- results -------------------------------------------------------------------- */

@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cdo/version.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -38,6 +40,16 @@ extern "C" {
 #else
 #define CDO_API
 #endif
+
+/*
+ * Compile-time version (cdo/version.h, generated from the VERSION file):
+ * CDO_VERSION_MAJOR, CDO_VERSION_MINOR, CDO_VERSION_PATCH and
+ * CDO_VERSION_STRING.  cdo_version() gives the run-time library's.
+ */
+#define CDO_VERSION_NUMBER \
+	(CDO_VERSION_MAJOR * 10000 + CDO_VERSION_MINOR * 100 + CDO_VERSION_PATCH)
+#define CDO_VERSION_AT_LEAST(major, minor, patch) \
+	(CDO_VERSION_NUMBER >= (major) * 10000 + (minor) * 100 + (patch))
 
 /**
  * enum cdo_status - result of a libcdo call
@@ -238,7 +250,10 @@ CDO_API size_t cdo_result_count(const struct cdo_ctx *ctx, enum cdo_item_kind ki
 CDO_API const struct cdo_item *cdo_result_item(const struct cdo_ctx *ctx,
 					       enum cdo_item_kind kind, size_t i);
 
-/** cdo_version() - the library version, "MAJOR.MINOR.PATCH". */
+/**
+ * cdo_version() - the run-time library's version, "MAJOR.MINOR.PATCH"
+ * (CDO_VERSION_STRING is the version of the header compiled against).
+ */
 CDO_API const char *cdo_version(void);
 
 #ifdef __cplusplus
