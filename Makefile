@@ -7,6 +7,8 @@
 
 CC      ?= cc
 AR      ?= ar
+LD      ?= ld
+OBJCOPY ?= objcopy
 PREFIX  ?= /usr/local
 DESTDIR ?=
 LIBDIR  ?= $(PREFIX)/lib
@@ -67,11 +69,17 @@ CLI_BINS  := $(patsubst cdo-cli/%.c,$(BUILD)/bin/%,$(CLI_MAINS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-STATIC_LIB := $(BUILD)/lib/libcdo.a
+# The public archive is one relocatable object whose internal (hidden)
+# symbols were made local, so it exports only cdo_* names, like the
+# shared library.  Unit tests of internal code link the plain archive.
+STATIC_LIB   := $(BUILD)/lib/libcdo.a
+STATIC_OBJ   := $(BUILD)/obj/libcdo-static.o
+INTERNAL_LIB := $(BUILD)/obj/libcdo-internal.a
 SHARED_LIB := $(BUILD)/lib/libcdo.so.$(SOVERSION)
 PC_FILE    := $(BUILD)/lib/pkgconfig/libcdo.pc
 
 .SECONDARY:
+.DELETE_ON_ERROR:
 
 .PHONY: all deps deps-build check check-unit check-cli check-cases check-headers check-symbols \
 	check-upstream check-kernel demo install clean bench
@@ -106,7 +114,18 @@ $(BUILD)/obj/cdo-cli/%.o: cdo-cli/%.c | deps-build $(VERSION_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(LIB_INC) -Icdo-cli -MMD -MP -c $< -o $@
 
-$(STATIC_LIB): $(LIB_OBJS)
+$(INTERNAL_LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(STATIC_OBJ): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(LD) -r -o $@.tmp $^
+	$(OBJCOPY) --localize-hidden $@.tmp $@
+	rm -f $@.tmp
+
+$(STATIC_LIB): $(STATIC_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	$(AR) rcs $@ $^
@@ -123,7 +142,7 @@ $(PC_FILE): libcdo/libcdo.pc.in Makefile VERSION
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 		-e 's|@VERSION@|$(VERSION)|g' $< > $@
 
-# The tools link the static library: a drop-in create-diff-object must run
+# The tools link the public static archive: a drop-in create-diff-object must run
 # from kpatch-build's libexec folder without an installed libcdo.
 $(BUILD)/bin/%: $(BUILD)/obj/cdo-cli/%.o $(CLI_COMMON_LIB) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
@@ -134,10 +153,10 @@ $(CLI_COMMON_LIB): $(CLI_COMMON_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/tests/%: tests/unit/%.c $(STATIC_LIB) | deps-build $(VERSION_H)
+$(BUILD)/tests/%: tests/unit/%.c $(INTERNAL_LIB) | deps-build $(VERSION_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter $(LIB_INC) -Itests/unit -MMD -MP -o $@ $< \
-		$(STATIC_LIB) -lcmocka $(LDFLAGS_ALL)
+		$(INTERNAL_LIB) -lcmocka $(LDFLAGS_ALL)
 
 -include $(LIB_OBJS:.o=.d) $(CLI_COMMON_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:=.d)
 

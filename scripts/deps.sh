@@ -28,6 +28,7 @@ group() {
 		tool:make|make|make
 		tool:ar|binutils|archiver
 		tool:ld|binutils|linker
+		tool:objcopy|binutils|objcopy (the static archive)
 		header:xxhash.h|libxxhash-dev|xxHash headers
 		header:elf.h|libc6-dev|C library headers
 		EOF

@@ -101,7 +101,13 @@ header_tests() {
 	[ $bad = 0 ]
 }
 
-# The shared library exports the public API and nothing else.
+# unprefixed_globals ARCHIVE: the global names an archive defines that are
+# not cdo_* (a static link would clash with the caller's own names).
+unprefixed_globals() {
+	nm -g --defined-only "$1" | awk 'NF == 3 {print $3}' | grep -v '^cdo_' | sort -u
+}
+
+# The libraries export the public API and nothing else.
 symbol_tests() {
 	local lib="$build/lib/libcdo.so.0" leaked missing n=0 bad=0
 	leaked=$(nm -D --defined-only "$lib" | awk '$2 ~ /[TDBR]/ {print $3}' | sed 's/@.*//' |
@@ -115,9 +121,24 @@ symbol_tests() {
 	missing=$(grep -E '^CDO_API ' libcdo/include/cdo/cdo.h | grep -oE '\bcdo_[a-z_]+\(' |
 		tr -d '(' | while read -r f; do
 			nm -D --defined-only "$lib" | grep -qw "$f" || echo "$f"
+			nm -g --defined-only "$build/lib/libcdo.a" | grep -qw "$f" || echo "$f (libcdo.a)"
 		done)
 	if [ -n "$missing" ]; then
 		echo "FAIL: public functions not exported: $missing"
+		bad=$((bad + 1))
+	else
+		n=$((n + 1))
+	fi
+	leaked=$(unprefixed_globals "$build/lib/libcdo.a" | tr '\n' ' ')
+	if [ -n "$leaked" ]; then
+		echo "FAIL: libcdo.a defines global names without the cdo_ prefix: $leaked"
+		bad=$((bad + 1))
+	else
+		n=$((n + 1))
+	fi
+	# the check itself: the internal archive the unit tests link has them
+	if [ -z "$(unprefixed_globals "$build/obj/libcdo-internal.a")" ]; then
+		echo "FAIL: the archive check sees no internal names in libcdo-internal.a"
 		bad=$((bad + 1))
 	else
 		n=$((n + 1))
