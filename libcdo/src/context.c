@@ -45,6 +45,11 @@ CDO_API struct cdo_ctx *cdo_new(const struct cdo_opts *opts)
 		errno = EINVAL;
 		return NULL;
 	}
+	if (opts && opts->sz >= offsetof(struct cdo_opts, log_level) + sizeof(opts->log_level) &&
+	    (unsigned int)opts->log_level > CDO_LOG_DEBUG) {
+		errno = ERANGE;
+		return NULL;
+	}
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx) {
 		errno = ENOMEM;
@@ -158,7 +163,7 @@ CDO_API int cdo_diff(struct cdo_ctx *ctx, const char *orig, const char *patched)
 	d->pool = ctx->pool;
 	d->log = ctx->opts.log;
 	d->log_user = ctx->opts.log_user;
-	d->log_level = ctx->opts.log_level ? ctx->opts.log_level : CDO_LOG_INFO;
+	d->log_level = ctx->opts.log_level != CDO_LOG_DEFAULT ? ctx->opts.log_level : CDO_LOG_INFO;
 	d->display = ctx->display_name ? ctx->display_name : default_display(orig);
 	d->parent_name = ctx->parent_name;
 	d->sizes = ctx->opts.sizes;

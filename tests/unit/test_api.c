@@ -234,6 +234,19 @@ static void test_opts_newer_caller(void **state)
 	free(want);
 }
 
+static void test_opts_bad_log_level(void **state)
+{
+	CDO_OPTS(opts, .threads = 1, .log_level = (enum cdo_log_level)(CDO_LOG_DEBUG + 1));
+
+	(void)state;
+	errno = 0;
+	assert_null(cdo_new(&opts));
+	assert_int_equal(errno, ERANGE);
+	opts.log_level = (enum cdo_log_level)-1;
+	assert_null(cdo_new(&opts));
+	assert_int_equal(errno, ERANGE);
+}
+
 /* The context keeps its own copies of the option strings. */
 static void test_opts_strings_copied(void **state)
 {
@@ -407,7 +420,7 @@ static void test_result_items(void **state)
 /* ---- logging ---------------------------------------------------------------------- */
 
 struct log_capture {
-	int lines[3];
+	int lines[CDO_LOG_DEBUG + 1];
 	bool saw_changed_compute;
 	bool bad_level;
 };
@@ -416,7 +429,7 @@ static void capture_log(void *user, enum cdo_log_level level, const char *msg)
 {
 	struct log_capture *c = user;
 
-	if ((int)level < 0 || level > CDO_LOG_DEBUG) {
+	if (level < CDO_LOG_ERROR || level > CDO_LOG_DEBUG) {
 		c->bad_level = true;
 		return;
 	}
@@ -454,6 +467,59 @@ static void test_log_callback(void **state)
 	cdo_free(ctx);
 	assert_true(debug.saw_changed_compute);
 	assert_int_equal(debug.lines[CDO_LOG_INFO], info.lines[CDO_LOG_INFO]);
+}
+
+/*
+ * log_level is a ceiling: CDO_LOG_ERROR passes errors only, and a zeroed
+ * field (CDO_LOG_DEFAULT) means INFO.  With CDO_LOG_ERROR at 0 (as it
+ * once was), 0 read as "unset" and let INFO lines through.
+ */
+static void test_log_level_ceiling(void **state)
+{
+	struct log_capture err_only = { { 0 } }, dflt = { { 0 } }, debug = { { 0 } };
+	struct cdo_ctx *ctx;
+
+	(void)state;
+	assert_int_equal(CDO_LOG_DEFAULT, 0);
+	assert_true(CDO_LOG_ERROR < CDO_LOG_INFO && CDO_LOG_INFO < CDO_LOG_DEBUG);
+	{
+		CDO_OPTS(opts, .threads = 2, .parent_symtab = symtab, .symvers = "/dev/null",
+			 .log = capture_log, .log_user = &err_only, .log_level = CDO_LOG_ERROR);
+
+		ctx = cdo_new(&opts);
+	}
+	assert_non_null(ctx);
+	assert_int_equal(cdo_diff(ctx, pa.orig, pa.patched), CDO_OK);
+	assert_int_equal(cdo_diff(ctx, pb.orig, pb.patched), CDO_OK);
+	cdo_free(ctx);
+	assert_false(err_only.bad_level);
+	assert_int_equal(err_only.lines[CDO_LOG_INFO], 0);
+	assert_int_equal(err_only.lines[CDO_LOG_DEBUG], 0);
+	assert_int_equal(err_only.lines[CDO_LOG_DEFAULT], 0);
+	{
+		CDO_OPTS(opts, .threads = 2, .parent_symtab = symtab, .symvers = "/dev/null",
+			 .log = capture_log, .log_user = &dflt);
+
+		ctx = cdo_new(&opts);
+	}
+	assert_non_null(ctx);
+	assert_int_equal(cdo_diff(ctx, pa.orig, pa.patched), CDO_OK);
+	cdo_free(ctx);
+	assert_true(dflt.saw_changed_compute);
+	assert_true(dflt.lines[CDO_LOG_INFO] > 0);
+	assert_int_equal(dflt.lines[CDO_LOG_DEBUG], 0);
+	assert_int_equal(dflt.lines[CDO_LOG_DEFAULT], 0);
+	{
+		CDO_OPTS(opts, .threads = 2, .parent_symtab = symtab, .symvers = "/dev/null",
+			 .log = capture_log, .log_user = &debug, .log_level = CDO_LOG_DEBUG);
+
+		ctx = cdo_new(&opts);
+	}
+	assert_non_null(ctx);
+	assert_int_equal(cdo_diff(ctx, pa.orig, pa.patched), CDO_OK);
+	cdo_free(ctx);
+	assert_true(debug.lines[CDO_LOG_INFO] > 0);
+	assert_int_equal(debug.lines[CDO_LOG_DEFAULT], 0);
 }
 
 /* Without a log callback the library writes nothing to stdout or stderr. */
@@ -672,6 +738,7 @@ int main(void)
 		cmocka_unit_test(test_opts_too_small),
 		cmocka_unit_test(test_opts_older_caller),
 		cmocka_unit_test(test_opts_newer_caller),
+		cmocka_unit_test(test_opts_bad_log_level),
 		cmocka_unit_test(test_opts_strings_copied),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_write_error_message_is_current),
@@ -679,6 +746,7 @@ int main(void)
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_result_items),
 		cmocka_unit_test(test_log_callback),
+		cmocka_unit_test(test_log_level_ceiling),
 		cmocka_unit_test(test_silent_without_log),
 		cmocka_unit_test(test_error_statuses),
 		cmocka_unit_test(test_bad_parent_symtab),

@@ -80,17 +80,22 @@ enum cdo_status {
 };
 
 /**
- * enum cdo_log_level - what a log line is
- * @CDO_LOG_INFO:  a user-facing line (changed/new function, notices);
- *                 create-diff-object prints these to stdout
+ * enum cdo_log_level - what a log line is, and how much to log
+ * @CDO_LOG_DEFAULT: only as cdo_opts.log_level: not set, meaning
+ *                 CDO_LOG_INFO; never passed to the callback
  * @CDO_LOG_ERROR: an error detail that precedes a failing return;
  *                 create-diff-object prints these to stderr
+ * @CDO_LOG_INFO:  a user-facing line (changed/new function, notices);
+ *                 create-diff-object prints these to stdout
  * @CDO_LOG_DEBUG: verbose tracing of correlation and inclusion
+ *
+ * A callback gets the lines of its level and every less verbose one.
  */
 enum cdo_log_level {
-	CDO_LOG_ERROR = 0,
-	CDO_LOG_INFO = 1,
-	CDO_LOG_DEBUG = 2,
+	CDO_LOG_DEFAULT = 0,
+	CDO_LOG_ERROR = 1,
+	CDO_LOG_INFO = 2,
+	CDO_LOG_DEBUG = 3,
 };
 
 typedef void (*cdo_log_fn)(void *user, enum cdo_log_level level, const char *msg);
@@ -119,7 +124,8 @@ struct cdo_struct_sizes {
  * @threads:       worker threads; 0 = number of online CPUs
  * @log:           log callback, or NULL for silence
  * @log_user:      passed to @log
- * @log_level:     the most verbose level passed to @log
+ * @log_level:     the most verbose level passed to @log; CDO_LOG_DEFAULT
+ *                 (0) means CDO_LOG_INFO
  * @display_name:  name used in messages for the object being diffed
  *                 (kpatch-build shows the path below orig/); NULL = the
  *                 original file's path after its first '/'
@@ -161,7 +167,9 @@ struct cdo_ctx;
  * @opts: options, or NULL for defaults (which cannot write output: a
  *        parent name and symbol table are needed for that)
  *
- * Return: the context, or NULL with errno set (ENOMEM, EINVAL).
+ * Return: the context, or NULL with errno set: ENOMEM; EINVAL when
+ * @opts->sz is too small to hold @threads; ERANGE when @log_level is not
+ * a cdo_log_level.
  */
 CDO_API struct cdo_ctx *cdo_new(const struct cdo_opts *opts);
 
