@@ -35,6 +35,23 @@ static char *dup_or_null(const char *s, bool *fail)
 	return c;
 }
 
+/*
+ * A caller built against a newer header may pass a longer struct, but only
+ * if it left every option this library does not know at zero (libbpf's
+ * OPTS_VALID rule): ignoring an option the caller set would silently give
+ * them something else than they asked for.
+ */
+static bool unknown_bytes_zero(const struct cdo_opts *opts)
+{
+	const unsigned char *b = (const unsigned char *)opts;
+	size_t i;
+
+	for (i = sizeof(*opts); i < opts->sz; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
 CDO_API struct cdo_ctx *cdo_new(const struct cdo_opts *opts)
 {
 	struct cdo_ctx *ctx;
@@ -43,6 +60,10 @@ CDO_API struct cdo_ctx *cdo_new(const struct cdo_opts *opts)
 
 	if (opts && opts->sz < offsetof(struct cdo_opts, threads) + sizeof(opts->threads)) {
 		errno = EINVAL;
+		return NULL;
+	}
+	if (opts && !unknown_bytes_zero(opts)) {
+		errno = E2BIG;
 		return NULL;
 	}
 	if (opts && opts->sz >= offsetof(struct cdo_opts, log_level) + sizeof(opts->log_level) &&

@@ -218,8 +218,7 @@ static void test_opts_newer_caller(void **state)
 	uint8_t *want = fresh_output(&pa, og_path(tmpdir, "newer-ref.o"), &n);
 
 	(void)state;
-	memset(&big, 0, sizeof(big));
-	memset(big.future, 0x5a, sizeof(big.future));
+	memset(&big, 0, sizeof(big));	/* options this library does not know: at default */
 	big.o.sz = sizeof(big);
 	big.o.threads = 1;
 	big.o.parent_name = "vmlinux";
@@ -232,6 +231,44 @@ static void test_opts_newer_caller(void **state)
 	cdo_free(ctx);
 	assert_same_file(og_path(tmpdir, "newer.o"), want, n);
 	free(want);
+}
+
+/*
+ * A caller built against a newer header that set an option this library
+ * does not know must hear about it (libbpf's OPTS_VALID rule), not get a
+ * context that silently ignores the option.
+ */
+static void test_opts_unknown_bytes_rejected(void **state)
+{
+	struct {
+		struct cdo_opts o;
+		char future[64];
+	} big;
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof(big.future); k += 21) {
+		memset(&big, 0, sizeof(big));
+		big.o.sz = sizeof(big);
+		big.o.threads = 1;
+		big.future[k] = 1;
+		errno = 0;
+		assert_null(cdo_new(&big.o));
+		assert_int_equal(errno, E2BIG);
+	}
+	/* the last byte counts too, and a zero tail is fine */
+	memset(&big, 0, sizeof(big));
+	big.o.sz = sizeof(big);
+	big.future[sizeof(big.future) - 1] = 0x80;
+	assert_null(cdo_new(&big.o));
+	assert_int_equal(errno, E2BIG);
+	big.future[sizeof(big.future) - 1] = 0;
+	{
+		struct cdo_ctx *ctx = cdo_new(&big.o);
+
+		assert_non_null(ctx);
+		cdo_free(ctx);
+	}
 }
 
 static void test_opts_bad_log_level(void **state)
@@ -738,6 +775,7 @@ int main(void)
 		cmocka_unit_test(test_opts_too_small),
 		cmocka_unit_test(test_opts_older_caller),
 		cmocka_unit_test(test_opts_newer_caller),
+		cmocka_unit_test(test_opts_unknown_bytes_rejected),
 		cmocka_unit_test(test_opts_bad_log_level),
 		cmocka_unit_test(test_opts_strings_copied),
 		cmocka_unit_test(test_bad_arguments),

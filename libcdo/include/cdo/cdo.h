@@ -140,7 +140,12 @@ struct cdo_struct_sizes {
  *                 pool
  *
  * New fields are only ever appended; the library reads only the first
- * @sz bytes, so callers built against an older header keep working.
+ * @sz bytes, so callers built against an older header keep working.  A
+ * caller built against a newer header may pass a larger @sz as long as
+ * every byte this library does not know is zero (a new option left at its
+ * default); a non-zero one makes cdo_new() fail with E2BIG, as libbpf's
+ * OPTS_VALID() and the kernel's copy_struct_from_user() do, rather than
+ * silently ignore an option the caller asked for.
  */
 struct cdo_opts {
 	size_t sz;
@@ -168,8 +173,9 @@ struct cdo_ctx;
  *        parent name and symbol table are needed for that)
  *
  * Return: the context, or NULL with errno set: ENOMEM; EINVAL when
- * @opts->sz is too small to hold @threads; ERANGE when @log_level is not
- * a cdo_log_level.
+ * @opts->sz is too small to hold @threads; E2BIG when @opts has non-zero
+ * bytes past the struct this library knows; ERANGE when @log_level is
+ * not a cdo_log_level.
  */
 CDO_API struct cdo_ctx *cdo_new(const struct cdo_opts *opts);
 
