@@ -204,7 +204,7 @@ CDO_API int cdo_diff(struct cdo_ctx *ctx, const char *orig, const char *patched)
 	pool_for(ctx->pool, tasks, 1, load_one, &job);
 	for (i = 0; i < tasks; i++)
 		if (job.err[i])
-			return err_set(&ctx->eb, job.eb[i].status, "%s", job.eb[i].msg);
+			return err_copy(&ctx->eb, &job.eb[i]);
 	d->parent = ctx->parent;
 
 	return diff_run(d, orig, patched);
@@ -225,6 +225,11 @@ CDO_API int cdo_write(struct cdo_ctx *ctx, const char *path)
 CDO_API const char *cdo_errmsg(const struct cdo_ctx *ctx)
 {
 	return ctx ? ctx->eb.msg : "";
+}
+
+CDO_API int cdo_errno(const struct cdo_ctx *ctx)
+{
+	return ctx ? ctx->eb.sys_errno : 0;
 }
 
 CDO_API const char *cdo_status_str(int status)

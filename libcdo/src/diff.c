@@ -96,7 +96,7 @@ static int prepare_both(struct diff *d)
 	d->patched = views[1].patched;
 	for (i = 0; i < 2; i++)
 		if (job.err[i])
-			return err_set(d->eb, job.eb[i].status, "%s", job.eb[i].msg);
+			return err_copy(d->eb, &job.eb[i]);
 	return 0;
 }
 

@@ -380,6 +380,66 @@ static void test_status_strings(void **state)
 	assert_string_equal(cdo_status_str(CDO_ERR_DIFF), "unreconcilable difference");
 }
 
+/* Statuses live in a documented range of their own, apart from errno values. */
+static void test_status_range(void **state)
+{
+	static const int all[] = {
+		CDO_ERR_USAGE, CDO_ERR_IO, CDO_ERR_MALFORMED, CDO_ERR_UNSUPPORTED,
+		CDO_ERR_DIFF, CDO_ERR_NOCHANGE, CDO_ERR_NOMEM, CDO_ERR_STATE,
+	};
+	size_t i;
+
+	(void)state;
+	assert_int_equal(CDO_ERR_BASE, 4000);
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		assert_true(all[i] <= -(CDO_ERR_BASE + 1));
+		assert_true(all[i] >= -(CDO_ERR_BASE + 99));
+		/* no errno has this value */
+		assert_int_equal(strncmp(strerror(-all[i]), "Unknown error", 13), 0);
+	}
+	/* a negative errno is not mistaken for a status */
+	assert_string_equal(cdo_status_str(-ENOENT), cdo_status_str(-1000));
+	assert_string_equal(cdo_status_str(-EIO), cdo_status_str(-1000));
+}
+
+/* The errno behind an I/O failure is there for the caller to act on. */
+static void test_errno_of_io_failure(void **state)
+{
+	struct cdo_ctx *ctx = new_ctx(1);
+	const char *notelf = og_path(tmpdir, "errno-notelf.o");
+
+	(void)state;
+	assert_int_equal(cdo_errno(NULL), 0);
+	assert_int_equal(cdo_errno(ctx), 0);
+	assert_int_equal(cdo_diff(ctx, og_path(tmpdir, "no-such.o"), pa.patched), CDO_ERR_IO);
+	assert_int_equal(cdo_errno(ctx), ENOENT);
+	assert_int_equal(cdo_diff(ctx, tmpdir, pa.patched), CDO_ERR_IO);
+	assert_int_equal(cdo_errno(ctx), EISDIR);
+	/* not an I/O error: no errno */
+	assert_int_equal(og_write_text(notelf, "this is not an ELF file, but it is long enough "
+					       "to hold an ELF header of sixty-four bytes\n"), 0);
+	assert_int_equal(cdo_diff(ctx, notelf, pa.patched), CDO_ERR_MALFORMED);
+	assert_int_equal(cdo_errno(ctx), 0);
+	/* writing into a folder that does not exist */
+	assert_int_equal(cdo_diff(ctx, pa.orig, pa.patched), CDO_OK);
+	assert_int_equal(cdo_errno(ctx), 0);
+	assert_int_equal(cdo_write(ctx, og_path(tmpdir, "no-such-dir/out.o")), CDO_ERR_IO);
+	assert_int_equal(cdo_errno(ctx), ENOENT);
+	/* a good call clears it */
+	assert_int_equal(cdo_write(ctx, og_path(tmpdir, "errno-out.o")), CDO_OK);
+	assert_int_equal(cdo_errno(ctx), 0);
+	cdo_free(ctx);
+	{
+		CDO_OPTS(opts, .threads = 1, .parent_symtab = og_path(tmpdir, "no-such.symtab"));
+
+		ctx = cdo_new(&opts);
+	}
+	assert_non_null(ctx);
+	assert_int_equal(cdo_diff(ctx, pa.orig, pa.patched), CDO_ERR_IO);
+	assert_int_equal(cdo_errno(ctx), ENOENT);
+	cdo_free(ctx);
+}
+
 static void test_version(void **state)
 {
 	unsigned int a, b, c;
@@ -781,6 +841,8 @@ int main(void)
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_write_error_message_is_current),
 		cmocka_unit_test(test_status_strings),
+		cmocka_unit_test(test_status_range),
+		cmocka_unit_test(test_errno_of_io_failure),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_result_items),
 		cmocka_unit_test(test_log_callback),

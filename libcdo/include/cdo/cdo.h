@@ -53,6 +53,12 @@ extern "C" {
 
 /**
  * enum cdo_status - result of a libcdo call
+ *
+ * Every call returning int returns CDO_OK or one of these, all in
+ * -(CDO_ERR_BASE + 1) .. -(CDO_ERR_BASE + 99), so they never collide with
+ * a negative errno value.  The errno behind CDO_ERR_IO (and ENOMEM behind
+ * CDO_ERR_NOMEM) is returned by cdo_errno().
+ *
  * @CDO_OK:            success
  * @CDO_ERR_USAGE:     the caller passed invalid arguments or options
  * @CDO_ERR_IO:        a file could not be opened, read or written
@@ -67,16 +73,18 @@ extern "C" {
  * @CDO_ERR_STATE:     the call is not valid in the context's state, for
  *                     example cdo_write() without a successful cdo_diff()
  */
+#define CDO_ERR_BASE 4000
+
 enum cdo_status {
 	CDO_OK = 0,
-	CDO_ERR_USAGE = -1,
-	CDO_ERR_IO = -2,
-	CDO_ERR_MALFORMED = -3,
-	CDO_ERR_UNSUPPORTED = -4,
-	CDO_ERR_DIFF = -5,
-	CDO_ERR_NOCHANGE = -6,
-	CDO_ERR_NOMEM = -7,
-	CDO_ERR_STATE = -8,
+	CDO_ERR_USAGE = -(CDO_ERR_BASE + 1),
+	CDO_ERR_IO = -(CDO_ERR_BASE + 2),
+	CDO_ERR_MALFORMED = -(CDO_ERR_BASE + 3),
+	CDO_ERR_UNSUPPORTED = -(CDO_ERR_BASE + 4),
+	CDO_ERR_DIFF = -(CDO_ERR_BASE + 5),
+	CDO_ERR_NOCHANGE = -(CDO_ERR_BASE + 6),
+	CDO_ERR_NOMEM = -(CDO_ERR_BASE + 7),
+	CDO_ERR_STATE = -(CDO_ERR_BASE + 8),
 };
 
 /**
@@ -207,8 +215,22 @@ CDO_API int cdo_diff(struct cdo_ctx *ctx, const char *orig, const char *patched)
  */
 CDO_API int cdo_write(struct cdo_ctx *ctx, const char *path);
 
-/** cdo_errmsg() - the message of the last error, "" if none. */
+/**
+ * cdo_errmsg() - the message of the last error, "" if none
+ *
+ * Messages about a file start with its path ("orig/foo.o: not an ELF
+ * file").
+ */
 CDO_API const char *cdo_errmsg(const struct cdo_ctx *ctx);
+
+/**
+ * cdo_errno() - the errno behind the last error
+ *
+ * Return: for CDO_ERR_IO, the errno of the failed system call (ENOENT,
+ * EACCES, ENOSPC...); ENOMEM for CDO_ERR_NOMEM; 0 otherwise, and when
+ * @ctx is NULL.
+ */
+CDO_API int cdo_errno(const struct cdo_ctx *ctx);
 
 /** cdo_status_str() - a short name for a status ("unreconcilable difference"...). */
 CDO_API const char *cdo_status_str(int status);
