@@ -136,9 +136,14 @@ static int write_json(const char *path, struct cdo_ctx *ctx, const char *object,
 			json_string(f, it->section);
 			fprintf(f, ", \"objname\": ");
 			json_string(f, it->objname);
-			fprintf(f, ", \"sympos\": %llu, \"old_addr\": %llu, \"old_size\": %llu, \"new_size\": %llu}",
+			fprintf(f, ", \"sympos\": %llu, \"old_addr\": %llu, \"old_size\": %llu, \"new_size\": %llu",
 				(unsigned long long)it->sympos, (unsigned long long)it->old_addr,
 				(unsigned long long)it->old_size, (unsigned long long)it->new_size);
+			if (it->reason) {
+				fprintf(f, ", \"reason\": ");
+				json_string(f, it->reason);
+			}
+			fputc('}', f);
 		}
 		fprintf(f, "%s]", n ? "\n  " : "");
 	}

@@ -109,6 +109,9 @@ void report_changes(struct diff *d);
 int process_special_sections(struct diff *d);
 bool is_special_section_name(const char *name);
 
+/* explain.c: why a function is changed */
+const char *function_change_reason(const struct object *p, uint32_t fn);
+
 /* emit.c */
 int emit_output(struct diff *d);
 

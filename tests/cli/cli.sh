@@ -246,7 +246,8 @@ run --json=output/calc.json "${calc[@]}" output/calc-json.o
 if [ "$rc" = 0 ] && json_ok "$work/output/calc.json" "${keys[@]}" &&
 	grep -q '"name": "compute"' "$work/output/calc.json" &&
 	grep -q '"status": "success"' "$work/output/calc.json" &&
-	grep -q '"object": "kernel/calc.o"' "$work/output/calc.json"; then
+	grep -q '"object": "kernel/calc.o"' "$work/output/calc.json" &&
+	grep -q '"name": "compute".*"reason": "code"' "$work/output/calc.json"; then
 	pass "json-success"
 else
 	fail "json-success" "exit status $rc or a bad report: $(tr '\n' ' ' <"$work/output/calc.json" 2>/dev/null | head -c 300)"

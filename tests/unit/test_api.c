@@ -70,8 +70,45 @@ static const char b_patched[] =
 	"	return clamp_value(v) * 2;\n"
 	"}\n";
 
+/*
+ * Pair C: one function per change reason.  caller() only calls another
+ * function (same bytes, a different relocation); handle_error() becomes
+ * cold and moves to .text.unlikely; parse_header() changes only in its
+ * .cold part (a message string); grow() changes its code.
+ */
+#define C_COMMON \
+	"extern void report_error(const char *fmt, int v) __attribute__((cold));\n" \
+	"__attribute__((noinline)) int f1(int x) { return x + 1; }\n" \
+	"__attribute__((noinline)) int f2(int x) { return x + 2; }\n"
+#define C_PARSE(msg) \
+	"int parse_header(const unsigned char *buf, int len)\n" \
+	"{\n" \
+	"	int i, sum = 0;\n" \
+	"	if (__builtin_expect(len < 4, 0)) {\n" \
+	"		report_error(\"" msg "\", len);\n" \
+	"		return -1;\n" \
+	"	}\n" \
+	"	for (i = 0; i < len; i++)\n" \
+	"		sum += buf[i] * (i + 1);\n" \
+	"	return sum;\n" \
+	"}\n"
+
+static const char c_orig[] =
+	C_COMMON
+	"int caller(int x) { return f1(x); }\n"
+	"int handle_error(int code) { return code < 0 ? -code : code; }\n"
+	C_PARSE("short header: %d bytes\\n")
+	"int grow(int x) { return x * 4; }\n";
+
+static const char c_patched[] =
+	C_COMMON
+	"int caller(int x) { return f2(x); }\n"
+	"__attribute__((cold)) int handle_error(int code) { return code < 0 ? -code : code; }\n"
+	C_PARSE("header too short (%d bytes)\\n")
+	"int grow(int x) { return x * 8; }\n";
+
 static char tmpdir[PATH_MAX / 2];
-static struct og_pair pa, pb;
+static struct og_pair pa, pb, pc;
 static char symtab[PATH_MAX];	/* the "vmlinux" holding both originals */
 
 static int group_setup(void **state)
@@ -80,7 +117,8 @@ static int group_setup(void **state)
 	if (og_mkdtemp(tmpdir, sizeof(tmpdir), "test_api"))
 		return -1;
 	if (og_make_pair(tmpdir, "pa", a_orig, a_patched, &pa) ||
-	    og_make_pair(tmpdir, "pb", b_orig, b_patched, &pb))
+	    og_make_pair(tmpdir, "pb", b_orig, b_patched, &pb) ||
+	    og_make_pair(tmpdir, "pc", c_orig, c_patched, &pc))
 		return -1;
 	snprintf(symtab, sizeof(symtab), "%s/vmlinux.symtab", tmpdir);
 	return og_sh("ld -r -o '%s/vmlinux.o' '%s' '%s' && readelf -s --wide '%s/vmlinux.o' > '%s'",
@@ -514,6 +552,40 @@ static void test_result_items(void **state)
 	cdo_free(ctx);
 }
 
+/* Each changed function says why it is changed, as documented. */
+static void test_change_reasons(void **state)
+{
+	static const char *const want[][2] = {
+		{ "grow", "code" },
+		{ "caller", "relocations" },
+		{ "parse_header", "child" },
+		{ "handle_error", "moved" },
+	};
+	CDO_OPTS(opts, .threads = 2, .parent_symtab = pc.symtab, .symvers = "/dev/null");
+	struct cdo_ctx *ctx = cdo_new(&opts);
+	const struct cdo_item *it;
+	size_t i;
+
+	(void)state;
+	assert_non_null(ctx);
+	assert_int_equal(cdo_diff(ctx, pc.orig, pc.patched), CDO_OK);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		it = find_item(ctx, CDO_ITEM_CHANGED_FUNC, want[i][0]);
+		if (!it)
+			print_error("%s is not a changed function\n", want[i][0]);
+		assert_non_null(it);
+		assert_non_null(it->reason);
+		if (strcmp(it->reason, want[i][1]))
+			print_error("%s: reason %s, expected %s\n", want[i][0], it->reason, want[i][1]);
+		assert_string_equal(it->reason, want[i][1]);
+	}
+	assert_int_equal(cdo_result_count(ctx, CDO_ITEM_CHANGED_FUNC), 4);
+	/* reasons are for changed functions only */
+	for (i = 0; i < cdo_result_count(ctx, CDO_ITEM_KLP_RELOC); i++)
+		assert_null(cdo_result_item(ctx, CDO_ITEM_KLP_RELOC, i)->reason);
+	cdo_free(ctx);
+}
+
 /* ---- logging ---------------------------------------------------------------------- */
 
 struct log_capture {
@@ -845,6 +917,7 @@ int main(void)
 		cmocka_unit_test(test_errno_of_io_failure),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_result_items),
+		cmocka_unit_test(test_change_reasons),
 		cmocka_unit_test(test_log_callback),
 		cmocka_unit_test(test_log_level_ceiling),
 		cmocka_unit_test(test_silent_without_log),

@@ -265,8 +265,12 @@ enum cdo_item_kind {
  * @old_size:  size in the parent symtab
  * @new_size:  size in the patched object
  * @objname:   object the symbol is resolved in ("vmlinux" or a module)
- * @reason:    for changed functions, what differed ("code", "relocations",
- *             "child" for a changed .cold/.part part, "forced", ...)
+ * @reason:    for CDO_ITEM_CHANGED_FUNC, why the function is changed:
+ *             "code" (its bytes or size differ), "relocations" (same
+ *             bytes, but a relocation targets something else), "child"
+ *             (a .cold/.part part of it changed), "moved" (it moved
+ *             between .text, .text.hot and .text.unlikely); NULL for the
+ *             other kinds
  */
 struct cdo_item {
 	const char *name;
