@@ -22,6 +22,13 @@ struct strtab_builder {
 	uint32_t count;
 };
 
+/* Bump storage for the result items' strings, so they outlive the mapping. */
+struct str_chunk {
+	struct str_chunk *next;
+	size_t used, cap;
+	char data[];
+};
+
 struct item_list {
 	struct cdo_item *items;
 	size_t n, cap;
@@ -56,6 +63,7 @@ struct diff {
 	bool have_output;
 
 	struct item_list results[CDO_ITEM_KIND_COUNT];
+	struct str_chunk *item_strings;	/* copies of the items' strings */
 	char **owned_strings;		/* names we allocated */
 	size_t n_owned, owned_cap;
 };

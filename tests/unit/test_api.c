@@ -586,6 +586,48 @@ static void test_change_reasons(void **state)
 	cdo_free(ctx);
 }
 
+/*
+ * Result strings belong to the context: valid after cdo_write() (also a
+ * failed one) and after the input files were truncated and removed,
+ * until the next cdo_diff().  Strings pointing into the mapped inputs
+ * would fault (SIGBUS) once the files are truncated.
+ */
+static void test_result_lifetime(void **state)
+{
+	const char *o = og_path(tmpdir, "life-orig.o"), *pp = og_path(tmpdir, "life-patched.o");
+	struct cdo_ctx *ctx = new_ctx(2);
+	const struct cdo_item *it;
+	char o_copy[PATH_MAX], p_copy[PATH_MAX];
+	size_t k, i, n;
+
+	(void)state;
+	snprintf(o_copy, sizeof(o_copy), "%s", o);
+	snprintf(p_copy, sizeof(p_copy), "%s", pp);
+	assert_int_equal(og_sh("cp '%s' '%s' && cp '%s' '%s'", pa.orig, o_copy, pa.patched, p_copy), 0);
+	assert_int_equal(cdo_diff(ctx, o_copy, p_copy), CDO_OK);
+	assert_int_equal(cdo_write(ctx, og_path(tmpdir, "life.o")), CDO_OK);
+	assert_int_equal(cdo_write(ctx, og_path(tmpdir, "no-such-dir/life.o")), CDO_ERR_IO);
+	assert_int_equal(truncate(o_copy, 0), 0);
+	assert_int_equal(truncate(p_copy, 0), 0);
+	assert_int_equal(unlink(o_copy), 0);
+	assert_int_equal(unlink(p_copy), 0);
+	for (k = 0; k < CDO_ITEM_KIND_COUNT; k++) {
+		n = cdo_result_count(ctx, (enum cdo_item_kind)k);
+		for (i = 0; i < n; i++) {
+			it = cdo_result_item(ctx, (enum cdo_item_kind)k, i);
+			assert_non_null(it);
+			assert_true(!it->name || strlen(it->name) < 4096);
+			assert_true(!it->section || strlen(it->section) < 4096);
+			assert_true(!it->objname || strlen(it->objname) < 4096);
+		}
+	}
+	it = find_item(ctx, CDO_ITEM_CHANGED_FUNC, "compute");
+	assert_non_null(it);
+	assert_string_equal(it->section, ".text.compute");
+	assert_string_equal(it->objname, "vmlinux");
+	cdo_free(ctx);
+}
+
 /* ---- logging ---------------------------------------------------------------------- */
 
 struct log_capture {
@@ -918,6 +960,7 @@ int main(void)
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_result_items),
 		cmocka_unit_test(test_change_reasons),
+		cmocka_unit_test(test_result_lifetime),
 		cmocka_unit_test(test_log_callback),
 		cmocka_unit_test(test_log_level_ceiling),
 		cmocka_unit_test(test_silent_without_log),

@@ -22,6 +22,14 @@
  * The library never exits, never prints unless given a log callback, keeps
  * no global mutable state, and reports errors as negative cdo_status
  * values with a message kept in the context.
+ *
+ * Lifetime of what the library hands out:
+ *  - strings of result items (struct cdo_item) and the items themselves:
+ *    owned by the context, valid until the next cdo_diff() or cdo_free()
+ *    on it (cdo_write() does not touch them).  They are copies: changing,
+ *    truncating or removing the input files does not affect them.
+ *  - cdo_errmsg(): valid until the next call taking that context.
+ *  - cdo_status_str(), cdo_version(): static.
  */
 #ifndef CDO_CDO_H
 #define CDO_CDO_H
@@ -219,7 +227,7 @@ CDO_API int cdo_write(struct cdo_ctx *ctx, const char *path);
  * cdo_errmsg() - the message of the last error, "" if none
  *
  * Messages about a file start with its path ("orig/foo.o: not an ELF
- * file").
+ * file").  Valid until the next call taking @ctx.
  */
 CDO_API const char *cdo_errmsg(const struct cdo_ctx *ctx);
 
