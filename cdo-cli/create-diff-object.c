@@ -61,26 +61,6 @@ static void log_line(void *user, enum cdo_log_level level, const char *msg)
 		printf("%s: %s\n", display, msg);
 }
 
-static uint32_t env_size(const char *name)
-{
-	const char *v = getenv(name);
-
-	/* upstream reads these with atoi() */
-	return v ? (uint32_t)atoi(v) : 0;
-}
-
-static void read_sizes(struct cdo_struct_sizes *s)
-{
-	s->bug = env_size("BUG_STRUCT_SIZE");
-	s->ex = env_size("EX_STRUCT_SIZE");
-	s->jump = env_size("JUMP_STRUCT_SIZE");
-	s->alt = env_size("ALT_STRUCT_SIZE");
-	s->para = env_size("PARA_STRUCT_SIZE");
-	s->orc = env_size("ORC_STRUCT_SIZE");
-	s->static_call = env_size("STATIC_CALL_STRUCT_SIZE");
-	s->printk_index = env_size("PRINTK_INDEX_STRUCT_SIZE");
-}
-
 static const char *display_name(const char *orig)
 {
 	const char *slash = strchr(orig, '/');
@@ -161,7 +141,8 @@ static void log_line_state(void *user, enum cdo_log_level level, const char *msg
 	log_line((void *)((struct log_state *)user)->display, level, msg);
 }
 
-static struct cdo_ctx *new_context(const struct cli *cli, char *const args[7], struct log_state *ls)
+static struct cdo_ctx *new_context(const struct cli *cli, char *const args[7], struct log_state *ls,
+				   const struct cdo_struct_sizes *sizes)
 {
 	CDO_OPTS(opts,
 		 .threads = cli->threads,
@@ -171,9 +152,9 @@ static struct cdo_ctx *new_context(const struct cli *cli, char *const args[7], s
 		 .parent_name = args[2],
 		 .parent_symtab = args[3],
 		 .symvers = args[4],
-		 .klp_arch = cli->klp_arch);
+		 .klp_arch = cli->klp_arch,
+		 .sizes = *sizes);
 
-	read_sizes(&opts.sizes);
 	return cdo_new(&opts);
 }
 
@@ -211,10 +192,10 @@ static int diff_one(const struct cli *cli, struct cdo_ctx *ctx, char *const args
 	return code;
 }
 
-static int run_one(const struct cli *cli, char *const args[7])
+static int run_one(const struct cli *cli, char *const args[7], const struct cdo_struct_sizes *sizes)
 {
 	struct log_state ls = { display_name(args[0]) };
-	struct cdo_ctx *ctx = new_context(cli, args, &ls);
+	struct cdo_ctx *ctx = new_context(cli, args, &ls, sizes);
 	int code;
 
 	if (!ctx) {
@@ -237,7 +218,7 @@ static bool same_parent(char *const a[7], char *const b[7])
  * with the same parent share one context, so the parent's symbol table is
  * parsed once.  The exit status is the worst one seen (3 counts as fine).
  */
-static int run_batch(const struct cli *cli)
+static int run_batch(const struct cli *cli, const struct cdo_struct_sizes *sizes)
 {
 	FILE *f = fopen(cli->batch, "r");
 	struct cdo_ctx *ctx = NULL;
@@ -271,7 +252,7 @@ static int run_batch(const struct cli *cli)
 			ctx = NULL;
 		}
 		if (!ctx) {
-			ctx = new_context(cli, args, &ls);
+			ctx = new_context(cli, args, &ls, sizes);
 			if (!ctx) {
 				fprintf(stderr, "%s: %s\n", prog, strerror(errno));
 				worst = EXIT_ERROR;
@@ -314,6 +295,8 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct cdo_struct_sizes sizes;
+	const char *bad_size;
 	struct cli cli = { 0 };
 	int c;
 
@@ -371,16 +354,14 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (cli.batch) {
-		if (optind != argc) {
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-		return run_batch(&cli);
-	}
-	if (argc - optind != 7) {
+	if (cli.batch ? optind != argc : argc - optind != 7) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	return run_one(&cli, argv + optind);
+	if (cdo_struct_sizes_from_env(&sizes, &bad_size)) {
+		fprintf(stderr, "%s: ERROR: %s: not a struct size: '%s'\n", prog, bad_size,
+			getenv(bad_size));
+		return EXIT_ERROR;
+	}
+	return cli.batch ? run_batch(&cli, &sizes) : run_one(&cli, argv + optind, &sizes);
 }

@@ -273,6 +273,70 @@ CDO_API const struct cdo_item *cdo_result_item(const struct cdo_ctx *ctx, enum c
 	return &ctx->diff.results[kind].items[i];
 }
 
+CDO_API const char *cdo_item_kind_str(enum cdo_item_kind kind)
+{
+	static const char *const names[CDO_ITEM_KIND_COUNT] = {
+		[CDO_ITEM_CHANGED_FUNC] = "changed function",
+		[CDO_ITEM_NEW_FUNC] = "new function",
+		[CDO_ITEM_NEW_GLOBAL] = "new global",
+		[CDO_ITEM_IGNORED_FUNC] = "ignored function",
+		[CDO_ITEM_CALLBACK] = "callback",
+		[CDO_ITEM_KLP_RELOC] = "klp relocation",
+	};
+
+	return (unsigned int)kind < CDO_ITEM_KIND_COUNT ? names[kind] : NULL;
+}
+
+/* kpatch-build exports these; each names the size of one kernel struct. */
+static const struct {
+	const char *name;
+	size_t offset;
+} size_vars[] = {
+	{ "BUG_STRUCT_SIZE", offsetof(struct cdo_struct_sizes, bug) },
+	{ "EX_STRUCT_SIZE", offsetof(struct cdo_struct_sizes, ex) },
+	{ "JUMP_STRUCT_SIZE", offsetof(struct cdo_struct_sizes, jump) },
+	{ "ALT_STRUCT_SIZE", offsetof(struct cdo_struct_sizes, alt) },
+	{ "PARA_STRUCT_SIZE", offsetof(struct cdo_struct_sizes, para) },
+	{ "ORC_STRUCT_SIZE", offsetof(struct cdo_struct_sizes, orc) },
+	{ "STATIC_CALL_STRUCT_SIZE", offsetof(struct cdo_struct_sizes, static_call) },
+	{ "PRINTK_INDEX_STRUCT_SIZE", offsetof(struct cdo_struct_sizes, printk_index) },
+};
+
+CDO_API int cdo_struct_sizes_from_env(struct cdo_struct_sizes *sizes, const char **bad)
+{
+	struct cdo_struct_sizes got;
+	size_t i;
+
+	if (bad)
+		*bad = NULL;
+	if (!sizes)
+		return CDO_ERR_USAGE;
+	memset(&got, 0, sizeof(got));
+	for (i = 0; i < sizeof(size_vars) / sizeof(size_vars[0]); i++) {
+		const char *v = getenv(size_vars[i].name);
+		unsigned long n = 0;
+		const char *c;
+
+		if (!v || !*v)
+			continue;
+		for (c = v; *c; c++) {
+			if (*c < '0' || *c > '9' || n > 65535) {
+				n = 65536;
+				break;
+			}
+			n = n * 10 + (unsigned long)(*c - '0');
+		}
+		if (n > 65535) {
+			if (bad)
+				*bad = size_vars[i].name;
+			return CDO_ERR_USAGE;
+		}
+		*(uint32_t *)((char *)&got + size_vars[i].offset) = (uint32_t)n;
+	}
+	*sizes = got;
+	return CDO_OK;
+}
+
 CDO_API const char *cdo_version(void)
 {
 	return CDO_VERSION_STRING;

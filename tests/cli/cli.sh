@@ -223,6 +223,18 @@ else
 	fail "output-dir-missing" "exit status $rc, expected 1 naming the output"
 fi
 
+# ---- the environment ----------------------------------------------------------
+
+set +e
+(cd "$work" && JUMP_STRUCT_SIZE=16x "$cdo" "${calc[@]}" output/badsize.o) >"$work/stdout" 2>"$work/stderr"
+rc=$?
+set -e
+if [ "$rc" = 1 ] && grep -q 'JUMP_STRUCT_SIZE' "$work/stderr" && [ ! -e "$work/output/badsize.o" ]; then
+	pass "bad-struct-size"
+else
+	fail "bad-struct-size" "exit status $rc, expected 1 naming JUMP_STRUCT_SIZE"
+fi
+
 # ---- --json -------------------------------------------------------------------
 
 # json_ok FILE KEY...: the file looks like one JSON object with these keys

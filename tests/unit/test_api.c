@@ -478,6 +478,81 @@ static void test_errno_of_io_failure(void **state)
 	cdo_free(ctx);
 }
 
+static void test_item_kind_strings(void **state)
+{
+	int k, j;
+
+	(void)state;
+	assert_string_equal(cdo_item_kind_str(CDO_ITEM_CHANGED_FUNC), "changed function");
+	assert_string_equal(cdo_item_kind_str(CDO_ITEM_KLP_RELOC), "klp relocation");
+	for (k = 0; k < CDO_ITEM_KIND_COUNT; k++) {
+		assert_non_null(cdo_item_kind_str((enum cdo_item_kind)k));
+		for (j = 0; j < k; j++)
+			assert_string_not_equal(cdo_item_kind_str((enum cdo_item_kind)k),
+						cdo_item_kind_str((enum cdo_item_kind)j));
+	}
+	assert_null(cdo_item_kind_str(CDO_ITEM_KIND_COUNT));
+	assert_null(cdo_item_kind_str((enum cdo_item_kind)-1));
+}
+
+static const char *const size_var_names[] = {
+	"BUG_STRUCT_SIZE", "EX_STRUCT_SIZE", "JUMP_STRUCT_SIZE", "ALT_STRUCT_SIZE",
+	"PARA_STRUCT_SIZE", "ORC_STRUCT_SIZE", "STATIC_CALL_STRUCT_SIZE",
+	"PRINTK_INDEX_STRUCT_SIZE",
+};
+
+static void clear_size_vars(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(size_var_names) / sizeof(size_var_names[0]); i++)
+		unsetenv(size_var_names[i]);
+}
+
+static void test_struct_sizes_from_env(void **state)
+{
+	struct cdo_struct_sizes s;
+	const char *bad = "unset";
+
+	(void)state;
+	clear_size_vars();
+	memset(&s, 0xff, sizeof(s));
+	assert_int_equal(cdo_struct_sizes_from_env(&s, &bad), CDO_OK);
+	assert_null(bad);
+	assert_int_equal(s.bug + s.ex + s.jump + s.alt + s.para + s.orc + s.static_call +
+			 s.printk_index, 0);
+	setenv("BUG_STRUCT_SIZE", "12", 1);
+	setenv("EX_STRUCT_SIZE", "12", 1);
+	setenv("JUMP_STRUCT_SIZE", "16", 1);
+	setenv("ALT_STRUCT_SIZE", "14", 1);
+	setenv("PARA_STRUCT_SIZE", "16", 1);
+	setenv("ORC_STRUCT_SIZE", "", 1);	/* empty: not known */
+	setenv("STATIC_CALL_STRUCT_SIZE", "8", 1);
+	setenv("PRINTK_INDEX_STRUCT_SIZE", "32", 1);
+	assert_int_equal(cdo_struct_sizes_from_env(&s, NULL), CDO_OK);
+	assert_int_equal(s.bug, 12);
+	assert_int_equal(s.ex, 12);
+	assert_int_equal(s.jump, 16);
+	assert_int_equal(s.alt, 14);
+	assert_int_equal(s.para, 16);
+	assert_int_equal(s.orc, 0);
+	assert_int_equal(s.static_call, 8);
+	assert_int_equal(s.printk_index, 32);
+	/* garbage is refused, naming the variable, and leaves @sizes alone */
+	setenv("JUMP_STRUCT_SIZE", "16x", 1);
+	assert_int_equal(cdo_struct_sizes_from_env(&s, &bad), CDO_ERR_USAGE);
+	assert_non_null(bad);
+	assert_string_equal(bad, "JUMP_STRUCT_SIZE");
+	assert_int_equal(s.jump, 16);
+	setenv("JUMP_STRUCT_SIZE", "99999999999999999999", 1);
+	assert_int_equal(cdo_struct_sizes_from_env(&s, &bad), CDO_ERR_USAGE);
+	assert_string_equal(bad, "JUMP_STRUCT_SIZE");
+	setenv("JUMP_STRUCT_SIZE", "-1", 1);
+	assert_int_equal(cdo_struct_sizes_from_env(&s, NULL), CDO_ERR_USAGE);
+	assert_int_equal(cdo_struct_sizes_from_env(NULL, NULL), CDO_ERR_USAGE);
+	clear_size_vars();
+}
+
 static void test_version(void **state)
 {
 	unsigned int a, b, c;
@@ -957,6 +1032,8 @@ int main(void)
 		cmocka_unit_test(test_status_strings),
 		cmocka_unit_test(test_status_range),
 		cmocka_unit_test(test_errno_of_io_failure),
+		cmocka_unit_test(test_item_kind_strings),
+		cmocka_unit_test(test_struct_sizes_from_env),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_result_items),
 		cmocka_unit_test(test_change_reasons),

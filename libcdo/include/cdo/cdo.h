@@ -29,7 +29,7 @@
  *    on it (cdo_write() does not touch them).  They are copies: changing,
  *    truncating or removing the input files does not affect them.
  *  - cdo_errmsg(): valid until the next call taking that context.
- *  - cdo_status_str(), cdo_version(): static.
+ *  - cdo_status_str(), cdo_item_kind_str(), cdo_version(): static.
  */
 #ifndef CDO_CDO_H
 #define CDO_CDO_H
@@ -297,6 +297,30 @@ CDO_API size_t cdo_result_count(const struct cdo_ctx *ctx, enum cdo_item_kind ki
 /** cdo_result_item() - item @i of @kind, or NULL when out of range. */
 CDO_API const struct cdo_item *cdo_result_item(const struct cdo_ctx *ctx,
 					       enum cdo_item_kind kind, size_t i);
+
+/**
+ * cdo_item_kind_str() - a short name for @kind ("changed function",
+ * "new function", "new global", "ignored function", "callback",
+ * "klp relocation"), or NULL when @kind is out of range.
+ */
+CDO_API const char *cdo_item_kind_str(enum cdo_item_kind kind);
+
+/**
+ * cdo_struct_sizes_from_env() - read the sizes kpatch-build exports
+ * @sizes: filled from BUG_STRUCT_SIZE, EX_STRUCT_SIZE, JUMP_STRUCT_SIZE,
+ *         ALT_STRUCT_SIZE, PARA_STRUCT_SIZE, ORC_STRUCT_SIZE,
+ *         STATIC_CALL_STRUCT_SIZE and PRINTK_INDEX_STRUCT_SIZE; an unset
+ *         or empty variable leaves its field 0 ("not known")
+ * @bad:   if not NULL, set to the name of the variable that was rejected,
+ *         or NULL
+ *
+ * Values are decimal, as kpatch-build writes them.  Reads the process
+ * environment: do not call it while another thread changes it.
+ *
+ * Return: CDO_OK, or CDO_ERR_USAGE when a variable is not a decimal
+ * number below 65536 (@sizes is then left unchanged).
+ */
+CDO_API int cdo_struct_sizes_from_env(struct cdo_struct_sizes *sizes, const char **bad);
 
 /**
  * cdo_version() - the run-time library's version, "MAJOR.MINOR.PATCH"
