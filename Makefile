@@ -6,6 +6,7 @@
 # packages; every other goal only says what is missing.
 
 CC      ?= cc
+CXX     ?= c++
 AR      ?= ar
 LD      ?= ld
 OBJCOPY ?= objcopy

@@ -36,6 +36,7 @@ group() {
 	check)
 		group build
 		cat <<-EOF
+		tool:$CXX|g++|C++ compiler (header and README checks)
 		tool:pkg-config|pkg-config|pkg-config (install test)
 		tool:readelf|binutils|readelf
 		tool:nm|binutils|nm

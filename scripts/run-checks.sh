@@ -81,21 +81,51 @@ unit_tests() {
 	[ $bad = 0 ]
 }
 
-# Every public header compiles on its own, with the generated
-# cdo/version.h beside it.
+# Every public header compiles on its own, as C11 and as C++11 to C++20,
+# pedantically, with the generated cdo/version.h beside it; in C++20 the
+# header's own CDO_OPTS() example compiles too.
 header_tests() {
-	local h n=0 bad=0 tmp inc=(-Ilibcdo/include "-I$build/include")
+	local h n=0 bad=0 tmp std inc=(-Ilibcdo/include "-I$build/include")
 	tmp=$(mktemp -d)
 	for h in libcdo/include/cdo/*.h "$build"/include/cdo/*.h; do
 		# (a declaration too: ISO C forbids an empty translation unit)
 		printf '#include <cdo/%s>\ntypedef int header_check;\n' "$(basename "$h")" >"$tmp/h.c"
+		cp "$tmp/h.c" "$tmp/h.cc"
 		if cc -std=c11 -pedantic -Wall -Wextra -Werror "${inc[@]}" -fsyntax-only "$tmp/h.c"; then
 			n=$((n + 1))
 		else
 			echo "FAIL: $h does not compile on its own as C11"
 			bad=$((bad + 1))
 		fi
+		for std in c++11 c++14 c++17 c++20; do
+			if c++ -std=$std -pedantic -Wall -Wextra -Werror "${inc[@]}" -fsyntax-only \
+				"$tmp/h.cc"; then
+				n=$((n + 1))
+			else
+				echo "FAIL: $h does not compile on its own as $std"
+				bad=$((bad + 1))
+			fi
+		done
 	done
+	cat >"$tmp/opts.cc" <<-'EOF'
+	#include <cdo/cdo.h>
+	int f(void);
+	int f(void)
+	{
+		CDO_OPTS(opts, .threads = 2, .log_level = CDO_LOG_DEBUG, .parent_name = "vmlinux");
+		struct cdo_ctx *ctx = cdo_new(&opts);
+		int err = cdo_diff(ctx, "a.o", "b.o");
+
+		cdo_free(ctx);
+		return err == CDO_ERR_IO && CDO_VERSION_AT_LEAST(0, 1, 0) ? 0 : 1;
+	}
+	EOF
+	if c++ -std=c++20 -pedantic -Wall -Wextra -Werror "${inc[@]}" -fsyntax-only "$tmp/opts.cc"; then
+		n=$((n + 1))
+	else
+		echo "FAIL: CDO_OPTS() does not compile as C++20"
+		bad=$((bad + 1))
+	fi
 	rm -rf "$tmp"
 	echo "headers: $n passed, $bad failed"
 	[ $bad = 0 ]

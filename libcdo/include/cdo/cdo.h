@@ -14,6 +14,9 @@
  *		fprintf(stderr, "%s\n", cdo_errmsg(ctx));
  *	cdo_free(ctx);
  *
+ * In C++ (which needs C++20 for designated initializers), name the fields
+ * of CDO_OPTS() in the order struct cdo_opts declares them.
+ *
  * A context may run any number of diffs one after another (the parent
  * symbol table and thread pool are kept between them); each cdo_diff()
  * replaces the previous result.  Different contexts may be used from
@@ -178,8 +181,23 @@ struct cdo_opts {
 	uint64_t parallel_min_bytes;
 };
 
+/*
+ * CDO_OPTS(name, .field = value, ...) - declare options zeroed, sz set.
+ * g++ -Wextra (unlike C compilers) warns about every field a designated
+ * initializer leaves out, which is the point of the macro: silence that
+ * for this declaration only (the pragma must follow the declaration's
+ * semicolon; the caller's own one is then an empty statement).
+ */
+#if defined(__cplusplus) && defined(__GNUC__)
+#define CDO_OPTS(name, ...) \
+	_Pragma("GCC diagnostic push") \
+	_Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"") \
+	struct cdo_opts name = { .sz = sizeof(struct cdo_opts), __VA_ARGS__ }; \
+	_Pragma("GCC diagnostic pop")
+#else
 #define CDO_OPTS(name, ...) \
 	struct cdo_opts name = { .sz = sizeof(struct cdo_opts), __VA_ARGS__ }
+#endif
 
 struct cdo_ctx;
 
