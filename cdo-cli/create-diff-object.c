@@ -39,7 +39,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: %s [OPTION...] original.o patched.o parent-name parent-symtab Module.symvers patch-module-name output.o\n"
 		"\n"
-		"  -d, --debug        show debug output\n"
+		"  -d, --debug        trace the decisions: pairings, changes, inclusion\n"
 		"  -a, --klp-arch     kernel supports .klp.arch section\n"
 		"  -j, --jobs=N       worker threads (default: online CPUs)\n"
 		"      --json=FILE    write a JSON report of what changed\n"

@@ -161,11 +161,14 @@ int diff_run(struct diff *d, const char *orig_path, const char *patched_path)
 	if (!err)
 		err = check_fentry(d);
 	if (!err)
+		explain_comparison(d);
+	if (!err)
 		err = include_all(d);
 	if (!err)
 		err = process_special_sections(d);
 	if (err)
 		return err;
+	explain_inclusion(d);
 	report_changes(d);
 	err = verify_patchability(d);
 	if (err)

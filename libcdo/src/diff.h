@@ -117,8 +117,10 @@ void report_changes(struct diff *d);
 int process_special_sections(struct diff *d);
 bool is_special_section_name(const char *name);
 
-/* explain.c: why a function is changed */
+/* explain.c: change reasons, and the CDO_LOG_DEBUG trace of decisions */
 const char *function_change_reason(const struct object *p, uint32_t fn);
+void explain_comparison(struct diff *d);
+void explain_inclusion(struct diff *d);
 
 /* emit.c */
 int emit_output(struct diff *d);

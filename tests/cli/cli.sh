@@ -235,6 +235,36 @@ else
 	fail "bad-struct-size" "exit status $rc, expected 1 naming JUMP_STRUCT_SIZE"
 fi
 
+# ---- -d: the decisions behind a result ------------------------------------------
+
+run -d "${calc[@]}" output/calc-trace.o
+trace_ok=1
+for line in \
+	'kernel/calc.o: correlate: section .text.compute <-> .text.compute' \
+	'kernel/calc.o: correlate: symbol compute <-> compute' \
+	'kernel/calc.o: correlate: symbol describe <-> describe' \
+	'kernel/calc.o: compare: section .text.compute changed: ' \
+	'kernel/calc.o: compare: function compute changed: code' \
+	'kernel/calc.o: include: section .text.compute: changed function compute' \
+	'kernel/calc.o: include: section .rela.text.compute: relocations of .text.compute' \
+	'kernel/calc.o: include: symbol counter: unchanged, referenced from .text.compute; resolved in vmlinux'; do
+	if ! grep -qF "$line" "$work/stdout"; then
+		echo "    missing: $line"
+		trace_ok=0
+	fi
+done
+if [ "$rc" = 0 ] && [ $trace_ok = 1 ] && ! grep -q 'function describe changed' "$work/stdout"; then
+	pass "debug-trace"
+else
+	fail "debug-trace" "exit status $rc or decisions missing from the -d output"
+fi
+run "${calc[@]}" output/calc-notrace.o
+if ! grep -qE ': (correlate|compare|include): ' "$work/stdout"; then
+	pass "no-trace-without-debug"
+else
+	fail "no-trace-without-debug" "decision lines without -d"
+fi
+
 # ---- --json -------------------------------------------------------------------
 
 # json_ok FILE KEY...: the file looks like one JSON object with these keys

@@ -106,7 +106,9 @@ enum cdo_status {
  *                 create-diff-object prints these to stderr
  * @CDO_LOG_INFO:  a user-facing line (changed/new function, notices);
  *                 create-diff-object prints these to stdout
- * @CDO_LOG_DEBUG: verbose tracing of correlation and inclusion
+ * @CDO_LOG_DEBUG: the decisions behind a result: which sections and
+ *                 symbols were paired, why a section counts as changed,
+ *                 why something was included (create-diff-object -d)
  *
  * A callback gets the lines of its level and every less verbose one.
  */
