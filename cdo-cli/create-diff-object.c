@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cdo/cdo.h"
 
@@ -44,7 +45,8 @@ static void usage(FILE *f)
 		"  -j, --jobs=N       worker threads (default: online CPUs)\n"
 		"      --json=FILE    write a JSON report of what changed\n"
 		"      --batch=FILE   diff many objects in one process; each line of FILE\n"
-		"                     holds the seven arguments above\n"
+		"                     holds the seven arguments above; prints one status\n"
+		"                     line per pair, and --json writes one report of all\n"
 		"  -?, --help         give this help list\n"
 		"      --usage        give a short usage message\n"
 		"  -V, --version      print program version\n",
@@ -84,33 +86,32 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static int write_json(const char *path, struct cdo_ctx *ctx, const char *object, int status)
+/*
+ * One object's report.  @ind is the indentation of its braces: 0 for a
+ * single run, 4 inside the "objects" array of a batch.
+ */
+static void json_report(FILE *f, int ind, struct cdo_ctx *ctx, const char *object, int status)
 {
 	static const char *const kinds[CDO_ITEM_KIND_COUNT] = {
 		"changed_functions", "new_functions", "new_globals",
 		"ignored_functions", "callbacks", "klp_relocations",
 	};
-	FILE *f = fopen(path, "w");
 	int k;
 
-	if (!f) {
-		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
-		return -1;
-	}
-	fprintf(f, "{\n  \"object\": ");
+	fprintf(f, "%*s{\n%*s\"object\": ", ind, "", ind + 2, "");
 	json_string(f, object);
-	fprintf(f, ",\n  \"status\": ");
+	fprintf(f, ",\n%*s\"status\": ", ind + 2, "");
 	json_string(f, cdo_status_str(status));
-	fprintf(f, ",\n  \"message\": ");
+	fprintf(f, ",\n%*s\"message\": ", ind + 2, "");
 	json_string(f, status ? cdo_errmsg(ctx) : "");
 	for (k = 0; k < CDO_ITEM_KIND_COUNT; k++) {
 		size_t i, n = cdo_result_count(ctx, (enum cdo_item_kind)k);
 
-		fprintf(f, ",\n  \"%s\": [", kinds[k]);
+		fprintf(f, ",\n%*s\"%s\": [", ind + 2, "", kinds[k]);
 		for (i = 0; i < n; i++) {
 			const struct cdo_item *it = cdo_result_item(ctx, (enum cdo_item_kind)k, i);
 
-			fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
+			fprintf(f, "%s\n%*s{\"name\": ", i ? "," : "", ind + 4, "");
 			json_string(f, it->name);
 			fprintf(f, ", \"section\": ");
 			json_string(f, it->section);
@@ -125,10 +126,89 @@ static int write_json(const char *path, struct cdo_ctx *ctx, const char *object,
 			}
 			fputc('}', f);
 		}
-		fprintf(f, "%s]", n ? "\n  " : "");
+		if (n)
+			fprintf(f, "\n%*s", ind + 2, "");
+		fputc(']', f);
 	}
-	fprintf(f, "\n}\n");
-	return fclose(f) ? -1 : 0;
+	fprintf(f, "\n%*s}", ind, "");
+}
+
+/*
+ * The --json file is opened under a temporary name before anything is
+ * diffed, so an unwritable path fails before an object is written, and
+ * renamed into place at the end, so a reader never sees half a report.
+ */
+struct json_out {
+	const char *path;
+	char *tmp;
+	FILE *f;
+	int reports;
+	bool batch;
+};
+
+static int json_open(struct json_out *j, const char *path, bool batch)
+{
+	int fd;
+
+	memset(j, 0, sizeof(*j));
+	j->path = path;
+	j->batch = batch;
+	if (asprintf(&j->tmp, "%s.tmp-XXXXXX", path) < 0) {
+		j->tmp = NULL;
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(ENOMEM));
+		return -1;
+	}
+	fd = mkstemp(j->tmp);
+	if (fd < 0 || !(j->f = fdopen(fd, "w"))) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(j->tmp);
+		}
+		free(j->tmp);
+		j->tmp = NULL;
+		return -1;
+	}
+	if (batch)
+		fprintf(j->f, "{\n  \"objects\": [");
+	return 0;
+}
+
+static void json_add(struct json_out *j, struct cdo_ctx *ctx, const char *object, int status)
+{
+	if (!j->f)
+		return;
+	if (j->batch)
+		fprintf(j->f, "%s\n", j->reports ? "," : "");
+	json_report(j->f, j->batch ? 4 : 0, ctx, object, status);
+	if (!j->batch)
+		fputc('\n', j->f);
+	j->reports++;
+}
+
+/* Rename the report into place (@keep) or throw it away; -1 on failure. */
+static int json_close(struct json_out *j, bool keep)
+{
+	int err = 0;
+
+	if (!j->f)
+		return 0;
+	if (j->batch)
+		fprintf(j->f, "%s]\n}\n", j->reports ? "\n  " : "");
+	if (fflush(j->f) || ferror(j->f) || fsync(fileno(j->f)))
+		err = -1;
+	if (fclose(j->f))
+		err = -1;
+	j->f = NULL;
+	if (keep && !err && rename(j->tmp, j->path))
+		err = -1;
+	if (err)
+		fprintf(stderr, "%s: %s: %s\n", prog, j->path, strerror(errno));
+	if (err || !keep)
+		unlink(j->tmp);
+	free(j->tmp);
+	j->tmp = NULL;
+	return err;
 }
 
 /* What the log callback needs to prefix lines; changes per diff in --batch. */
@@ -159,7 +239,8 @@ static struct cdo_ctx *new_context(const struct cli *cli, char *const args[7], s
 }
 
 /* Diff one pair on @ctx; returns create-diff-object's exit status. */
-static int diff_one(const struct cli *cli, struct cdo_ctx *ctx, char *const args[7], struct log_state *ls)
+static int diff_one(struct cdo_ctx *ctx, char *const args[7], struct log_state *ls,
+		    struct json_out *json, int *status)
 {
 	const char *display = display_name(args[0]);
 	int err, code;
@@ -187,23 +268,41 @@ static int diff_one(const struct cli *cli, struct cdo_ctx *ctx, char *const args
 		code = EXIT_ERROR;
 		break;
 	}
-	if (cli->json && write_json(cli->json, ctx, display, err))
-		code = code ? code : EXIT_ERROR;
+	json_add(json, ctx, display, err);
+	*status = err;
 	return code;
+}
+
+static struct cdo_ctx *context_or_complain(const struct cli *cli, char *const args[7],
+					   struct log_state *ls,
+					   const struct cdo_struct_sizes *sizes)
+{
+	struct cdo_ctx *ctx = new_context(cli, args, ls, sizes);
+
+	if (!ctx)
+		fprintf(stderr, "%s: ERROR: cannot create a diff context: %s\n", prog,
+			strerror(errno));
+	return ctx;
 }
 
 static int run_one(const struct cli *cli, char *const args[7], const struct cdo_struct_sizes *sizes)
 {
 	struct log_state ls = { display_name(args[0]) };
-	struct cdo_ctx *ctx = new_context(cli, args, &ls, sizes);
-	int code;
+	struct json_out json = { 0 };
+	struct cdo_ctx *ctx;
+	int code, status;
 
+	if (cli->json && json_open(&json, cli->json, false))
+		return EXIT_ERROR;
+	ctx = context_or_complain(cli, args, &ls, sizes);
 	if (!ctx) {
-		fprintf(stderr, "%s: ERROR: %s: %s\n", prog, ls.display, strerror(errno));
+		json_close(&json, false);
 		return EXIT_ERROR;
 	}
-	code = diff_one(cli, ctx, args, &ls);
+	code = diff_one(ctx, args, &ls, &json, &status);
 	cdo_free(ctx);
+	if (json_close(&json, true) && !code)
+		code = EXIT_ERROR;
 	return code;
 }
 
@@ -221,6 +320,7 @@ static bool same_parent(char *const a[7], char *const b[7])
 static int run_batch(const struct cli *cli, const struct cdo_struct_sizes *sizes)
 {
 	FILE *f = fopen(cli->batch, "r");
+	struct json_out json = { 0 };
 	struct cdo_ctx *ctx = NULL;
 	struct log_state ls = { "" };
 	char *prev[7] = { NULL };
@@ -233,9 +333,13 @@ static int run_batch(const struct cli *cli, const struct cdo_struct_sizes *sizes
 		fprintf(stderr, "%s: %s: %s\n", prog, cli->batch, strerror(errno));
 		return EXIT_ERROR;
 	}
+	if (cli->json && json_open(&json, cli->json, true)) {
+		fclose(f);
+		return EXIT_ERROR;
+	}
 	while (getline(&line, &cap, f) > 0) {
 		char *args[8], *save = NULL, *tok;
-		int n = 0, code;
+		int n = 0, code, status;
 
 		lineno++;
 		for (tok = strtok_r(line, " \t\n", &save); tok && n < 8; tok = strtok_r(NULL, " \t\n", &save))
@@ -252,9 +356,8 @@ static int run_batch(const struct cli *cli, const struct cdo_struct_sizes *sizes
 			ctx = NULL;
 		}
 		if (!ctx) {
-			ctx = new_context(cli, args, &ls, sizes);
+			ctx = context_or_complain(cli, args, &ls, sizes);
 			if (!ctx) {
-				fprintf(stderr, "%s: %s\n", prog, strerror(errno));
 				worst = EXIT_ERROR;
 				break;
 			}
@@ -268,7 +371,11 @@ static int run_batch(const struct cli *cli, const struct cdo_struct_sizes *sizes
 				}
 			}
 		}
-		code = diff_one(cli, ctx, args, &ls);
+		code = diff_one(ctx, args, &ls, &json, &status);
+		/* one line per pair, so a long batch shows where it is */
+		printf("%s:%lu: %s: %s\n", cli->batch, lineno, display_name(args[0]),
+		       cdo_status_str(status));
+		fflush(stdout);
 		if (code != EXIT_OK && code != EXIT_NO_CHANGE && (worst == EXIT_OK || code < worst))
 			worst = code;
 	}
@@ -278,6 +385,8 @@ out:
 		free(prev[k]);
 	free(line);
 	fclose(f);
+	if (json_close(&json, true) && worst == EXIT_OK)
+		worst = EXIT_ERROR;
 	return worst;
 }
 

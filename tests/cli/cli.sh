@@ -311,6 +311,20 @@ else
 	fail "json-error" "exit status $rc or a bad report"
 fi
 
+# An unwritable report fails before anything is diffed or written.
+run --json=output/no-such-dir/r.json "${calc[@]}" output/calc-nojson.o
+if [ "$rc" = 1 ] && [ ! -e "$work/output/calc-nojson.o" ] &&
+	grep -q 'output/no-such-dir/r.json' "$work/stderr" && [ ! -s "$work/stdout" ]; then
+	pass "json-unwritable-before-output"
+else
+	fail "json-unwritable-before-output" "exit status $rc, or the object was written"
+fi
+if [ -z "$(find "$work/output" -name '*.json.tmp-*')" ]; then
+	pass "json-no-temporary-files"
+else
+	fail "json-no-temporary-files" "temporary report files left"
+fi
+
 # ---- --batch --------------------------------------------------------------------
 
 cat >"$work/batch.txt" <<EOF
@@ -338,6 +352,26 @@ if [ "$rc" = 1 ] && grep -q 'batch2.txt:1' "$work/stderr" &&
 	pass "batch-bad-line"
 else
 	fail "batch-bad-line" "exit status $rc, expected 1 with the later line still done"
+fi
+# one status line per pair, and with --json one report holding every pair
+run --batch batch.txt --json output/batch.json
+if [ "$rc" = 0 ] && grep -qx 'batch.txt:2: kernel/calc.o: success' "$work/stdout" &&
+	grep -qx 'batch.txt:4: kernel/calc.o: no functional change' "$work/stdout" &&
+	grep -qx 'batch.txt:5: lib/clamp.o: success' "$work/stdout" &&
+	[ "$(grep -c '^batch.txt:' "$work/stdout")" = 3 ]; then
+	pass "batch-status-lines"
+else
+	fail "batch-status-lines" "exit status $rc or not one status line per pair"
+fi
+if json_ok "$work/output/batch.json" objects "${keys[@]}" &&
+	[ "$(grep -c '"object": ' "$work/output/batch.json")" = 3 ] &&
+	[ "$(grep -o '"status": "[a-z ]*"' "$work/output/batch.json" | tr '\n' ,)" = \
+	'"status": "success","status": "no functional change","status": "success",' ] &&
+	grep -q '"name": "clamp_value"' "$work/output/batch.json" &&
+	grep -q '"name": "compute"' "$work/output/batch.json"; then
+	pass "batch-json-every-pair"
+else
+	fail "batch-json-every-pair" "the report does not hold the three pairs in order: $(tr '\n' ' ' <"$work/output/batch.json" | head -c 400)"
 fi
 expect_rc "batch-missing-file" 1 --batch no-such-batch.txt
 expect_rc "batch-with-positional" 64 --batch batch.txt "${calc[@]}" output/x.o
