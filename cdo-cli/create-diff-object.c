@@ -238,6 +238,24 @@ static struct cdo_ctx *new_context(const struct cli *cli, char *const args[7], s
 	return cdo_new(&opts);
 }
 
+/*
+ * Does the library's message start with one of the paths we passed?  Then
+ * it names the file itself, and prefixing the object's name would show a
+ * file name twice ("missing.o: missing.o: No such file or directory").
+ */
+static bool names_a_file(const char *msg, char *const args[7])
+{
+	static const int paths[] = { 0, 1, 3, 4, 6 };
+	size_t k, n;
+
+	for (k = 0; k < sizeof(paths) / sizeof(paths[0]); k++) {
+		n = strlen(args[paths[k]]);
+		if (n && !strncmp(msg, args[paths[k]], n) && msg[n] == ':')
+			return true;
+	}
+	return false;
+}
+
 /* Diff one pair on @ctx; returns create-diff-object's exit status. */
 static int diff_one(struct cdo_ctx *ctx, char *const args[7], struct log_state *ls,
 		    struct json_out *json, int *status)
@@ -264,7 +282,10 @@ static int diff_one(struct cdo_ctx *ctx, char *const args[7], struct log_state *
 		code = EXIT_DIFF_FATAL;
 		break;
 	default:
-		fprintf(stderr, "%s: ERROR: %s: %s\n", prog, display, cdo_errmsg(ctx));
+		if (names_a_file(cdo_errmsg(ctx), args))
+			fprintf(stderr, "%s: ERROR: %s\n", prog, cdo_errmsg(ctx));
+		else
+			fprintf(stderr, "%s: ERROR: %s: %s\n", prog, display, cdo_errmsg(ctx));
 		code = EXIT_ERROR;
 		break;
 	}

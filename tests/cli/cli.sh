@@ -223,6 +223,23 @@ else
 	fail "output-dir-missing" "exit status $rc, expected 1 naming the output"
 fi
 
+# ---- errors name each file once ---------------------------------------------------
+
+run orig/kernel/missing.o patched/kernel/calc.o vmlinux vmlinux.symtab /dev/null test-module \
+	output/missing.o
+if [ "$rc" = 1 ] && [ "$(cat "$work/stderr")" = \
+	"create-diff-object: ERROR: orig/kernel/missing.o: No such file or directory" ]; then
+	pass "error-names-file-once"
+else
+	fail "error-names-file-once" "exit status $rc, expected 1 and one line naming the file once"
+fi
+run "${calc[@]/vmlinux.symtab/no-such.symtab}" output/missing.o
+if [ "$rc" = 1 ] && [ "$(grep -o 'no-such.symtab' "$work/stderr" | wc -l)" = 1 ] &&
+	[ "$(wc -l <"$work/stderr")" = 1 ]; then
+	pass "error-names-symtab-once"
+else
+	fail "error-names-symtab-once" "exit status $rc or the symtab named more than once"
+fi
 # ---- the environment ----------------------------------------------------------
 
 set +e
