@@ -617,12 +617,16 @@ static void read_sysfs(const char *root, const char *self, struct func_list *out
 	struct dirent *p, *o, *f;
 	char path[4096], opath[4096], val[64];
 
+	/*
+	 * A missing directory is an error, not "no active patch": it is a
+	 * mistyped --sysfs, or a kernel without CONFIG_LIVEPATCH that could
+	 * not load the patch anyway.  Either way "no conflicts" would mislead.
+	 */
 	rd = opendir(root);
-	if (!rd) {
-		if (errno == ENOENT)
-			return;	/* no livepatch support, no active patch */
-		fail("%s: %s", root, strerror(errno));
-	}
+	if (!rd)
+		fail("%s: %s%s", root, strerror(errno),
+		     errno == ENOENT && !strcmp(root, "/sys/kernel/livepatch") ?
+		     " (is this kernel built with CONFIG_LIVEPATCH?)" : "");
 	while ((p = readdir(rd))) {
 		if (!subdir(root, p) || !strcmp(p->d_name, self) ||
 		    !join(path, sizeof(path), root, p->d_name) ||
