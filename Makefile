@@ -10,6 +10,7 @@ CXX     ?= c++
 AR      ?= ar
 LD      ?= ld
 OBJCOPY ?= objcopy
+SCDOC   ?= scdoc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 LIBDIR  ?= $(PREFIX)/lib
@@ -67,6 +68,9 @@ CLI_MAINS := $(sort $(wildcard cdo-cli/*.c))
 CLI_OBJS  := $(CLI_MAINS:%.c=$(BUILD)/obj/%.o)
 CLI_BINS  := $(patsubst cdo-cli/%.c,$(BUILD)/bin/%,$(CLI_MAINS))
 
+MAN_SRCS  := $(sort $(wildcard man/*.scd))
+MAN_PAGES := $(patsubst man/%.scd,$(BUILD)/man/%,$(MAN_SRCS))
+
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
@@ -82,10 +86,10 @@ PC_FILE    := $(BUILD)/lib/pkgconfig/libcdo.pc
 .SECONDARY:
 .DELETE_ON_ERROR:
 
-.PHONY: all deps deps-build check check-unit check-cli check-cases check-headers check-symbols \
+.PHONY: all man deps deps-build check check-unit check-cli check-cases check-headers check-symbols \
 	check-upstream check-kernel demo install clean bench
 
-all: deps-build $(STATIC_LIB) $(SHARED_LIB) $(PC_FILE) $(CLI_BINS) klp-conflicts
+all: deps-build $(STATIC_LIB) $(SHARED_LIB) $(PC_FILE) $(CLI_BINS) klp-conflicts man
 
 # The pre-load conflict check lives with the kernel series it mirrors.
 .PHONY: klp-conflicts
@@ -159,6 +163,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(INTERNAL_LIB) | deps-build $(VERSION_H)
 	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter $(LIB_INC) -Itests/unit -MMD -MP -o $@ $< \
 		$(INTERNAL_LIB) -lcmocka $(LDFLAGS_ALL)
 
+man: $(MAN_PAGES)
+
+$(BUILD)/man/%: man/%.scd VERSION | deps-build
+	@mkdir -p $(dir $@)
+	sed 's/@VERSION@/$(VERSION)/g' $< | $(SCDOC) >$@
+
 -include $(LIB_OBJS:.o=.d) $(CLI_COMMON_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:=.d)
 
 # ---- tests ---------------------------------------------------------------
@@ -207,6 +217,14 @@ install: all
 	ln -sf libcdo.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libcdo.so
 	install -m 0644 libcdo/include/cdo/*.h $(VERSION_H) $(DESTDIR)$(PREFIX)/include/cdo/
 	install -m 0644 $(PC_FILE) $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man3 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0644 $(filter %.1,$(MAN_PAGES)) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 $(filter %.3,$(MAN_PAGES)) $(DESTDIR)$(PREFIX)/share/man/man3/
+	install -m 0644 completion/cdo.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/create-diff-object
+	ln -sf create-diff-object $(DESTDIR)$(PREFIX)/share/bash-completion/completions/cdo-objcmp
+	ln -sf create-diff-object $(DESTDIR)$(PREFIX)/share/bash-completion/completions/klp-conflicts
 
 clean:
 	rm -rf $(BUILD)

@@ -29,6 +29,7 @@ group() {
 		tool:ar|binutils|archiver
 		tool:ld|binutils|linker
 		tool:objcopy|binutils|objcopy (the static archive)
+		tool:scdoc|scdoc|man page generator
 		header:xxhash.h|libxxhash-dev|xxHash headers
 		header:elf.h|libc6-dev|C library headers
 		EOF
@@ -41,6 +42,7 @@ group() {
 		tool:readelf|binutils|readelf
 		tool:nm|binutils|nm
 		tool:patch|patch|patch
+		tool:man|man-db|man (man page rendering test)
 		header:cmocka.h|libcmocka-dev|cmocka (unit tests)
 		header:libelf.h|libelf-dev|libelf (benchmark floor)
 		EOF
