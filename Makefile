@@ -1,6 +1,7 @@
-# cdo: top-level build.  `make` builds libcdo and the tools into build/,
-# `make check` runs every user-space test, `make check-kernel` the kernel
-# suite, `make demo` diffs a bundled example pair.
+# cdo: top-level build.  `make` builds libcdo, the tools and their man
+# pages into build/, `make check` runs every user-space test, `make
+# check-kernel` the kernel suite, `make demo` diffs a bundled example pair,
+# `make install` installs (PREFIX, LIBDIR, DESTDIR, ...; see README.md).
 #
 # Only `make deps`, `make check*` and `make demo` install missing Debian
 # packages; every other goal only says what is missing.
@@ -11,12 +12,19 @@ AR      ?= ar
 LD      ?= ld
 OBJCOPY ?= objcopy
 SCDOC   ?= scdoc
-PREFIX  ?= /usr/local
-DESTDIR ?=
-LIBDIR  ?= $(PREFIX)/lib
+INSTALL ?= install
 
-# The one place the version lives; cdo/version.h, libcdo.pc and every
-# tool's --version come from it.
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+LIBDIR      ?= $(PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+DATADIR     ?= $(PREFIX)/share
+MANDIR      ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+DESTDIR     ?=
+
+# The one place the version lives; cdo/version.h, libcdo.pc, the shared
+# library's file name and every tool's --version come from it.
 VERSION   := $(shell cat VERSION)
 VERSION_WORDS := $(subst ., ,$(VERSION))
 SOVERSION := 0
@@ -67,12 +75,13 @@ CLI_COMMON_LIB := $(BUILD)/obj/cdo-cli/common/libcommon.a
 CLI_MAINS := $(sort $(wildcard cdo-cli/*.c))
 CLI_OBJS  := $(CLI_MAINS:%.c=$(BUILD)/obj/%.o)
 CLI_BINS  := $(patsubst cdo-cli/%.c,$(BUILD)/bin/%,$(CLI_MAINS))
-
-MAN_SRCS  := $(sort $(wildcard man/*.scd))
-MAN_PAGES := $(patsubst man/%.scd,$(BUILD)/man/%,$(MAN_SRCS))
+KLP_CONFLICTS := $(BUILD)/bin/klp-conflicts
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+MAN_SRCS  := $(sort $(wildcard man/*.scd))
+MAN_PAGES := $(patsubst man/%.scd,$(BUILD)/man/%,$(MAN_SRCS))
 
 # The public archive is one relocatable object whose internal (hidden)
 # symbols were made local, so it exports only cdo_* names, like the
@@ -80,21 +89,22 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 STATIC_LIB   := $(BUILD)/lib/libcdo.a
 STATIC_OBJ   := $(BUILD)/obj/libcdo-static.o
 INTERNAL_LIB := $(BUILD)/obj/libcdo-internal.a
-SHARED_LIB := $(BUILD)/lib/libcdo.so.$(SOVERSION)
-PC_FILE    := $(BUILD)/lib/pkgconfig/libcdo.pc
+SHARED_REAL  := libcdo.so.$(VERSION)
+SHARED_LIB   := $(BUILD)/lib/$(SHARED_REAL)
 
 .SECONDARY:
 .DELETE_ON_ERROR:
 
-.PHONY: all man deps deps-build check check-unit check-cli check-cases check-headers check-symbols \
-	check-upstream check-kernel demo install clean bench
+.PHONY: all deps deps-build check check-unit check-cases check-cli check-upstream \
+	check-kernel demo install uninstall install-kpatch uninstall-kpatch clean bench \
+	man klp-conflicts
 
-all: deps-build $(STATIC_LIB) $(SHARED_LIB) $(PC_FILE) $(CLI_BINS) klp-conflicts man
+all: $(STATIC_LIB) $(SHARED_LIB) $(CLI_BINS) klp-conflicts man
 
 # The pre-load conflict check lives with the kernel series it mirrors.
-.PHONY: klp-conflicts
-klp-conflicts: deps-build
-	@$(MAKE) --no-print-directory -s -C klp-kernel BUILD=$(abspath $(BUILD)) CFLAGS="$(SANFLAGS)" LDFLAGS="$(SANFLAGS)"
+klp-conflicts: | deps-build
+	@$(MAKE) --no-print-directory -s -C klp-kernel BUILD=$(abspath $(BUILD)) \
+		CC="$(CC)" CFLAGS="$(SANFLAGS) $(CFLAGS)" LDFLAGS="$(SANFLAGS) $(LDFLAGS)"
 
 deps:
 	@scripts/deps.sh --install build check
@@ -140,15 +150,11 @@ $(SHARED_LIB): $(LIB_OBJS) libcdo/libcdo.map
 	$(CC) -shared -Wl,-soname,libcdo.so.$(SOVERSION) \
 		-Wl,--version-script=libcdo/libcdo.map -Wl,--no-undefined \
 		-o $@ $(LIB_OBJS) $(LDFLAGS_ALL)
+	ln -sf $(SHARED_REAL) $(BUILD)/lib/libcdo.so.$(SOVERSION)
 	ln -sf libcdo.so.$(SOVERSION) $(BUILD)/lib/libcdo.so
 
-$(PC_FILE): libcdo/libcdo.pc.in Makefile VERSION
-	@mkdir -p $(dir $@)
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
-		-e 's|@VERSION@|$(VERSION)|g' $< > $@
-
-# The tools link the public static archive: a drop-in create-diff-object must run
-# from kpatch-build's libexec folder without an installed libcdo.
+# The tools link the public static archive: a drop-in create-diff-object
+# must run from kpatch-build's libexec folder without an installed libcdo.
 $(BUILD)/bin/%: $(BUILD)/obj/cdo-cli/%.o $(CLI_COMMON_LIB) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(LDFLAGS_ALL)
@@ -200,7 +206,7 @@ check-kernel: all
 		CDO=$(abspath $(BUILD))/bin/create-diff-object OBJCMP=$(abspath $(BUILD))/bin/cdo-objcmp \
 		scripts/run-kernel-checks.sh
 
-# ---- demo, install -------------------------------------------------------
+# ---- demo, bench ---------------------------------------------------------
 
 demo: all
 	@scripts/demo.sh "$(BUILD)"
@@ -208,23 +214,52 @@ demo: all
 bench: all
 	+@$(MAKE) --no-print-directory -C bench BUILD=$(abspath $(BUILD))
 
+# ---- install -------------------------------------------------------------
+
+MAN1 := $(filter %.1,$(MAN_PAGES))
+MAN3 := $(filter %.3,$(MAN_PAGES))
+TOOLS := $(notdir $(CLI_BINS) $(KLP_CONFLICTS))
+HEADERS := libcdo/include/cdo/cdo.h $(VERSION_H)
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/pkgconfig \
-		$(DESTDIR)$(PREFIX)/include/cdo
-	install -m 0755 $(CLI_BINS) $(BUILD)/bin/klp-conflicts $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
-	install -m 0755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(INCLUDEDIR)/cdo $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
+		$(DESTDIR)$(BASHCOMPDIR)
+	$(INSTALL) -m 0755 $(CLI_BINS) $(KLP_CONFLICTS) $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 0644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
+	$(INSTALL) -m 0755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(SHARED_REAL) $(DESTDIR)$(LIBDIR)/libcdo.so.$(SOVERSION)
 	ln -sf libcdo.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libcdo.so
-	install -m 0644 libcdo/include/cdo/*.h $(VERSION_H) $(DESTDIR)$(PREFIX)/include/cdo/
-	install -m 0644 $(PC_FILE) $(DESTDIR)$(LIBDIR)/pkgconfig/
-	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man3 \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
-	install -m 0644 $(filter %.1,$(MAN_PAGES)) $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 0644 $(filter %.3,$(MAN_PAGES)) $(DESTDIR)$(PREFIX)/share/man/man3/
-	install -m 0644 completion/cdo.bash \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/create-diff-object
-	ln -sf create-diff-object $(DESTDIR)$(PREFIX)/share/bash-completion/completions/cdo-objcmp
-	ln -sf create-diff-object $(DESTDIR)$(PREFIX)/share/bash-completion/completions/klp-conflicts
+	$(INSTALL) -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/cdo/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+		libcdo/libcdo.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/libcdo.pc
+	chmod 0644 $(DESTDIR)$(LIBDIR)/pkgconfig/libcdo.pc
+	$(INSTALL) -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 0644 $(MAN3) $(DESTDIR)$(MANDIR)/man3/
+	$(INSTALL) -m 0644 completion/cdo.bash $(DESTDIR)$(BASHCOMPDIR)/create-diff-object
+	ln -sf create-diff-object $(DESTDIR)$(BASHCOMPDIR)/cdo-objcmp
+	ln -sf create-diff-object $(DESTDIR)$(BASHCOMPDIR)/klp-conflicts
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(TOOLS))
+	rm -f $(DESTDIR)$(LIBDIR)/libcdo.a $(DESTDIR)$(LIBDIR)/$(SHARED_REAL) \
+		$(DESTDIR)$(LIBDIR)/libcdo.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libcdo.so \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/libcdo.pc
+	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/cdo/,$(notdir $(HEADERS)))
+	rmdir $(DESTDIR)$(INCLUDEDIR)/cdo 2>/dev/null || true
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(MAN3)))
+	rm -f $(addprefix $(DESTDIR)$(BASHCOMPDIR)/,$(TOOLS))
+
+# Put our create-diff-object where kpatch-build runs it, keeping the one
+# that was there as create-diff-object.upstream (uninstall-kpatch puts it
+# back).  KPATCH_LIBEXEC is kpatch's libexec folder, e.g. /usr/libexec/kpatch.
+install-kpatch: $(BUILD)/bin/create-diff-object
+	@scripts/install-kpatch.sh install "$(DESTDIR)$(KPATCH_LIBEXEC)" $<
+
+uninstall-kpatch:
+	@scripts/install-kpatch.sh uninstall "$(DESTDIR)$(KPATCH_LIBEXEC)"
 
 clean:
 	rm -rf $(BUILD)

@@ -55,12 +55,6 @@ else
 	fail "libcdo-man-complete" "not in man/libcdo.3.scd: $undocumented"
 fi
 
-if grep -qx "Version: $version" "$build/lib/pkgconfig/libcdo.pc"; then
-	pass "pc-version"
-else
-	fail "pc-version" "libcdo.pc does not carry $version"
-fi
-
 # ---- bash completion (bash-completion's helpers stubbed) ---------------------
 
 # complete TOOL WORDS...: the completions for the last word
