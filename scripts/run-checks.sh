@@ -139,7 +139,7 @@ unprefixed_globals() {
 
 # The libraries export the public API and nothing else.
 symbol_tests() {
-	local lib="$build/lib/libcdo.so.0" leaked missing n=0 bad=0
+	local lib="$build/lib/libcdo.so.0" leaked missing dyn arch n=0 bad=0
 	leaked=$(nm -D --defined-only "$lib" | awk '$2 ~ /[TDBR]/ {print $3}' | sed 's/@.*//' |
 		grep -v '^cdo_' || true)
 	if [ -n "$leaked" ]; then
@@ -148,10 +148,14 @@ symbol_tests() {
 	else
 		n=$((n + 1))
 	fi
+	# (outputs captured first: under pipefail, grep -q quitting early would
+	# fail the pipe with nm's SIGPIPE)
+	dyn=$(nm -D --defined-only "$lib")
+	arch=$(nm -g --defined-only "$build/lib/libcdo.a")
 	missing=$(grep -E '^CDO_API ' libcdo/include/cdo/cdo.h | grep -oE '\bcdo_[a-z_]+\(' |
 		tr -d '(' | while read -r f; do
-			nm -D --defined-only "$lib" | grep -qw "$f" || echo "$f"
-			nm -g --defined-only "$build/lib/libcdo.a" | grep -qw "$f" || echo "$f (libcdo.a)"
+			grep -qw "$f" <<<"$dyn" || echo "$f"
+			grep -qw "$f" <<<"$arch" || echo "$f (libcdo.a)"
 		done)
 	if [ -n "$missing" ]; then
 		echo "FAIL: public functions not exported: $missing"

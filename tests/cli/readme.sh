@@ -17,9 +17,10 @@ fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 
 # sanitizer builds need their runtime in the program too
 san=()
-if nm "$build/lib/libcdo.a" 2>/dev/null | grep -q '__asan_init'; then
+syms=$(nm "$build/lib/libcdo.a" 2>/dev/null || true)
+if grep -q '__asan_init' <<<"$syms"; then
 	san=(-fsanitize=address,undefined)
-elif nm "$build/lib/libcdo.a" 2>/dev/null | grep -q '__tsan_init'; then
+elif grep -q '__tsan_init' <<<"$syms"; then
 	san=(-fsanitize=thread)
 fi
 
