@@ -1,16 +1,33 @@
-# cdo: top-level build.  `make` builds libcdo and the tools into build/,
-# `make check` runs every user-space test, `make check-kernel` the kernel
-# suite, `make demo` diffs a bundled example pair.
+# cdo: top-level build.  `make` builds libcdo, the tools and their man
+# pages into build/, `make check` runs every user-space test, `make
+# check-kernel` the kernel suite, `make demo` diffs a bundled example pair,
+# `make install` installs (PREFIX, LIBDIR, DESTDIR, ...; see README.md).
+#
+# Only `make deps`, `make check*` and `make demo` install missing Debian
+# packages; every other goal only says what is missing.
 
 CC      ?= cc
+CXX     ?= c++
 AR      ?= ar
-PREFIX  ?= /usr/local
-DESTDIR ?=
-LIBDIR  ?= $(PREFIX)/lib
-JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+LD      ?= ld
+OBJCOPY ?= objcopy
+SCDOC   ?= scdoc
+INSTALL ?= install
 
-VERSION       := 0.1.0
-SOVERSION     := 0
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+LIBDIR      ?= $(PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+DATADIR     ?= $(PREFIX)/share
+MANDIR      ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+DESTDIR     ?=
+
+# The one place the version lives; cdo/version.h, libcdo.pc, the shared
+# library's file name and every tool's --version come from it.
+VERSION   := $(shell cat VERSION)
+VERSION_WORDS := $(subst ., ,$(VERSION))
+SOVERSION := 0
 
 # Sanitizer builds live in their own tree so they never mix with the
 # normal objects: SANITIZE=1 (ASan+UBSan) or TSAN=1.
@@ -32,54 +49,98 @@ CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra $(WERROR) \
 	-fno-strict-aliasing -pthread $(SANFLAGS) $(CFLAGS)
 LDFLAGS_ALL := -pthread $(SANFLAGS) $(LDFLAGS)
 
-DEPS_BUILD := gcc make libc6-dev libelf-dev libdwarf-dev libxxhash-dev libcmocka-dev pkg-config binutils
-DEPS_CHECK := $(DEPS_BUILD)
+# Goals the user runs to test or try the project may install packages.
+INSTALLING_GOALS := deps demo check check-%
+ifneq ($(filter $(INSTALLING_GOALS),$(MAKECMDGOALS)),)
+DEPS_MODE := --install
+else
+DEPS_MODE := --probe
+endif
+ifneq ($(filter check check-% demo bench,$(MAKECMDGOALS)),)
+DEPS_GROUPS := build check
+else
+DEPS_GROUPS := build
+endif
+
+VERSION_H := $(BUILD)/include/cdo/version.h
 
 LIB_SRCS := $(sort $(wildcard libcdo/src/*.c libcdo/src/x86/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
-LIB_INC  := -Ilibcdo/include -Ilibcdo/src
+LIB_INC  := -Ilibcdo/include -I$(BUILD)/include -Ilibcdo/src
 
 CLI_COMMON := $(sort $(wildcard cdo-cli/common/*.c))
 CLI_COMMON_OBJS := $(CLI_COMMON:%.c=$(BUILD)/obj/%.o)
 # an archive, so that each tool links only the shared code it calls
 CLI_COMMON_LIB := $(BUILD)/obj/cdo-cli/common/libcommon.a
 CLI_MAINS := $(sort $(wildcard cdo-cli/*.c))
+CLI_OBJS  := $(CLI_MAINS:%.c=$(BUILD)/obj/%.o)
 CLI_BINS  := $(patsubst cdo-cli/%.c,$(BUILD)/bin/%,$(CLI_MAINS))
+KLP_CONFLICTS := $(BUILD)/bin/klp-conflicts
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-STATIC_LIB := $(BUILD)/lib/libcdo.a
-SHARED_LIB := $(BUILD)/lib/libcdo.so.$(SOVERSION)
-PC_FILE    := $(BUILD)/lib/pkgconfig/libcdo.pc
+MAN_SRCS  := $(sort $(wildcard man/*.scd))
+MAN_PAGES := $(patsubst man/%.scd,$(BUILD)/man/%,$(MAN_SRCS))
+
+# The public archive is one relocatable object whose internal (hidden)
+# symbols were made local, so it exports only cdo_* names, like the
+# shared library.  Unit tests of internal code link the plain archive.
+STATIC_LIB   := $(BUILD)/lib/libcdo.a
+STATIC_OBJ   := $(BUILD)/obj/libcdo-static.o
+INTERNAL_LIB := $(BUILD)/obj/libcdo-internal.a
+SHARED_REAL  := libcdo.so.$(VERSION)
+SHARED_LIB   := $(BUILD)/lib/$(SHARED_REAL)
 
 .SECONDARY:
+.DELETE_ON_ERROR:
 
-.PHONY: all deps check check-unit check-cases check-headers check-symbols \
-	check-upstream check-kernel demo install clean bench
+.PHONY: all deps deps-build check check-unit check-cases check-cli check-upstream \
+	check-kernel demo install uninstall install-kpatch uninstall-kpatch clean bench \
+	man klp-conflicts
 
-all: deps-build $(STATIC_LIB) $(SHARED_LIB) $(PC_FILE) $(CLI_BINS) klp-conflicts
+all: $(STATIC_LIB) $(SHARED_LIB) $(CLI_BINS) klp-conflicts man
 
 # The pre-load conflict check lives with the kernel series it mirrors.
-.PHONY: klp-conflicts
-klp-conflicts: deps-build
-	@$(MAKE) --no-print-directory -s -C klp-kernel BUILD=$(abspath $(BUILD)) CFLAGS="$(SANFLAGS)" LDFLAGS="$(SANFLAGS)"
+klp-conflicts: | deps-build
+	@$(MAKE) --no-print-directory -s -C klp-kernel BUILD=$(abspath $(BUILD)) \
+		CC="$(CC)" CFLAGS="$(SANFLAGS) $(CFLAGS)" LDFLAGS="$(SANFLAGS) $(LDFLAGS)"
 
-# Installing packages is the first thing every entry point does, so a
-# fresh Debian machine needs nothing but `make`.
-.PHONY: deps-build
+deps:
+	@scripts/deps.sh --install build check
+
 deps-build:
-	@scripts/deps.sh $(DEPS_BUILD)
+	@CC="$(CC)" CXX="$(CXX)" scripts/deps.sh $(DEPS_MODE) $(DEPS_GROUPS)
 
-$(BUILD)/obj/libcdo/%.o: libcdo/%.c | deps-build
+$(VERSION_H): VERSION | deps-build
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '/* Generated from VERSION by the Makefile; do not edit. */' \
+		'#ifndef CDO_VERSION_H' '#define CDO_VERSION_H' \
+		'#define CDO_VERSION_MAJOR $(word 1,$(VERSION_WORDS))' \
+		'#define CDO_VERSION_MINOR $(word 2,$(VERSION_WORDS))' \
+		'#define CDO_VERSION_PATCH $(word 3,$(VERSION_WORDS))' \
+		'#define CDO_VERSION_STRING "$(VERSION)"' '#endif' >$@
+
+$(BUILD)/obj/libcdo/%.o: libcdo/%.c | deps-build $(VERSION_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -fPIC -fvisibility=hidden -DCDO_BUILDING_LIBRARY $(LIB_INC) -MMD -MP -c $< -o $@
 
-$(BUILD)/obj/cdo-cli/%.o: cdo-cli/%.c | deps-build
+$(BUILD)/obj/cdo-cli/%.o: cdo-cli/%.c | deps-build $(VERSION_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(LIB_INC) -Icdo-cli -MMD -MP -c $< -o $@
 
-$(STATIC_LIB): $(LIB_OBJS)
+$(INTERNAL_LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(STATIC_OBJ): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(LD) -r -o $@.tmp $^
+	$(OBJCOPY) --localize-hidden $@.tmp $@
+	rm -f $@.tmp
+
+$(STATIC_LIB): $(STATIC_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	$(AR) rcs $@ $^
@@ -89,15 +150,11 @@ $(SHARED_LIB): $(LIB_OBJS) libcdo/libcdo.map
 	$(CC) -shared -Wl,-soname,libcdo.so.$(SOVERSION) \
 		-Wl,--version-script=libcdo/libcdo.map -Wl,--no-undefined \
 		-o $@ $(LIB_OBJS) $(LDFLAGS_ALL)
+	ln -sf $(SHARED_REAL) $(BUILD)/lib/libcdo.so.$(SOVERSION)
 	ln -sf libcdo.so.$(SOVERSION) $(BUILD)/lib/libcdo.so
 
-$(PC_FILE): libcdo/libcdo.pc.in Makefile
-	@mkdir -p $(dir $@)
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
-		-e 's|@VERSION@|$(VERSION)|g' $< > $@
-
-# The tools link the static library: a drop-in create-diff-object must run
-# from kpatch-build's libexec folder without an installed libcdo.
+# The tools link the public static archive: a drop-in create-diff-object
+# must run from kpatch-build's libexec folder without an installed libcdo.
 $(BUILD)/bin/%: $(BUILD)/obj/cdo-cli/%.o $(CLI_COMMON_LIB) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(LDFLAGS_ALL)
@@ -107,55 +164,104 @@ $(CLI_COMMON_LIB): $(CLI_COMMON_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/tests/%: tests/unit/%.c $(STATIC_LIB) | deps-build
+$(BUILD)/tests/%: tests/unit/%.c $(INTERNAL_LIB) | deps-build $(VERSION_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter $(LIB_INC) -Itests/unit -o $@ $< $(STATIC_LIB) -lcmocka $(LDFLAGS_ALL)
+	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter $(LIB_INC) -Itests/unit -MMD -MP -o $@ $< \
+		$(INTERNAL_LIB) -lcmocka $(LDFLAGS_ALL)
 
--include $(LIB_OBJS:.o=.d) $(CLI_COMMON_OBJS:.o=.d)
+man: $(MAN_PAGES)
+
+$(BUILD)/man/%: man/%.scd VERSION | deps-build
+	@mkdir -p $(dir $@)
+	sed 's/@VERSION@/$(VERSION)/g' $< | $(SCDOC) >$@
+
+-include $(LIB_OBJS:.o=.d) $(CLI_COMMON_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:=.d)
 
 # ---- tests ---------------------------------------------------------------
+# The test scripts run sub-makes (test-objects, klp-kernel), so they are
+# marked recursive ('+') to share the user's -j through the jobserver.
 
 include tests/fuzz/fuzz.mk
 
 check: all $(UNIT_BINS)
-	@scripts/run-checks.sh "$(BUILD)"
+	+@scripts/run-checks.sh "$(BUILD)"
 
 check-unit: all $(UNIT_BINS)
-	@scripts/run-checks.sh "$(BUILD)" unit
+	+@scripts/run-checks.sh "$(BUILD)" unit
+
+check-cli: all
+	+@scripts/run-checks.sh "$(BUILD)" cli
 
 check-cases: all
-	@scripts/run-checks.sh "$(BUILD)" cases
+	+@scripts/run-checks.sh "$(BUILD)" cases
 
 # Compares our output with an installed upstream binary on upstream's unit
 # objects; skips with a message when either path is not given.
 check-upstream: all
-	@scripts/run-checks.sh "$(BUILD)" upstream
+	+@scripts/run-checks.sh "$(BUILD)" upstream
 
 # The kernel suite: klp-kernel's qemu tests, then the real-kernel cases
 # (6.1 always, 5.15 with KERNEL_SRC_515=, upstream compared with
 # UPSTREAM_CDO=).  Kernel trees are cached in /var/cache/cdo-kernel.
 check-kernel: all
-	@UPSTREAM_CDO=$(UPSTREAM_CDO) KERNEL_SRC_515=$(KERNEL_SRC_515) \
+	+@UPSTREAM_CDO=$(UPSTREAM_CDO) KERNEL_SRC_515=$(KERNEL_SRC_515) \
 		CDO=$(abspath $(BUILD))/bin/create-diff-object OBJCMP=$(abspath $(BUILD))/bin/cdo-objcmp \
 		scripts/run-kernel-checks.sh
 
-# ---- demo, install -------------------------------------------------------
+# ---- demo, bench ---------------------------------------------------------
 
 demo: all
 	@scripts/demo.sh "$(BUILD)"
 
 bench: all
-	@$(MAKE) --no-print-directory -C bench BUILD=$(abspath $(BUILD))
+	+@$(MAKE) --no-print-directory -C bench BUILD=$(abspath $(BUILD))
+
+# ---- install -------------------------------------------------------------
+
+MAN1 := $(filter %.1,$(MAN_PAGES))
+MAN3 := $(filter %.3,$(MAN_PAGES))
+TOOLS := $(notdir $(CLI_BINS) $(KLP_CONFLICTS))
+HEADERS := libcdo/include/cdo/cdo.h $(VERSION_H)
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/pkgconfig \
-		$(DESTDIR)$(PREFIX)/include/cdo
-	install -m 0755 $(CLI_BINS) $(BUILD)/bin/klp-conflicts $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
-	install -m 0755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(INCLUDEDIR)/cdo $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
+		$(DESTDIR)$(BASHCOMPDIR)
+	$(INSTALL) -m 0755 $(CLI_BINS) $(KLP_CONFLICTS) $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 0644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
+	$(INSTALL) -m 0755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(SHARED_REAL) $(DESTDIR)$(LIBDIR)/libcdo.so.$(SOVERSION)
 	ln -sf libcdo.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libcdo.so
-	install -m 0644 libcdo/include/cdo/*.h $(DESTDIR)$(PREFIX)/include/cdo/
-	install -m 0644 $(PC_FILE) $(DESTDIR)$(LIBDIR)/pkgconfig/
+	$(INSTALL) -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/cdo/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+		libcdo/libcdo.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/libcdo.pc
+	chmod 0644 $(DESTDIR)$(LIBDIR)/pkgconfig/libcdo.pc
+	$(INSTALL) -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 0644 $(MAN3) $(DESTDIR)$(MANDIR)/man3/
+	$(INSTALL) -m 0644 completion/cdo.bash $(DESTDIR)$(BASHCOMPDIR)/create-diff-object
+	ln -sf create-diff-object $(DESTDIR)$(BASHCOMPDIR)/cdo-objcmp
+	ln -sf create-diff-object $(DESTDIR)$(BASHCOMPDIR)/klp-conflicts
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(TOOLS))
+	rm -f $(DESTDIR)$(LIBDIR)/libcdo.a $(DESTDIR)$(LIBDIR)/$(SHARED_REAL) \
+		$(DESTDIR)$(LIBDIR)/libcdo.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libcdo.so \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/libcdo.pc
+	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/cdo/,$(notdir $(HEADERS)))
+	rmdir $(DESTDIR)$(INCLUDEDIR)/cdo 2>/dev/null || true
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(MAN3)))
+	rm -f $(addprefix $(DESTDIR)$(BASHCOMPDIR)/,$(TOOLS))
+
+# Put our create-diff-object where kpatch-build runs it, keeping the one
+# that was there as create-diff-object.upstream (uninstall-kpatch puts it
+# back).  KPATCH_LIBEXEC is kpatch's libexec folder, e.g. /usr/libexec/kpatch.
+install-kpatch: $(BUILD)/bin/create-diff-object
+	@scripts/install-kpatch.sh install "$(DESTDIR)$(KPATCH_LIBEXEC)" $<
+
+uninstall-kpatch:
+	@scripts/install-kpatch.sh uninstall "$(DESTDIR)$(KPATCH_LIBEXEC)"
 
 clean:
-	rm -rf build
+	rm -rf $(BUILD)

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cdo/version.h"
 #include "common/objcmp-tables.h"
 
 #define MAX_SHOWN	50
@@ -497,6 +498,7 @@ static void usage(FILE *f)
 		"      --strict-order also compare the order of sections, symbols,\n"
 		"                     relocations within a section and table entries\n"
 		"  -h, --help         show this help\n"
+		"  -V, --version      print the version\n"
 		"\n"
 		"Differences are printed one a line, the first %d, then a count; \"a\"\n"
 		"is the first file and \"b\" the second.\n"
@@ -510,6 +512,7 @@ int main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "strict-order", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct report rp = { 0 };
@@ -517,7 +520,7 @@ int main(int argc, char **argv)
 	bool verbose = false, strict = false;
 	int c, t;
 
-	while ((c = getopt_long(argc, argv, "vqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "vqhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
 			verbose = true;
@@ -530,6 +533,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf(OBJCMP_PROG " (cdo) " CDO_VERSION_STRING "\n");
 			return 0;
 		default:
 			usage(stderr);

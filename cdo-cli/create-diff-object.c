@@ -42,12 +42,13 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: %s [OPTION...] original.o patched.o parent-name parent-symtab Module.symvers patch-module-name output.o\n"
 		"\n"
-		"  -d, --debug        show debug output\n"
+		"  -d, --debug        trace the decisions: pairings, changes, inclusion\n"
 		"  -a, --klp-arch     kernel supports .klp.arch section\n"
 		"  -j, --jobs=N       worker threads (default: online CPUs)\n"
 		"      --json=FILE    write a JSON report of what changed\n"
 		"      --batch=FILE   diff many objects in one process; each line of FILE\n"
-		"                     holds the seven arguments above\n"
+		"                     holds the seven arguments above; prints one status\n"
+		"                     line per pair, and --json writes one report of all\n"
 		"  -?, --help         give this help list\n"
 		"      --usage        give a short usage message\n"
 		"  -V, --version      print program version\n",
@@ -120,26 +121,6 @@ static void log_line(void *user, enum cdo_log_level level, const char *msg)
 		printf("%s: %s\n", display, msg);
 }
 
-static uint32_t env_size(const char *name)
-{
-	const char *v = getenv(name);
-
-	/* upstream reads these with atoi() */
-	return v ? (uint32_t)atoi(v) : 0;
-}
-
-static void read_sizes(struct cdo_struct_sizes *s)
-{
-	s->bug = env_size("BUG_STRUCT_SIZE");
-	s->ex = env_size("EX_STRUCT_SIZE");
-	s->jump = env_size("JUMP_STRUCT_SIZE");
-	s->alt = env_size("ALT_STRUCT_SIZE");
-	s->para = env_size("PARA_STRUCT_SIZE");
-	s->orc = env_size("ORC_STRUCT_SIZE");
-	s->static_call = env_size("STATIC_CALL_STRUCT_SIZE");
-	s->printk_index = env_size("PRINTK_INDEX_STRUCT_SIZE");
-}
-
 static const char *display_name(const char *orig)
 {
 	const char *slash = strchr(orig, '/');
@@ -163,46 +144,129 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static int write_json(const char *path, struct cdo_ctx *ctx, const char *object, int status)
+/*
+ * One object's report.  @ind is the indentation of its braces: 0 for a
+ * single run, 4 inside the "objects" array of a batch.
+ */
+static void json_report(FILE *f, int ind, struct cdo_ctx *ctx, const char *object, int status)
 {
 	static const char *const kinds[CDO_ITEM_KIND_COUNT] = {
 		"changed_functions", "new_functions", "new_globals",
 		"ignored_functions", "callbacks", "klp_relocations",
 	};
-	FILE *f = fopen(path, "w");
 	int k;
 
-	if (!f) {
-		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
-		return -1;
-	}
-	fprintf(f, "{\n  \"object\": ");
+	fprintf(f, "%*s{\n%*s\"object\": ", ind, "", ind + 2, "");
 	json_string(f, object);
-	fprintf(f, ",\n  \"status\": ");
+	fprintf(f, ",\n%*s\"status\": ", ind + 2, "");
 	json_string(f, cdo_status_str(status));
-	fprintf(f, ",\n  \"message\": ");
+	fprintf(f, ",\n%*s\"message\": ", ind + 2, "");
 	json_string(f, status ? cdo_errmsg(ctx) : "");
 	for (k = 0; k < CDO_ITEM_KIND_COUNT; k++) {
 		size_t i, n = cdo_result_count(ctx, (enum cdo_item_kind)k);
 
-		fprintf(f, ",\n  \"%s\": [", kinds[k]);
+		fprintf(f, ",\n%*s\"%s\": [", ind + 2, "", kinds[k]);
 		for (i = 0; i < n; i++) {
 			const struct cdo_item *it = cdo_result_item(ctx, (enum cdo_item_kind)k, i);
 
-			fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
+			fprintf(f, "%s\n%*s{\"name\": ", i ? "," : "", ind + 4, "");
 			json_string(f, it->name);
 			fprintf(f, ", \"section\": ");
 			json_string(f, it->section);
 			fprintf(f, ", \"objname\": ");
 			json_string(f, it->objname);
-			fprintf(f, ", \"sympos\": %llu, \"old_addr\": %llu, \"old_size\": %llu, \"new_size\": %llu}",
+			fprintf(f, ", \"sympos\": %llu, \"old_addr\": %llu, \"old_size\": %llu, \"new_size\": %llu",
 				(unsigned long long)it->sympos, (unsigned long long)it->old_addr,
 				(unsigned long long)it->old_size, (unsigned long long)it->new_size);
+			if (it->reason) {
+				fprintf(f, ", \"reason\": ");
+				json_string(f, it->reason);
+			}
+			fputc('}', f);
 		}
-		fprintf(f, "%s]", n ? "\n  " : "");
+		if (n)
+			fprintf(f, "\n%*s", ind + 2, "");
+		fputc(']', f);
 	}
-	fprintf(f, "\n}\n");
-	return fclose(f) ? -1 : 0;
+	fprintf(f, "\n%*s}", ind, "");
+}
+
+/*
+ * The --json file is opened under a temporary name before anything is
+ * diffed, so an unwritable path fails before an object is written, and
+ * renamed into place at the end, so a reader never sees half a report.
+ */
+struct json_out {
+	const char *path;
+	char *tmp;
+	FILE *f;
+	int reports;
+	bool batch;
+};
+
+static int json_open(struct json_out *j, const char *path, bool batch)
+{
+	int fd;
+
+	memset(j, 0, sizeof(*j));
+	j->path = path;
+	j->batch = batch;
+	if (asprintf(&j->tmp, "%s.tmp-XXXXXX", path) < 0) {
+		j->tmp = NULL;
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(ENOMEM));
+		return -1;
+	}
+	fd = mkstemp(j->tmp);
+	if (fd < 0 || !(j->f = fdopen(fd, "w"))) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(j->tmp);
+		}
+		free(j->tmp);
+		j->tmp = NULL;
+		return -1;
+	}
+	if (batch)
+		fprintf(j->f, "{\n  \"objects\": [");
+	return 0;
+}
+
+static void json_add(struct json_out *j, struct cdo_ctx *ctx, const char *object, int status)
+{
+	if (!j->f)
+		return;
+	if (j->batch)
+		fprintf(j->f, "%s\n", j->reports ? "," : "");
+	json_report(j->f, j->batch ? 4 : 0, ctx, object, status);
+	if (!j->batch)
+		fputc('\n', j->f);
+	j->reports++;
+}
+
+/* Rename the report into place (@keep) or throw it away; -1 on failure. */
+static int json_close(struct json_out *j, bool keep)
+{
+	int err = 0;
+
+	if (!j->f)
+		return 0;
+	if (j->batch)
+		fprintf(j->f, "%s]\n}\n", j->reports ? "\n  " : "");
+	if (fflush(j->f) || ferror(j->f) || fsync(fileno(j->f)))
+		err = -1;
+	if (fclose(j->f))
+		err = -1;
+	j->f = NULL;
+	if (keep && !err && rename(j->tmp, j->path))
+		err = -1;
+	if (err)
+		fprintf(stderr, "%s: %s: %s\n", prog, j->path, strerror(errno));
+	if (err || !keep)
+		unlink(j->tmp);
+	free(j->tmp);
+	j->tmp = NULL;
+	return err;
 }
 
 /* What the log callback needs to prefix lines; changes per diff in --batch. */
@@ -215,7 +279,8 @@ static void log_line_state(void *user, enum cdo_log_level level, const char *msg
 	log_line((void *)((struct log_state *)user)->display, level, msg);
 }
 
-static struct cdo_ctx *new_context(const struct cli *cli, char *const args[7], struct log_state *ls)
+static struct cdo_ctx *new_context(const struct cli *cli, char *const args[7], struct log_state *ls,
+				   const struct cdo_struct_sizes *sizes)
 {
 	CDO_OPTS(opts,
 		 .threads = cli->threads,
@@ -225,14 +290,33 @@ static struct cdo_ctx *new_context(const struct cli *cli, char *const args[7], s
 		 .parent_name = args[2],
 		 .parent_symtab = args[3],
 		 .symvers = args[4],
-		 .klp_arch = cli->klp_arch);
+		 .klp_arch = cli->klp_arch,
+		 .sizes = *sizes);
 
-	read_sizes(&opts.sizes);
 	return cdo_new(&opts);
 }
 
+/*
+ * Does the library's message start with one of the paths we passed?  Then
+ * it names the file itself, and prefixing the object's name would show a
+ * file name twice ("missing.o: missing.o: No such file or directory").
+ */
+static bool names_a_file(const char *msg, char *const args[7])
+{
+	static const int paths[] = { 0, 1, 3, 4, 6 };
+	size_t k, n;
+
+	for (k = 0; k < sizeof(paths) / sizeof(paths[0]); k++) {
+		n = strlen(args[paths[k]]);
+		if (n && !strncmp(msg, args[paths[k]], n) && msg[n] == ':')
+			return true;
+	}
+	return false;
+}
+
 /* Diff one pair on @ctx; returns create-diff-object's exit status. */
-static int diff_one(const struct cli *cli, struct cdo_ctx *ctx, char *const args[7], struct log_state *ls)
+static int diff_one(struct cdo_ctx *ctx, char *const args[7], struct log_state *ls,
+		    struct json_out *json, int *status)
 {
 	const char *display = display_name(args[0]);
 	int err, code;
@@ -264,27 +348,48 @@ static int diff_one(const struct cli *cli, struct cdo_ctx *ctx, char *const args
 		code = EXIT_DIFF_FATAL;
 		break;
 	default:
-		fprintf(stderr, "%s: ERROR: %s: %s\n", prog, display, cdo_errmsg(ctx));
+		if (names_a_file(cdo_errmsg(ctx), args))
+			fprintf(stderr, "%s: ERROR: %s\n", prog, cdo_errmsg(ctx));
+		else
+			fprintf(stderr, "%s: ERROR: %s: %s\n", prog, display, cdo_errmsg(ctx));
 		code = EXIT_ERROR;
 		break;
 	}
-	if (cli->json && write_json(cli->json, ctx, display, err))
-		code = code ? code : EXIT_ERROR;
+	json_add(json, ctx, display, err);
+	*status = err;
 	return code;
 }
 
-static int run_one(const struct cli *cli, char *const args[7])
+static struct cdo_ctx *context_or_complain(const struct cli *cli, char *const args[7],
+					   struct log_state *ls,
+					   const struct cdo_struct_sizes *sizes)
+{
+	struct cdo_ctx *ctx = new_context(cli, args, ls, sizes);
+
+	if (!ctx)
+		fprintf(stderr, "%s: ERROR: cannot create a diff context: %s\n", prog,
+			strerror(errno));
+	return ctx;
+}
+
+static int run_one(const struct cli *cli, char *const args[7], const struct cdo_struct_sizes *sizes)
 {
 	struct log_state ls = { display_name(args[0]) };
-	struct cdo_ctx *ctx = new_context(cli, args, &ls);
-	int code;
+	struct json_out json = { 0 };
+	struct cdo_ctx *ctx;
+	int code, status;
 
+	if (cli->json && json_open(&json, cli->json, false))
+		return EXIT_ERROR;
+	ctx = context_or_complain(cli, args, &ls, sizes);
 	if (!ctx) {
-		fprintf(stderr, "%s: ERROR: %s: %s\n", prog, ls.display, strerror(errno));
+		json_close(&json, false);
 		return EXIT_ERROR;
 	}
-	code = diff_one(cli, ctx, args, &ls);
+	code = diff_one(ctx, args, &ls, &json, &status);
 	cdo_free(ctx);
+	if (json_close(&json, true) && !code)
+		code = EXIT_ERROR;
 	return code;
 }
 
@@ -299,9 +404,10 @@ static bool same_parent(char *const a[7], char *const b[7])
  * with the same parent share one context, so the parent's symbol table is
  * parsed once.  The exit status is the worst one seen (3 counts as fine).
  */
-static int run_batch(const struct cli *cli)
+static int run_batch(const struct cli *cli, const struct cdo_struct_sizes *sizes)
 {
 	FILE *f = fopen(cli->batch, "r");
+	struct json_out json = { 0 };
 	struct cdo_ctx *ctx = NULL;
 	struct log_state ls = { "" };
 	char *prev[7] = { NULL };
@@ -314,9 +420,13 @@ static int run_batch(const struct cli *cli)
 		fprintf(stderr, "%s: %s: %s\n", prog, cli->batch, strerror(errno));
 		return EXIT_ERROR;
 	}
+	if (cli->json && json_open(&json, cli->json, true)) {
+		fclose(f);
+		return EXIT_ERROR;
+	}
 	while (getline(&line, &cap, f) > 0) {
 		char *args[BATCH_FIELDS];
-		int n, code;
+		int n, code, status;
 
 		lineno++;
 		switch (batch_split(line, args, &n)) {
@@ -336,9 +446,8 @@ static int run_batch(const struct cli *cli)
 			ctx = NULL;
 		}
 		if (!ctx) {
-			ctx = new_context(cli, args, &ls);
+			ctx = context_or_complain(cli, args, &ls, sizes);
 			if (!ctx) {
-				fprintf(stderr, "%s: %s\n", prog, strerror(errno));
 				worst = EXIT_ERROR;
 				break;
 			}
@@ -352,9 +461,13 @@ static int run_batch(const struct cli *cli)
 				}
 			}
 		}
-		code = diff_one(cli, ctx, args, &ls);
+		code = diff_one(ctx, args, &ls, &json, &status);
 		/* a finished pair keeps its output; @args is reused by getline() */
 		written_output = NULL;
+		/* one line per pair, so a long batch shows where it is */
+		printf("%s:%lu: %s: %s\n", cli->batch, lineno, display_name(args[0]),
+		       cdo_status_str(status));
+		fflush(stdout);
 		if (code != EXIT_OK && code != EXIT_NO_CHANGE && (worst == EXIT_OK || code < worst))
 			worst = code;
 	}
@@ -364,6 +477,8 @@ out:
 		free(prev[k]);
 	free(line);
 	fclose(f);
+	if (json_close(&json, true) && worst == EXIT_OK)
+		worst = EXIT_ERROR;
 	return worst;
 }
 
@@ -381,6 +496,8 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct cdo_struct_sizes sizes;
+	const char *bad_size;
 	struct cli cli = { 0 };
 	int c;
 
@@ -415,7 +532,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		case 'V':
-			printf("%s (cdo) %s\n", prog, cdo_version());
+			printf("create-diff-object (cdo) %s\n", cdo_version());
 			return EXIT_OK;
 		case OPT_HELP:
 			usage(stdout);
@@ -438,17 +555,15 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	catch_fatal_signals();
-	if (cli.batch) {
-		if (optind != argc) {
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-		return run_batch(&cli);
-	}
-	if (argc - optind != 7) {
+	if (cli.batch ? optind != argc : argc - optind != 7) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	return run_one(&cli, argv + optind);
+	if (cdo_struct_sizes_from_env(&sizes, &bad_size)) {
+		fprintf(stderr, "%s: ERROR: %s: not a struct size: '%s'\n", prog, bad_size,
+			getenv(bad_size));
+		return EXIT_ERROR;
+	}
+	catch_fatal_signals();
+	return cli.batch ? run_batch(&cli, &sizes) : run_one(&cli, argv + optind, &sizes);
 }

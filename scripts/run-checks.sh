@@ -81,27 +81,65 @@ unit_tests() {
 	[ $bad = 0 ]
 }
 
-# Every public header compiles on its own, in C and C++.
+# Every public header compiles on its own, as C11 and as C++11 to C++20,
+# pedantically, with the generated cdo/version.h beside it; in C++20 the
+# header's own CDO_OPTS() example compiles too.
 header_tests() {
-	local h n=0 bad=0 tmp
+	local h n=0 bad=0 tmp std inc=(-Ilibcdo/include "-I$build/include")
 	tmp=$(mktemp -d)
-	for h in libcdo/include/cdo/*.h; do
-		printf '#include <cdo/%s>\n' "$(basename "$h")" >"$tmp/h.c"
-		if cc -std=c11 -Wall -Wextra -Werror -Ilibcdo/include -fsyntax-only "$tmp/h.c"; then
+	for h in libcdo/include/cdo/*.h "$build"/include/cdo/*.h; do
+		# (a declaration too: ISO C forbids an empty translation unit)
+		printf '#include <cdo/%s>\ntypedef int header_check;\n' "$(basename "$h")" >"$tmp/h.c"
+		cp "$tmp/h.c" "$tmp/h.cc"
+		if cc -std=c11 -pedantic -Wall -Wextra -Werror "${inc[@]}" -fsyntax-only "$tmp/h.c"; then
 			n=$((n + 1))
 		else
-			echo "FAIL: $h does not compile on its own"
+			echo "FAIL: $h does not compile on its own as C11"
 			bad=$((bad + 1))
 		fi
+		for std in c++11 c++14 c++17 c++20; do
+			if c++ -std=$std -pedantic -Wall -Wextra -Werror "${inc[@]}" -fsyntax-only \
+				"$tmp/h.cc"; then
+				n=$((n + 1))
+			else
+				echo "FAIL: $h does not compile on its own as $std"
+				bad=$((bad + 1))
+			fi
+		done
 	done
+	cat >"$tmp/opts.cc" <<-'EOF'
+	#include <cdo/cdo.h>
+	int f(void);
+	int f(void)
+	{
+		CDO_OPTS(opts, .threads = 2, .log_level = CDO_LOG_DEBUG, .parent_name = "vmlinux");
+		struct cdo_ctx *ctx = cdo_new(&opts);
+		int err = cdo_diff(ctx, "a.o", "b.o");
+
+		cdo_free(ctx);
+		return err == CDO_ERR_IO && CDO_VERSION_AT_LEAST(0, 1, 0) ? 0 : 1;
+	}
+	EOF
+	if c++ -std=c++20 -pedantic -Wall -Wextra -Werror "${inc[@]}" -fsyntax-only "$tmp/opts.cc"; then
+		n=$((n + 1))
+	else
+		echo "FAIL: CDO_OPTS() does not compile as C++20"
+		bad=$((bad + 1))
+	fi
 	rm -rf "$tmp"
 	echo "headers: $n passed, $bad failed"
 	[ $bad = 0 ]
 }
 
-# The shared library exports the public API and nothing else.
+# unprefixed_globals ARCHIVE: the global names an archive defines that are
+# not cdo_* (a static link would clash with the caller's own names).
+unprefixed_globals() {
+	nm -g --defined-only "$1" | awk 'NF == 3 {print $3}' | grep -v '^cdo_' | sort -u
+}
+
+# The libraries export the public API and nothing else.
 symbol_tests() {
-	local lib="$build/lib/libcdo.so.0" leaked missing n=0 bad=0
+	local lib="$build/lib/libcdo.so.0" leaked missing dyn arch n=0 bad=0
 	leaked=$(nm -D --defined-only "$lib" | awk '$2 ~ /[TDBR]/ {print $3}' | sed 's/@.*//' |
 		grep -v '^cdo_' || true)
 	if [ -n "$leaked" ]; then
@@ -110,12 +148,31 @@ symbol_tests() {
 	else
 		n=$((n + 1))
 	fi
+	# (outputs captured first: under pipefail, grep -q quitting early would
+	# fail the pipe with nm's SIGPIPE)
+	dyn=$(nm -D --defined-only "$lib")
+	arch=$(nm -g --defined-only "$build/lib/libcdo.a")
 	missing=$(grep -E '^CDO_API ' libcdo/include/cdo/cdo.h | grep -oE '\bcdo_[a-z_]+\(' |
 		tr -d '(' | while read -r f; do
-			nm -D --defined-only "$lib" | grep -qw "$f" || echo "$f"
+			grep -qw "$f" <<<"$dyn" || echo "$f"
+			grep -qw "$f" <<<"$arch" || echo "$f (libcdo.a)"
 		done)
 	if [ -n "$missing" ]; then
 		echo "FAIL: public functions not exported: $missing"
+		bad=$((bad + 1))
+	else
+		n=$((n + 1))
+	fi
+	leaked=$(unprefixed_globals "$build/lib/libcdo.a" | tr '\n' ' ')
+	if [ -n "$leaked" ]; then
+		echo "FAIL: libcdo.a defines global names without the cdo_ prefix: $leaked"
+		bad=$((bad + 1))
+	else
+		n=$((n + 1))
+	fi
+	# the check itself: the internal archive the unit tests link has them
+	if [ -z "$(unprefixed_globals "$build/obj/libcdo-internal.a")" ]; then
+		echo "FAIL: the archive check sees no internal names in libcdo-internal.a"
 		bad=$((bad + 1))
 	else
 		n=$((n + 1))

@@ -31,6 +31,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* the project's version (the top-level VERSION file), passed by the Makefile */
+#ifndef CDO_VERSION
+#define CDO_VERSION "unknown"
+#endif
+
 #define KPATCH_FUNC_SIZE	56	/* struct kpatch_patch_func */
 #define KPATCH_FUNC_SYMPOS	32
 #define KPATCH_FUNC_NAME	40
@@ -624,12 +629,16 @@ static void read_sysfs(const char *root, const char *self, struct func_list *out
 	struct dirent *p, *o, *f;
 	char path[4096], opath[4096], val[64];
 
+	/*
+	 * A missing directory is an error, not "no active patch": it is a
+	 * mistyped --sysfs, or a kernel without CONFIG_LIVEPATCH that could
+	 * not load the patch anyway.  Either way "no conflicts" would mislead.
+	 */
 	rd = opendir(root);
-	if (!rd) {
-		if (errno == ENOENT)
-			return;	/* no livepatch support, no active patch */
-		fail("%s: %s", root, strerror(errno));
-	}
+	if (!rd)
+		fail("%s: %s%s", root, strerror(errno),
+		     errno == ENOENT && !strcmp(root, "/sys/kernel/livepatch") ?
+		     " (is this kernel built with CONFIG_LIVEPATCH?)" : "");
 	while ((p = readdir(rd))) {
 		if (!subdir(root, p) || !strcmp(p->d_name, self) ||
 		    !join(path, sizeof(path), root, p->d_name) ||
@@ -810,7 +819,13 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: %s [--sysfs DIR] [--kallsyms FILE] [--replace] PATCH.ko\n"
 		"Lists the functions PATCH.ko would replace that an active livepatch\n"
-		"already replaces.  Exit status 0: none, 1: conflicts, 2: error.\n",
+		"already replaces.  Exit status 0: none, 1: conflicts, 2: error.\n"
+		"\n"
+		"  --sysfs DIR      the livepatch sysfs folder (/sys/kernel/livepatch)\n"
+		"  --kallsyms FILE  the kernel's symbols (/proc/kallsyms)\n"
+		"  --replace        PATCH.ko is an atomic-replace patch\n"
+		"  -h, --help       show this help\n"
+		"  -V, --version    print the version\n",
 		prog);
 }
 
@@ -834,6 +849,9 @@ int main(int argc, char **argv)
 			replace = true;
 		} else if (!strcmp(argv[arg], "--help") || !strcmp(argv[arg], "-h")) {
 			usage(stdout);
+			return 0;
+		} else if (!strcmp(argv[arg], "--version") || !strcmp(argv[arg], "-V")) {
+			printf("%s (cdo) %s\n", prog, CDO_VERSION);
 			return 0;
 		} else {
 			usage(stderr);

@@ -35,6 +35,23 @@ static char *dup_or_null(const char *s, bool *fail)
 	return c;
 }
 
+/*
+ * A caller built against a newer header may pass a longer struct, but only
+ * if it left every option this library does not know at zero (libbpf's
+ * OPTS_VALID rule): ignoring an option the caller set would silently give
+ * them something else than they asked for.
+ */
+static bool unknown_bytes_zero(const struct cdo_opts *opts)
+{
+	const unsigned char *b = (const unsigned char *)opts;
+	size_t i;
+
+	for (i = sizeof(*opts); i < opts->sz; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
 CDO_API struct cdo_ctx *cdo_new(const struct cdo_opts *opts)
 {
 	struct cdo_ctx *ctx;
@@ -43,6 +60,15 @@ CDO_API struct cdo_ctx *cdo_new(const struct cdo_opts *opts)
 
 	if (opts && opts->sz < offsetof(struct cdo_opts, threads) + sizeof(opts->threads)) {
 		errno = EINVAL;
+		return NULL;
+	}
+	if (opts && !unknown_bytes_zero(opts)) {
+		errno = E2BIG;
+		return NULL;
+	}
+	if (opts && opts->sz >= offsetof(struct cdo_opts, log_level) + sizeof(opts->log_level) &&
+	    (unsigned int)opts->log_level > CDO_LOG_DEBUG) {
+		errno = ERANGE;
 		return NULL;
 	}
 	ctx = calloc(1, sizeof(*ctx));
@@ -177,7 +203,7 @@ static int diff_sources(struct cdo_ctx *ctx, const struct obj_source src[2])
 	d->pool = ctx->pool;
 	d->log = ctx->opts.log;
 	d->log_user = ctx->opts.log_user;
-	d->log_level = ctx->opts.log_level ? ctx->opts.log_level : CDO_LOG_INFO;
+	d->log_level = ctx->opts.log_level != CDO_LOG_DEFAULT ? ctx->opts.log_level : CDO_LOG_INFO;
 	d->display = ctx->display_name ? ctx->display_name : default_display(src[0].name);
 	d->parent_name = ctx->parent_name;
 	d->sizes = ctx->opts.sizes;
@@ -198,7 +224,7 @@ static int diff_sources(struct cdo_ctx *ctx, const struct obj_source src[2])
 	pool_for(ctx->pool, tasks, 1, load_one, &job);
 	for (i = 0; i < tasks; i++)
 		if (job.err[i])
-			return err_set(&ctx->eb, job.eb[i].status, "%s", job.eb[i].msg);
+			return err_copy(&ctx->eb, &job.eb[i]);
 	d->parent = ctx->parent;
 
 	return diff_run(d, src[0].name, src[1].name);
@@ -244,6 +270,11 @@ CDO_API const char *cdo_errmsg(const struct cdo_ctx *ctx)
 	return ctx ? ctx->eb.msg : "";
 }
 
+CDO_API int cdo_errno(const struct cdo_ctx *ctx)
+{
+	return ctx ? ctx->eb.sys_errno : 0;
+}
+
 CDO_API const char *cdo_status_str(int status)
 {
 	switch (status) {
@@ -285,7 +316,71 @@ CDO_API const struct cdo_item *cdo_result_item(const struct cdo_ctx *ctx, enum c
 	return &ctx->diff.results[kind].items[i];
 }
 
+CDO_API const char *cdo_item_kind_str(enum cdo_item_kind kind)
+{
+	static const char *const names[CDO_ITEM_KIND_COUNT] = {
+		[CDO_ITEM_CHANGED_FUNC] = "changed function",
+		[CDO_ITEM_NEW_FUNC] = "new function",
+		[CDO_ITEM_NEW_GLOBAL] = "new global",
+		[CDO_ITEM_IGNORED_FUNC] = "ignored function",
+		[CDO_ITEM_CALLBACK] = "callback",
+		[CDO_ITEM_KLP_RELOC] = "klp relocation",
+	};
+
+	return (unsigned int)kind < CDO_ITEM_KIND_COUNT ? names[kind] : NULL;
+}
+
+/* kpatch-build exports these; each names the size of one kernel struct. */
+static const struct {
+	const char *name;
+	size_t offset;
+} size_vars[] = {
+	{ "BUG_STRUCT_SIZE", offsetof(struct cdo_struct_sizes, bug) },
+	{ "EX_STRUCT_SIZE", offsetof(struct cdo_struct_sizes, ex) },
+	{ "JUMP_STRUCT_SIZE", offsetof(struct cdo_struct_sizes, jump) },
+	{ "ALT_STRUCT_SIZE", offsetof(struct cdo_struct_sizes, alt) },
+	{ "PARA_STRUCT_SIZE", offsetof(struct cdo_struct_sizes, para) },
+	{ "ORC_STRUCT_SIZE", offsetof(struct cdo_struct_sizes, orc) },
+	{ "STATIC_CALL_STRUCT_SIZE", offsetof(struct cdo_struct_sizes, static_call) },
+	{ "PRINTK_INDEX_STRUCT_SIZE", offsetof(struct cdo_struct_sizes, printk_index) },
+};
+
+CDO_API int cdo_struct_sizes_from_env(struct cdo_struct_sizes *sizes, const char **bad)
+{
+	struct cdo_struct_sizes got;
+	size_t i;
+
+	if (bad)
+		*bad = NULL;
+	if (!sizes)
+		return CDO_ERR_USAGE;
+	memset(&got, 0, sizeof(got));
+	for (i = 0; i < sizeof(size_vars) / sizeof(size_vars[0]); i++) {
+		const char *v = getenv(size_vars[i].name);
+		unsigned long n = 0;
+		const char *c;
+
+		if (!v || !*v)
+			continue;
+		for (c = v; *c; c++) {
+			if (*c < '0' || *c > '9' || n > 65535) {
+				n = 65536;
+				break;
+			}
+			n = n * 10 + (unsigned long)(*c - '0');
+		}
+		if (n > 65535) {
+			if (bad)
+				*bad = size_vars[i].name;
+			return CDO_ERR_USAGE;
+		}
+		*(uint32_t *)((char *)&got + size_vars[i].offset) = (uint32_t)n;
+	}
+	*sizes = got;
+	return CDO_OK;
+}
+
 CDO_API const char *cdo_version(void)
 {
-	return "0.1.0";
+	return CDO_VERSION_STRING;
 }

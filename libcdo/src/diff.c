@@ -42,9 +42,46 @@ char *diff_strdup(struct diff *d, const char *s)
 	return copy;
 }
 
+/*
+ * Item strings point into the mapped objects and parent symtab while the
+ * diff runs; the caller gets copies, so results stay readable whatever
+ * happens to the input files afterwards.
+ */
+static const char *item_string(struct diff *d, const char *s)
+{
+	struct str_chunk *c = d->item_strings;
+	size_t n;
+
+	if (!s || s == d->parent_name)
+		return s;	/* NULL, or owned by the context */
+	n = strlen(s) + 1;
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > 65536 ? n : 65536;
+
+		c = malloc(sizeof(*c) + cap);
+		if (!c)
+			return NULL;
+		c->next = d->item_strings;
+		c->used = 0;
+		c->cap = cap;
+		d->item_strings = c;
+	}
+	memcpy(c->data + c->used, s, n);
+	c->used += n;
+	return c->data + c->used - n;
+}
+
 int diff_add_item(struct diff *d, enum cdo_item_kind kind, const struct cdo_item *item)
 {
 	struct item_list *l = &d->results[kind];
+	struct cdo_item copy = *item;
+
+	copy.name = item_string(d, item->name);
+	copy.section = item_string(d, item->section);
+	copy.objname = item_string(d, item->objname);
+	if ((item->name && !copy.name) || (item->section && !copy.section) ||
+	    (item->objname && !copy.objname))
+		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
 
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;
@@ -55,7 +92,7 @@ int diff_add_item(struct diff *d, enum cdo_item_kind kind, const struct cdo_item
 		l->items = a;
 		l->cap = cap;
 	}
-	l->items[l->n++] = *item;
+	l->items[l->n++] = copy;
 	return 0;
 }
 
@@ -96,7 +133,7 @@ static int prepare_both(struct diff *d)
 	d->patched = views[1].patched;
 	for (i = 0; i < 2; i++)
 		if (job.err[i])
-			return err_set(d->eb, job.eb[i].status, "%s", job.eb[i].msg);
+			return err_copy(d->eb, &job.eb[i]);
 	return 0;
 }
 
@@ -124,11 +161,14 @@ int diff_run(struct diff *d, const char *orig_path, const char *patched_path)
 	if (!err)
 		err = check_fentry(d);
 	if (!err)
+		explain_comparison(d);
+	if (!err)
 		err = include_all(d);
 	if (!err)
 		err = process_special_sections(d);
 	if (err)
 		return err;
+	explain_inclusion(d);
 	report_changes(d);
 	err = verify_patchability(d);
 	if (err)
@@ -157,6 +197,12 @@ void diff_release(struct diff *d)
 		free(d->results[i].items);
 	for (i = 0; i < d->n_owned; i++)
 		free(d->owned_strings[i]);
+	while (d->item_strings) {
+		struct str_chunk *next = d->item_strings->next;
+
+		free(d->item_strings);
+		d->item_strings = next;
+	}
 	free(d->owned_strings);
 	memset(d, 0, sizeof(*d));
 }

@@ -22,6 +22,13 @@ struct strtab_builder {
 	uint32_t count;
 };
 
+/* Bump storage for the result items' strings, so they outlive the mapping. */
+struct str_chunk {
+	struct str_chunk *next;
+	size_t used, cap;
+	char data[];
+};
+
 struct item_list {
 	struct cdo_item *items;
 	size_t n, cap;
@@ -60,6 +67,7 @@ struct diff {
 	uint8_t *looked;		/* 0 not yet, 1 not found, 2 found */
 
 	struct item_list results[CDO_ITEM_KIND_COUNT];
+	struct str_chunk *item_strings;	/* copies of the items' strings */
 	char **owned_strings;		/* names we allocated */
 	size_t n_owned, owned_cap;
 };
@@ -114,6 +122,11 @@ void report_changes(struct diff *d);
 /* special.c */
 int process_special_sections(struct diff *d);
 bool is_special_section_name(const char *name);
+
+/* explain.c: change reasons, and the CDO_LOG_DEBUG trace of decisions */
+const char *function_change_reason(const struct object *p, uint32_t fn);
+void explain_comparison(struct diff *d);
+void explain_inclusion(struct diff *d);
 
 /* emit.c */
 int emit_output(struct diff *d);

@@ -358,7 +358,7 @@ static int add_funcs(struct emit *e)
 			err = diff_add_item(d, CDO_ITEM_CHANGED_FUNC, &(struct cdo_item){
 				.name = y->name, .section = p->secs[y->sec].name, .sympos = res.sympos,
 				.old_addr = res.addr, .old_size = res.size, .new_size = y->sym.st_size,
-				.objname = d->parent_name, .reason = "changed" });
+				.objname = d->parent_name, .reason = function_change_reason(p, yi) });
 		idx++;
 	}
 	return err;
@@ -540,7 +540,7 @@ static int convert_klp_relocations(struct emit *e, uint8_t *klp)
 				err = diff_add_item(d, CDO_ITEM_KLP_RELOC, &(struct cdo_item){
 					.name = t->name, .section = p->secs[base].name,
 					.sympos = res.sympos, .old_addr = res.addr,
-					.objname = res.objname, .reason = "klp relocation" });
+					.objname = res.objname });
 			if (err)
 				return err;
 			/* symbols of this object may still be needed by other relocations */

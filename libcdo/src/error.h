@@ -14,6 +14,7 @@
 struct errbuf {
 	enum cdo_status status;
 	char msg[1024];
+	int sys_errno;		/* errno behind CDO_ERR_IO, ENOMEM for NOMEM */
 };
 
 /**
@@ -22,6 +23,10 @@ struct errbuf {
  * @status: a negative cdo_status saying what kind of error this is
  * @fmt:    printf-style message, without trailing newline
  *
+ * For CDO_ERR_IO the current errno is kept as the error's errno, so call
+ * it right after the failing system call (strerror() in the arguments
+ * does not change errno).
+ *
  * Return: @status, so callers can write `return err_set(...)`.
  */
 int err_set(struct errbuf *eb, enum cdo_status status, const char *fmt, ...)
@@ -29,5 +34,7 @@ int err_set(struct errbuf *eb, enum cdo_status status, const char *fmt, ...)
 int err_vset(struct errbuf *eb, enum cdo_status status, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 void err_clear(struct errbuf *eb);
+/* err_copy() - record @src's error in @dst (a worker's buffer, say) */
+int err_copy(struct errbuf *dst, const struct errbuf *src);
 
 #endif

@@ -501,6 +501,7 @@ int object_load(struct object *o, const char *path, struct errbuf *eb)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
 		return err_set(eb, CDO_ERR_IO, "%s: not a regular file", path);
 	}
 	if (st.st_size < (off_t)sizeof(Elf64_Ehdr)) {

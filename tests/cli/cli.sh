@@ -223,6 +223,65 @@ else
 	fail "output-dir-missing" "exit status $rc, expected 1 naming the output"
 fi
 
+# ---- errors name each file once ---------------------------------------------------
+
+run orig/kernel/missing.o patched/kernel/calc.o vmlinux vmlinux.symtab /dev/null test-module \
+	output/missing.o
+if [ "$rc" = 1 ] && [ "$(cat "$work/stderr")" = \
+	"create-diff-object: ERROR: orig/kernel/missing.o: No such file or directory" ]; then
+	pass "error-names-file-once"
+else
+	fail "error-names-file-once" "exit status $rc, expected 1 and one line naming the file once"
+fi
+run "${calc[@]/vmlinux.symtab/no-such.symtab}" output/missing.o
+if [ "$rc" = 1 ] && [ "$(grep -o 'no-such.symtab' "$work/stderr" | wc -l)" = 1 ] &&
+	[ "$(wc -l <"$work/stderr")" = 1 ]; then
+	pass "error-names-symtab-once"
+else
+	fail "error-names-symtab-once" "exit status $rc or the symtab named more than once"
+fi
+# ---- the environment ----------------------------------------------------------
+
+set +e
+(cd "$work" && JUMP_STRUCT_SIZE=16x "$cdo" "${calc[@]}" output/badsize.o) >"$work/stdout" 2>"$work/stderr"
+rc=$?
+set -e
+if [ "$rc" = 1 ] && grep -q 'JUMP_STRUCT_SIZE' "$work/stderr" && [ ! -e "$work/output/badsize.o" ]; then
+	pass "bad-struct-size"
+else
+	fail "bad-struct-size" "exit status $rc, expected 1 naming JUMP_STRUCT_SIZE"
+fi
+
+# ---- -d: the decisions behind a result ------------------------------------------
+
+run -d "${calc[@]}" output/calc-trace.o
+trace_ok=1
+for line in \
+	'kernel/calc.o: correlate: section .text.compute <-> .text.compute' \
+	'kernel/calc.o: correlate: symbol compute <-> compute' \
+	'kernel/calc.o: correlate: symbol describe <-> describe' \
+	'kernel/calc.o: compare: section .text.compute changed: ' \
+	'kernel/calc.o: compare: function compute changed: code' \
+	'kernel/calc.o: include: section .text.compute: changed function compute' \
+	'kernel/calc.o: include: section .rela.text.compute: relocations of .text.compute' \
+	'kernel/calc.o: include: symbol counter: unchanged, referenced from .text.compute; resolved in vmlinux'; do
+	if ! grep -qF "$line" "$work/stdout"; then
+		echo "    missing: $line"
+		trace_ok=0
+	fi
+done
+if [ "$rc" = 0 ] && [ $trace_ok = 1 ] && ! grep -q 'function describe changed' "$work/stdout"; then
+	pass "debug-trace"
+else
+	fail "debug-trace" "exit status $rc or decisions missing from the -d output"
+fi
+run "${calc[@]}" output/calc-notrace.o
+if ! grep -qE ': (correlate|compare|include): ' "$work/stdout"; then
+	pass "no-trace-without-debug"
+else
+	fail "no-trace-without-debug" "decision lines without -d"
+fi
+
 # ---- --json -------------------------------------------------------------------
 
 # json_ok FILE KEY...: the file looks like one JSON object with these keys
@@ -246,7 +305,8 @@ run --json=output/calc.json "${calc[@]}" output/calc-json.o
 if [ "$rc" = 0 ] && json_ok "$work/output/calc.json" "${keys[@]}" &&
 	grep -q '"name": "compute"' "$work/output/calc.json" &&
 	grep -q '"status": "success"' "$work/output/calc.json" &&
-	grep -q '"object": "kernel/calc.o"' "$work/output/calc.json"; then
+	grep -q '"object": "kernel/calc.o"' "$work/output/calc.json" &&
+	grep -q '"name": "compute".*"reason": "code"' "$work/output/calc.json"; then
 	pass "json-success"
 else
 	fail "json-success" "exit status $rc or a bad report: $(tr '\n' ' ' <"$work/output/calc.json" 2>/dev/null | head -c 300)"
@@ -266,6 +326,20 @@ if [ "$rc" = 1 ] && json_ok "$work/output/bad.json" "${keys[@]}" &&
 	pass "json-error"
 else
 	fail "json-error" "exit status $rc or a bad report"
+fi
+
+# An unwritable report fails before anything is diffed or written.
+run --json=output/no-such-dir/r.json "${calc[@]}" output/calc-nojson.o
+if [ "$rc" = 1 ] && [ ! -e "$work/output/calc-nojson.o" ] &&
+	grep -q 'output/no-such-dir/r.json' "$work/stderr" && [ ! -s "$work/stdout" ]; then
+	pass "json-unwritable-before-output"
+else
+	fail "json-unwritable-before-output" "exit status $rc, or the object was written"
+fi
+if [ -z "$(find "$work/output" -name '*.json.tmp-*')" ]; then
+	pass "json-no-temporary-files"
+else
+	fail "json-no-temporary-files" "temporary report files left"
 fi
 
 # ---- --batch --------------------------------------------------------------------
@@ -295,6 +369,26 @@ if [ "$rc" = 1 ] && grep -q 'batch2.txt:1' "$work/stderr" &&
 	pass "batch-bad-line"
 else
 	fail "batch-bad-line" "exit status $rc, expected 1 with the later line still done"
+fi
+# one status line per pair, and with --json one report holding every pair
+run --batch batch.txt --json output/batch.json
+if [ "$rc" = 0 ] && grep -qx 'batch.txt:2: kernel/calc.o: success' "$work/stdout" &&
+	grep -qx 'batch.txt:4: kernel/calc.o: no functional change' "$work/stdout" &&
+	grep -qx 'batch.txt:5: lib/clamp.o: success' "$work/stdout" &&
+	[ "$(grep -c '^batch.txt:' "$work/stdout")" = 3 ]; then
+	pass "batch-status-lines"
+else
+	fail "batch-status-lines" "exit status $rc or not one status line per pair"
+fi
+if json_ok "$work/output/batch.json" objects "${keys[@]}" &&
+	[ "$(grep -c '"object": ' "$work/output/batch.json")" = 3 ] &&
+	[ "$(grep -o '"status": "[a-z ]*"' "$work/output/batch.json" | tr '\n' ,)" = \
+	'"status": "success","status": "no functional change","status": "success",' ] &&
+	grep -q '"name": "clamp_value"' "$work/output/batch.json" &&
+	grep -q '"name": "compute"' "$work/output/batch.json"; then
+	pass "batch-json-every-pair"
+else
+	fail "batch-json-every-pair" "the report does not hold the three pairs in order: $(tr '\n' ' ' <"$work/output/batch.json" | head -c 400)"
 fi
 expect_rc "batch-missing-file" 1 --batch no-such-batch.txt
 expect_rc "batch-with-positional" 64 --batch batch.txt "${calc[@]}" output/x.o

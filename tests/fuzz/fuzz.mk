@@ -31,15 +31,15 @@ FUZZ_DEPS    := clang libclang-rt-14-dev
 deps-fuzz:
 	@scripts/deps.sh $(FUZZ_DEPS)
 
-$(FUZZ_BUILD)/obj/libcdo/%.o: libcdo/%.c | deps-fuzz
+$(FUZZ_BUILD)/obj/libcdo/%.o: libcdo/%.c | deps-fuzz $(VERSION_H)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -DCDO_BUILDING_LIBRARY $(LIB_INC) -MMD -MP -c $< -o $@
 
-$(FUZZ_BUILD)/obj/cdo-cli/%.o: cdo-cli/%.c | deps-fuzz
+$(FUZZ_BUILD)/obj/cdo-cli/%.o: cdo-cli/%.c | deps-fuzz $(VERSION_H)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(LIB_INC) -Icdo-cli -MMD -MP -c $< -o $@
 
-$(FUZZ_BUILD)/obj/tests/fuzz/%.o: tests/fuzz/%.c | deps-fuzz
+$(FUZZ_BUILD)/obj/tests/fuzz/%.o: tests/fuzz/%.c | deps-fuzz $(VERSION_H)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(LIB_INC) -Icdo-cli -Itests/fuzz -Iklp-kernel/tools -MMD -MP -c $< -o $@
 

@@ -70,8 +70,45 @@ static const char b_patched[] =
 	"	return clamp_value(v) * 2;\n"
 	"}\n";
 
+/*
+ * Pair C: one function per change reason.  caller() only calls another
+ * function (same bytes, a different relocation); handle_error() becomes
+ * cold and moves to .text.unlikely; parse_header() changes only in its
+ * .cold part (a message string); grow() changes its code.
+ */
+#define C_COMMON \
+	"extern void report_error(const char *fmt, int v) __attribute__((cold));\n" \
+	"__attribute__((noinline)) int f1(int x) { return x + 1; }\n" \
+	"__attribute__((noinline)) int f2(int x) { return x + 2; }\n"
+#define C_PARSE(msg) \
+	"int parse_header(const unsigned char *buf, int len)\n" \
+	"{\n" \
+	"	int i, sum = 0;\n" \
+	"	if (__builtin_expect(len < 4, 0)) {\n" \
+	"		report_error(\"" msg "\", len);\n" \
+	"		return -1;\n" \
+	"	}\n" \
+	"	for (i = 0; i < len; i++)\n" \
+	"		sum += buf[i] * (i + 1);\n" \
+	"	return sum;\n" \
+	"}\n"
+
+static const char c_orig[] =
+	C_COMMON
+	"int caller(int x) { return f1(x); }\n"
+	"int handle_error(int code) { return code < 0 ? -code : code; }\n"
+	C_PARSE("short header: %d bytes\\n")
+	"int grow(int x) { return x * 4; }\n";
+
+static const char c_patched[] =
+	C_COMMON
+	"int caller(int x) { return f2(x); }\n"
+	"__attribute__((cold)) int handle_error(int code) { return code < 0 ? -code : code; }\n"
+	C_PARSE("header too short (%d bytes)\\n")
+	"int grow(int x) { return x * 8; }\n";
+
 static char tmpdir[PATH_MAX / 2];
-static struct og_pair pa, pb;
+static struct og_pair pa, pb, pc;
 static char symtab[PATH_MAX];	/* the "vmlinux" holding both originals */
 
 static int group_setup(void **state)
@@ -80,7 +117,8 @@ static int group_setup(void **state)
 	if (og_mkdtemp(tmpdir, sizeof(tmpdir), "test_api"))
 		return -1;
 	if (og_make_pair(tmpdir, "pa", a_orig, a_patched, &pa) ||
-	    og_make_pair(tmpdir, "pb", b_orig, b_patched, &pb))
+	    og_make_pair(tmpdir, "pb", b_orig, b_patched, &pb) ||
+	    og_make_pair(tmpdir, "pc", c_orig, c_patched, &pc))
 		return -1;
 	snprintf(symtab, sizeof(symtab), "%s/vmlinux.symtab", tmpdir);
 	return og_sh("ld -r -o '%s/vmlinux.o' '%s' '%s' && readelf -s --wide '%s/vmlinux.o' > '%s'",
@@ -218,8 +256,7 @@ static void test_opts_newer_caller(void **state)
 	uint8_t *want = fresh_output(&pa, og_path(tmpdir, "newer-ref.o"), &n);
 
 	(void)state;
-	memset(&big, 0, sizeof(big));
-	memset(big.future, 0x5a, sizeof(big.future));
+	memset(&big, 0, sizeof(big));	/* options this library does not know: at default */
 	big.o.sz = sizeof(big);
 	big.o.threads = 1;
 	big.o.parent_name = "vmlinux";
@@ -232,6 +269,57 @@ static void test_opts_newer_caller(void **state)
 	cdo_free(ctx);
 	assert_same_file(og_path(tmpdir, "newer.o"), want, n);
 	free(want);
+}
+
+/*
+ * A caller built against a newer header that set an option this library
+ * does not know must hear about it (libbpf's OPTS_VALID rule), not get a
+ * context that silently ignores the option.
+ */
+static void test_opts_unknown_bytes_rejected(void **state)
+{
+	struct {
+		struct cdo_opts o;
+		char future[64];
+	} big;
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof(big.future); k += 21) {
+		memset(&big, 0, sizeof(big));
+		big.o.sz = sizeof(big);
+		big.o.threads = 1;
+		big.future[k] = 1;
+		errno = 0;
+		assert_null(cdo_new(&big.o));
+		assert_int_equal(errno, E2BIG);
+	}
+	/* the last byte counts too, and a zero tail is fine */
+	memset(&big, 0, sizeof(big));
+	big.o.sz = sizeof(big);
+	big.future[sizeof(big.future) - 1] = 0x80;
+	assert_null(cdo_new(&big.o));
+	assert_int_equal(errno, E2BIG);
+	big.future[sizeof(big.future) - 1] = 0;
+	{
+		struct cdo_ctx *ctx = cdo_new(&big.o);
+
+		assert_non_null(ctx);
+		cdo_free(ctx);
+	}
+}
+
+static void test_opts_bad_log_level(void **state)
+{
+	CDO_OPTS(opts, .threads = 1, .log_level = (enum cdo_log_level)(CDO_LOG_DEBUG + 1));
+
+	(void)state;
+	errno = 0;
+	assert_null(cdo_new(&opts));
+	assert_int_equal(errno, ERANGE);
+	opts.log_level = (enum cdo_log_level)-1;
+	assert_null(cdo_new(&opts));
+	assert_int_equal(errno, ERANGE);
 }
 
 /* The context keeps its own copies of the option strings. */
@@ -330,13 +418,158 @@ static void test_status_strings(void **state)
 	assert_string_equal(cdo_status_str(CDO_ERR_DIFF), "unreconcilable difference");
 }
 
+/* Statuses live in a documented range of their own, apart from errno values. */
+static void test_status_range(void **state)
+{
+	static const int all[] = {
+		CDO_ERR_USAGE, CDO_ERR_IO, CDO_ERR_MALFORMED, CDO_ERR_UNSUPPORTED,
+		CDO_ERR_DIFF, CDO_ERR_NOCHANGE, CDO_ERR_NOMEM, CDO_ERR_STATE,
+	};
+	size_t i;
+
+	(void)state;
+	assert_int_equal(CDO_ERR_BASE, 4000);
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		assert_true(all[i] <= -(CDO_ERR_BASE + 1));
+		assert_true(all[i] >= -(CDO_ERR_BASE + 99));
+		/* no errno has this value */
+		assert_int_equal(strncmp(strerror(-all[i]), "Unknown error", 13), 0);
+	}
+	/* a negative errno is not mistaken for a status */
+	assert_string_equal(cdo_status_str(-ENOENT), cdo_status_str(-1000));
+	assert_string_equal(cdo_status_str(-EIO), cdo_status_str(-1000));
+}
+
+/* The errno behind an I/O failure is there for the caller to act on. */
+static void test_errno_of_io_failure(void **state)
+{
+	struct cdo_ctx *ctx = new_ctx(1);
+	const char *notelf = og_path(tmpdir, "errno-notelf.o");
+
+	(void)state;
+	assert_int_equal(cdo_errno(NULL), 0);
+	assert_int_equal(cdo_errno(ctx), 0);
+	assert_int_equal(cdo_diff(ctx, og_path(tmpdir, "no-such.o"), pa.patched), CDO_ERR_IO);
+	assert_int_equal(cdo_errno(ctx), ENOENT);
+	assert_int_equal(cdo_diff(ctx, tmpdir, pa.patched), CDO_ERR_IO);
+	assert_int_equal(cdo_errno(ctx), EISDIR);
+	/* not an I/O error: no errno */
+	assert_int_equal(og_write_text(notelf, "this is not an ELF file, but it is long enough "
+					       "to hold an ELF header of sixty-four bytes\n"), 0);
+	assert_int_equal(cdo_diff(ctx, notelf, pa.patched), CDO_ERR_MALFORMED);
+	assert_int_equal(cdo_errno(ctx), 0);
+	/* writing into a folder that does not exist */
+	assert_int_equal(cdo_diff(ctx, pa.orig, pa.patched), CDO_OK);
+	assert_int_equal(cdo_errno(ctx), 0);
+	assert_int_equal(cdo_write(ctx, og_path(tmpdir, "no-such-dir/out.o")), CDO_ERR_IO);
+	assert_int_equal(cdo_errno(ctx), ENOENT);
+	/* a good call clears it */
+	assert_int_equal(cdo_write(ctx, og_path(tmpdir, "errno-out.o")), CDO_OK);
+	assert_int_equal(cdo_errno(ctx), 0);
+	cdo_free(ctx);
+	{
+		CDO_OPTS(opts, .threads = 1, .parent_symtab = og_path(tmpdir, "no-such.symtab"));
+
+		ctx = cdo_new(&opts);
+	}
+	assert_non_null(ctx);
+	assert_int_equal(cdo_diff(ctx, pa.orig, pa.patched), CDO_ERR_IO);
+	assert_int_equal(cdo_errno(ctx), ENOENT);
+	cdo_free(ctx);
+}
+
+static void test_item_kind_strings(void **state)
+{
+	int k, j;
+
+	(void)state;
+	assert_string_equal(cdo_item_kind_str(CDO_ITEM_CHANGED_FUNC), "changed function");
+	assert_string_equal(cdo_item_kind_str(CDO_ITEM_KLP_RELOC), "klp relocation");
+	for (k = 0; k < CDO_ITEM_KIND_COUNT; k++) {
+		assert_non_null(cdo_item_kind_str((enum cdo_item_kind)k));
+		for (j = 0; j < k; j++)
+			assert_string_not_equal(cdo_item_kind_str((enum cdo_item_kind)k),
+						cdo_item_kind_str((enum cdo_item_kind)j));
+	}
+	assert_null(cdo_item_kind_str(CDO_ITEM_KIND_COUNT));
+	assert_null(cdo_item_kind_str((enum cdo_item_kind)-1));
+}
+
+static const char *const size_var_names[] = {
+	"BUG_STRUCT_SIZE", "EX_STRUCT_SIZE", "JUMP_STRUCT_SIZE", "ALT_STRUCT_SIZE",
+	"PARA_STRUCT_SIZE", "ORC_STRUCT_SIZE", "STATIC_CALL_STRUCT_SIZE",
+	"PRINTK_INDEX_STRUCT_SIZE",
+};
+
+static void clear_size_vars(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(size_var_names) / sizeof(size_var_names[0]); i++)
+		unsetenv(size_var_names[i]);
+}
+
+static void test_struct_sizes_from_env(void **state)
+{
+	struct cdo_struct_sizes s;
+	const char *bad = "unset";
+
+	(void)state;
+	clear_size_vars();
+	memset(&s, 0xff, sizeof(s));
+	assert_int_equal(cdo_struct_sizes_from_env(&s, &bad), CDO_OK);
+	assert_null(bad);
+	assert_int_equal(s.bug + s.ex + s.jump + s.alt + s.para + s.orc + s.static_call +
+			 s.printk_index, 0);
+	setenv("BUG_STRUCT_SIZE", "12", 1);
+	setenv("EX_STRUCT_SIZE", "12", 1);
+	setenv("JUMP_STRUCT_SIZE", "16", 1);
+	setenv("ALT_STRUCT_SIZE", "14", 1);
+	setenv("PARA_STRUCT_SIZE", "16", 1);
+	setenv("ORC_STRUCT_SIZE", "", 1);	/* empty: not known */
+	setenv("STATIC_CALL_STRUCT_SIZE", "8", 1);
+	setenv("PRINTK_INDEX_STRUCT_SIZE", "32", 1);
+	assert_int_equal(cdo_struct_sizes_from_env(&s, NULL), CDO_OK);
+	assert_int_equal(s.bug, 12);
+	assert_int_equal(s.ex, 12);
+	assert_int_equal(s.jump, 16);
+	assert_int_equal(s.alt, 14);
+	assert_int_equal(s.para, 16);
+	assert_int_equal(s.orc, 0);
+	assert_int_equal(s.static_call, 8);
+	assert_int_equal(s.printk_index, 32);
+	/* garbage is refused, naming the variable, and leaves @sizes alone */
+	setenv("JUMP_STRUCT_SIZE", "16x", 1);
+	assert_int_equal(cdo_struct_sizes_from_env(&s, &bad), CDO_ERR_USAGE);
+	assert_non_null(bad);
+	assert_string_equal(bad, "JUMP_STRUCT_SIZE");
+	assert_int_equal(s.jump, 16);
+	setenv("JUMP_STRUCT_SIZE", "99999999999999999999", 1);
+	assert_int_equal(cdo_struct_sizes_from_env(&s, &bad), CDO_ERR_USAGE);
+	assert_string_equal(bad, "JUMP_STRUCT_SIZE");
+	setenv("JUMP_STRUCT_SIZE", "-1", 1);
+	assert_int_equal(cdo_struct_sizes_from_env(&s, NULL), CDO_ERR_USAGE);
+	assert_int_equal(cdo_struct_sizes_from_env(NULL, NULL), CDO_ERR_USAGE);
+	clear_size_vars();
+}
+
 static void test_version(void **state)
 {
 	unsigned int a, b, c;
-	char tail;
+	char tail, want[32];
 
 	(void)state;
 	assert_int_equal(sscanf(cdo_version(), "%u.%u.%u%c", &a, &b, &c, &tail), 3);
+	/* the header's macros and the library agree (both come from VERSION) */
+	assert_string_equal(cdo_version(), CDO_VERSION_STRING);
+	snprintf(want, sizeof(want), "%d.%d.%d", CDO_VERSION_MAJOR, CDO_VERSION_MINOR,
+		 CDO_VERSION_PATCH);
+	assert_string_equal(cdo_version(), want);
+	assert_int_equal(CDO_VERSION_NUMBER,
+			 CDO_VERSION_MAJOR * 10000 + CDO_VERSION_MINOR * 100 + CDO_VERSION_PATCH);
+	assert_true(CDO_VERSION_AT_LEAST(0, 0, 0));
+	assert_true(CDO_VERSION_AT_LEAST(CDO_VERSION_MAJOR, CDO_VERSION_MINOR, CDO_VERSION_PATCH));
+	assert_false(CDO_VERSION_AT_LEAST(CDO_VERSION_MAJOR + 1, 0, 0));
 }
 
 /* ---- results -------------------------------------------------------------------- */
@@ -394,10 +627,86 @@ static void test_result_items(void **state)
 	cdo_free(ctx);
 }
 
+/* Each changed function says why it is changed, as documented. */
+static void test_change_reasons(void **state)
+{
+	static const char *const want[][2] = {
+		{ "grow", "code" },
+		{ "caller", "relocations" },
+		{ "parse_header", "child" },
+		{ "handle_error", "moved" },
+	};
+	CDO_OPTS(opts, .threads = 2, .parent_symtab = pc.symtab, .symvers = "/dev/null");
+	struct cdo_ctx *ctx = cdo_new(&opts);
+	const struct cdo_item *it;
+	size_t i;
+
+	(void)state;
+	assert_non_null(ctx);
+	assert_int_equal(cdo_diff(ctx, pc.orig, pc.patched), CDO_OK);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		it = find_item(ctx, CDO_ITEM_CHANGED_FUNC, want[i][0]);
+		if (!it)
+			print_error("%s is not a changed function\n", want[i][0]);
+		assert_non_null(it);
+		assert_non_null(it->reason);
+		if (strcmp(it->reason, want[i][1]))
+			print_error("%s: reason %s, expected %s\n", want[i][0], it->reason, want[i][1]);
+		assert_string_equal(it->reason, want[i][1]);
+	}
+	assert_int_equal(cdo_result_count(ctx, CDO_ITEM_CHANGED_FUNC), 4);
+	/* reasons are for changed functions only */
+	for (i = 0; i < cdo_result_count(ctx, CDO_ITEM_KLP_RELOC); i++)
+		assert_null(cdo_result_item(ctx, CDO_ITEM_KLP_RELOC, i)->reason);
+	cdo_free(ctx);
+}
+
+/*
+ * Result strings belong to the context: valid after cdo_write() (also a
+ * failed one) and after the input files were truncated and removed,
+ * until the next cdo_diff().  Strings pointing into the mapped inputs
+ * would fault (SIGBUS) once the files are truncated.
+ */
+static void test_result_lifetime(void **state)
+{
+	const char *o = og_path(tmpdir, "life-orig.o"), *pp = og_path(tmpdir, "life-patched.o");
+	struct cdo_ctx *ctx = new_ctx(2);
+	const struct cdo_item *it;
+	char o_copy[PATH_MAX], p_copy[PATH_MAX];
+	size_t k, i, n;
+
+	(void)state;
+	snprintf(o_copy, sizeof(o_copy), "%s", o);
+	snprintf(p_copy, sizeof(p_copy), "%s", pp);
+	assert_int_equal(og_sh("cp '%s' '%s' && cp '%s' '%s'", pa.orig, o_copy, pa.patched, p_copy), 0);
+	assert_int_equal(cdo_diff(ctx, o_copy, p_copy), CDO_OK);
+	assert_int_equal(cdo_write(ctx, og_path(tmpdir, "life.o")), CDO_OK);
+	assert_int_equal(cdo_write(ctx, og_path(tmpdir, "no-such-dir/life.o")), CDO_ERR_IO);
+	assert_int_equal(truncate(o_copy, 0), 0);
+	assert_int_equal(truncate(p_copy, 0), 0);
+	assert_int_equal(unlink(o_copy), 0);
+	assert_int_equal(unlink(p_copy), 0);
+	for (k = 0; k < CDO_ITEM_KIND_COUNT; k++) {
+		n = cdo_result_count(ctx, (enum cdo_item_kind)k);
+		for (i = 0; i < n; i++) {
+			it = cdo_result_item(ctx, (enum cdo_item_kind)k, i);
+			assert_non_null(it);
+			assert_true(!it->name || strlen(it->name) < 4096);
+			assert_true(!it->section || strlen(it->section) < 4096);
+			assert_true(!it->objname || strlen(it->objname) < 4096);
+		}
+	}
+	it = find_item(ctx, CDO_ITEM_CHANGED_FUNC, "compute");
+	assert_non_null(it);
+	assert_string_equal(it->section, ".text.compute");
+	assert_string_equal(it->objname, "vmlinux");
+	cdo_free(ctx);
+}
+
 /* ---- logging ---------------------------------------------------------------------- */
 
 struct log_capture {
-	int lines[3];
+	int lines[CDO_LOG_DEBUG + 1];
 	bool saw_changed_compute;
 	bool bad_level;
 };
@@ -406,7 +715,7 @@ static void capture_log(void *user, enum cdo_log_level level, const char *msg)
 {
 	struct log_capture *c = user;
 
-	if ((int)level < 0 || level > CDO_LOG_DEBUG) {
+	if (level < CDO_LOG_ERROR || level > CDO_LOG_DEBUG) {
 		c->bad_level = true;
 		return;
 	}
@@ -444,6 +753,59 @@ static void test_log_callback(void **state)
 	cdo_free(ctx);
 	assert_true(debug.saw_changed_compute);
 	assert_int_equal(debug.lines[CDO_LOG_INFO], info.lines[CDO_LOG_INFO]);
+}
+
+/*
+ * log_level is a ceiling: CDO_LOG_ERROR passes errors only, and a zeroed
+ * field (CDO_LOG_DEFAULT) means INFO.  With CDO_LOG_ERROR at 0 (as it
+ * once was), 0 read as "unset" and let INFO lines through.
+ */
+static void test_log_level_ceiling(void **state)
+{
+	struct log_capture err_only = { { 0 } }, dflt = { { 0 } }, debug = { { 0 } };
+	struct cdo_ctx *ctx;
+
+	(void)state;
+	assert_int_equal(CDO_LOG_DEFAULT, 0);
+	assert_true(CDO_LOG_ERROR < CDO_LOG_INFO && CDO_LOG_INFO < CDO_LOG_DEBUG);
+	{
+		CDO_OPTS(opts, .threads = 2, .parent_symtab = symtab, .symvers = "/dev/null",
+			 .log = capture_log, .log_user = &err_only, .log_level = CDO_LOG_ERROR);
+
+		ctx = cdo_new(&opts);
+	}
+	assert_non_null(ctx);
+	assert_int_equal(cdo_diff(ctx, pa.orig, pa.patched), CDO_OK);
+	assert_int_equal(cdo_diff(ctx, pb.orig, pb.patched), CDO_OK);
+	cdo_free(ctx);
+	assert_false(err_only.bad_level);
+	assert_int_equal(err_only.lines[CDO_LOG_INFO], 0);
+	assert_int_equal(err_only.lines[CDO_LOG_DEBUG], 0);
+	assert_int_equal(err_only.lines[CDO_LOG_DEFAULT], 0);
+	{
+		CDO_OPTS(opts, .threads = 2, .parent_symtab = symtab, .symvers = "/dev/null",
+			 .log = capture_log, .log_user = &dflt);
+
+		ctx = cdo_new(&opts);
+	}
+	assert_non_null(ctx);
+	assert_int_equal(cdo_diff(ctx, pa.orig, pa.patched), CDO_OK);
+	cdo_free(ctx);
+	assert_true(dflt.saw_changed_compute);
+	assert_true(dflt.lines[CDO_LOG_INFO] > 0);
+	assert_int_equal(dflt.lines[CDO_LOG_DEBUG], 0);
+	assert_int_equal(dflt.lines[CDO_LOG_DEFAULT], 0);
+	{
+		CDO_OPTS(opts, .threads = 2, .parent_symtab = symtab, .symvers = "/dev/null",
+			 .log = capture_log, .log_user = &debug, .log_level = CDO_LOG_DEBUG);
+
+		ctx = cdo_new(&opts);
+	}
+	assert_non_null(ctx);
+	assert_int_equal(cdo_diff(ctx, pa.orig, pa.patched), CDO_OK);
+	cdo_free(ctx);
+	assert_true(debug.lines[CDO_LOG_DEBUG] > 0);
+	assert_int_equal(debug.lines[CDO_LOG_DEFAULT], 0);
 }
 
 /* Without a log callback the library writes nothing to stdout or stderr. */
@@ -662,13 +1024,22 @@ int main(void)
 		cmocka_unit_test(test_opts_too_small),
 		cmocka_unit_test(test_opts_older_caller),
 		cmocka_unit_test(test_opts_newer_caller),
+		cmocka_unit_test(test_opts_unknown_bytes_rejected),
+		cmocka_unit_test(test_opts_bad_log_level),
 		cmocka_unit_test(test_opts_strings_copied),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_write_error_message_is_current),
 		cmocka_unit_test(test_status_strings),
+		cmocka_unit_test(test_status_range),
+		cmocka_unit_test(test_errno_of_io_failure),
+		cmocka_unit_test(test_item_kind_strings),
+		cmocka_unit_test(test_struct_sizes_from_env),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_result_items),
+		cmocka_unit_test(test_change_reasons),
+		cmocka_unit_test(test_result_lifetime),
 		cmocka_unit_test(test_log_callback),
+		cmocka_unit_test(test_log_level_ceiling),
 		cmocka_unit_test(test_silent_without_log),
 		cmocka_unit_test(test_error_statuses),
 		cmocka_unit_test(test_bad_parent_symtab),

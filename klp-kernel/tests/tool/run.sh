@@ -63,8 +63,16 @@ check "aliases need kallsyms" 1 \
 	--sysfs "$T/sys" --kallsyms "$T/none" "$T/fake_patch.ko"
 check "no active patch" 0 "" \
 	--sysfs "$T/empty" --kallsyms "$T/kallsyms" "$T/fake_patch.ko"
-check "no livepatch support" 0 "" \
+# a mistyped --sysfs (or no CONFIG_LIVEPATCH) must not read as "no conflicts"
+check "missing sysfs folder" 2 "" \
 	--sysfs "$T/missing" --kallsyms "$T/kallsyms" "$T/fake_patch.ko"
+if grep -q "^klp-conflicts: $T/missing: No such file or directory" "$T/stderr"; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1))
+	echo "FAIL klp-conflicts: missing sysfs folder: no one-line error naming it"
+	sed 's/^/  stderr: /' "$T/stderr"
+fi
 check "static replace flag" 0 "" \
 	--sysfs "$T/sys" --kallsyms "$T/kallsyms" "$T/fake_replace.ko"
 check "--replace" 0 "" \

@@ -14,6 +14,9 @@
  *		fprintf(stderr, "%s\n", cdo_errmsg(ctx));
  *	cdo_free(ctx);
  *
+ * In C++ (which needs C++20 for designated initializers), name the fields
+ * of CDO_OPTS() in the order struct cdo_opts declares them.
+ *
  * A context may run any number of diffs one after another (the parent
  * symbol table and thread pool are kept between them); each cdo_diff()
  * replaces the previous result.  Different contexts may be used from
@@ -22,12 +25,22 @@
  * The library never exits, never prints unless given a log callback, keeps
  * no global mutable state, and reports errors as negative cdo_status
  * values with a message kept in the context.
+ *
+ * Lifetime of what the library hands out:
+ *  - strings of result items (struct cdo_item) and the items themselves:
+ *    owned by the context, valid until the next cdo_diff() or cdo_free()
+ *    on it (cdo_write() does not touch them).  They are copies: changing,
+ *    truncating or removing the input files does not affect them.
+ *  - cdo_errmsg(): valid until the next call taking that context.
+ *  - cdo_status_str(), cdo_item_kind_str(), cdo_version(): static.
  */
 #ifndef CDO_CDO_H
 #define CDO_CDO_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cdo/version.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -39,8 +52,24 @@ extern "C" {
 #define CDO_API
 #endif
 
+/*
+ * Compile-time version (cdo/version.h, generated from the VERSION file):
+ * CDO_VERSION_MAJOR, CDO_VERSION_MINOR, CDO_VERSION_PATCH and
+ * CDO_VERSION_STRING.  cdo_version() gives the run-time library's.
+ */
+#define CDO_VERSION_NUMBER \
+	(CDO_VERSION_MAJOR * 10000 + CDO_VERSION_MINOR * 100 + CDO_VERSION_PATCH)
+#define CDO_VERSION_AT_LEAST(major, minor, patch) \
+	(CDO_VERSION_NUMBER >= (major) * 10000 + (minor) * 100 + (patch))
+
 /**
  * enum cdo_status - result of a libcdo call
+ *
+ * Every call returning int returns CDO_OK or one of these, all in
+ * -(CDO_ERR_BASE + 1) .. -(CDO_ERR_BASE + 99), so they never collide with
+ * a negative errno value.  The errno behind CDO_ERR_IO (and ENOMEM behind
+ * CDO_ERR_NOMEM) is returned by cdo_errno().
+ *
  * @CDO_OK:            success
  * @CDO_ERR_USAGE:     the caller passed invalid arguments or options
  * @CDO_ERR_IO:        a file could not be opened, read or written
@@ -55,30 +84,39 @@ extern "C" {
  * @CDO_ERR_STATE:     the call is not valid in the context's state, for
  *                     example cdo_write() without a successful cdo_diff()
  */
+#define CDO_ERR_BASE 4000
+
 enum cdo_status {
 	CDO_OK = 0,
-	CDO_ERR_USAGE = -1,
-	CDO_ERR_IO = -2,
-	CDO_ERR_MALFORMED = -3,
-	CDO_ERR_UNSUPPORTED = -4,
-	CDO_ERR_DIFF = -5,
-	CDO_ERR_NOCHANGE = -6,
-	CDO_ERR_NOMEM = -7,
-	CDO_ERR_STATE = -8,
+	CDO_ERR_USAGE = -(CDO_ERR_BASE + 1),
+	CDO_ERR_IO = -(CDO_ERR_BASE + 2),
+	CDO_ERR_MALFORMED = -(CDO_ERR_BASE + 3),
+	CDO_ERR_UNSUPPORTED = -(CDO_ERR_BASE + 4),
+	CDO_ERR_DIFF = -(CDO_ERR_BASE + 5),
+	CDO_ERR_NOCHANGE = -(CDO_ERR_BASE + 6),
+	CDO_ERR_NOMEM = -(CDO_ERR_BASE + 7),
+	CDO_ERR_STATE = -(CDO_ERR_BASE + 8),
 };
 
 /**
- * enum cdo_log_level - what a log line is
- * @CDO_LOG_INFO:  a user-facing line (changed/new function, notices);
- *                 create-diff-object prints these to stdout
+ * enum cdo_log_level - what a log line is, and how much to log
+ * @CDO_LOG_DEFAULT: only as cdo_opts.log_level: not set, meaning
+ *                 CDO_LOG_INFO; never passed to the callback
  * @CDO_LOG_ERROR: an error detail that precedes a failing return;
  *                 create-diff-object prints these to stderr
- * @CDO_LOG_DEBUG: verbose tracing of correlation and inclusion
+ * @CDO_LOG_INFO:  a user-facing line (changed/new function, notices);
+ *                 create-diff-object prints these to stdout
+ * @CDO_LOG_DEBUG: the decisions behind a result: which sections and
+ *                 symbols were paired, why a section counts as changed,
+ *                 why something was included (create-diff-object -d)
+ *
+ * A callback gets the lines of its level and every less verbose one.
  */
 enum cdo_log_level {
-	CDO_LOG_ERROR = 0,
-	CDO_LOG_INFO = 1,
-	CDO_LOG_DEBUG = 2,
+	CDO_LOG_DEFAULT = 0,
+	CDO_LOG_ERROR = 1,
+	CDO_LOG_INFO = 2,
+	CDO_LOG_DEBUG = 3,
 };
 
 typedef void (*cdo_log_fn)(void *user, enum cdo_log_level level, const char *msg);
@@ -107,7 +145,8 @@ struct cdo_struct_sizes {
  * @threads:       worker threads; 0 = number of online CPUs
  * @log:           log callback, or NULL for silence
  * @log_user:      passed to @log
- * @log_level:     the most verbose level passed to @log
+ * @log_level:     the most verbose level passed to @log; CDO_LOG_DEFAULT
+ *                 (0) means CDO_LOG_INFO
  * @display_name:  name used in messages for the object being diffed
  *                 (kpatch-build shows the path below orig/); NULL = the
  *                 original file's path after its first '/'
@@ -122,7 +161,12 @@ struct cdo_struct_sizes {
  *                 pool
  *
  * New fields are only ever appended; the library reads only the first
- * @sz bytes, so callers built against an older header keep working.
+ * @sz bytes, so callers built against an older header keep working.  A
+ * caller built against a newer header may pass a larger @sz as long as
+ * every byte this library does not know is zero (a new option left at its
+ * default); a non-zero one makes cdo_new() fail with E2BIG, as libbpf's
+ * OPTS_VALID() and the kernel's copy_struct_from_user() do, rather than
+ * silently ignore an option the caller asked for.
  */
 struct cdo_opts {
 	size_t sz;
@@ -139,8 +183,23 @@ struct cdo_opts {
 	uint64_t parallel_min_bytes;
 };
 
+/*
+ * CDO_OPTS(name, .field = value, ...) - declare options zeroed, sz set.
+ * g++ -Wextra (unlike C compilers) warns about every field a designated
+ * initializer leaves out, which is the point of the macro: silence that
+ * for this declaration only (the pragma must follow the declaration's
+ * semicolon; the caller's own one is then an empty statement).
+ */
+#if defined(__cplusplus) && defined(__GNUC__)
+#define CDO_OPTS(name, ...) \
+	_Pragma("GCC diagnostic push") \
+	_Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"") \
+	struct cdo_opts name = { .sz = sizeof(struct cdo_opts), __VA_ARGS__ }; \
+	_Pragma("GCC diagnostic pop")
+#else
 #define CDO_OPTS(name, ...) \
 	struct cdo_opts name = { .sz = sizeof(struct cdo_opts), __VA_ARGS__ }
+#endif
 
 struct cdo_ctx;
 
@@ -149,7 +208,10 @@ struct cdo_ctx;
  * @opts: options, or NULL for defaults (which cannot write output: a
  *        parent name and symbol table are needed for that)
  *
- * Return: the context, or NULL with errno set (ENOMEM, EINVAL).
+ * Return: the context, or NULL with errno set: ENOMEM; EINVAL when
+ * @opts->sz is too small to hold @threads; E2BIG when @opts has non-zero
+ * bytes past the struct this library knows; ERANGE when @log_level is
+ * not a cdo_log_level.
  */
 CDO_API struct cdo_ctx *cdo_new(const struct cdo_opts *opts);
 
@@ -205,8 +267,22 @@ CDO_API int cdo_diff_mem(struct cdo_ctx *ctx, const char *orig_name, const void 
  */
 CDO_API int cdo_write(struct cdo_ctx *ctx, const char *path);
 
-/** cdo_errmsg() - the message of the last error, "" if none. */
+/**
+ * cdo_errmsg() - the message of the last error, "" if none
+ *
+ * Messages about a file start with its path ("orig/foo.o: not an ELF
+ * file").  Valid until the next call taking @ctx.
+ */
 CDO_API const char *cdo_errmsg(const struct cdo_ctx *ctx);
+
+/**
+ * cdo_errno() - the errno behind the last error
+ *
+ * Return: for CDO_ERR_IO, the errno of the failed system call (ENOENT,
+ * EACCES, ENOSPC...); ENOMEM for CDO_ERR_NOMEM; 0 otherwise, and when
+ * @ctx is NULL.
+ */
+CDO_API int cdo_errno(const struct cdo_ctx *ctx);
 
 /** cdo_status_str() - a short name for a status ("unreconcilable difference"...). */
 CDO_API const char *cdo_status_str(int status);
@@ -241,8 +317,12 @@ enum cdo_item_kind {
  * @old_size:  size in the parent symtab
  * @new_size:  size in the patched object
  * @objname:   object the symbol is resolved in ("vmlinux" or a module)
- * @reason:    for changed functions, what differed ("code", "relocations",
- *             "child" for a changed .cold/.part part, "forced", ...)
+ * @reason:    for CDO_ITEM_CHANGED_FUNC, why the function is changed:
+ *             "code" (its bytes or size differ), "relocations" (same
+ *             bytes, but a relocation targets something else), "child"
+ *             (a .cold/.part part of it changed), "moved" (it moved
+ *             between .text, .text.hot and .text.unlikely); NULL for the
+ *             other kinds
  */
 struct cdo_item {
 	const char *name;
@@ -262,7 +342,34 @@ CDO_API size_t cdo_result_count(const struct cdo_ctx *ctx, enum cdo_item_kind ki
 CDO_API const struct cdo_item *cdo_result_item(const struct cdo_ctx *ctx,
 					       enum cdo_item_kind kind, size_t i);
 
-/** cdo_version() - the library version, "MAJOR.MINOR.PATCH". */
+/**
+ * cdo_item_kind_str() - a short name for @kind ("changed function",
+ * "new function", "new global", "ignored function", "callback",
+ * "klp relocation"), or NULL when @kind is out of range.
+ */
+CDO_API const char *cdo_item_kind_str(enum cdo_item_kind kind);
+
+/**
+ * cdo_struct_sizes_from_env() - read the sizes kpatch-build exports
+ * @sizes: filled from BUG_STRUCT_SIZE, EX_STRUCT_SIZE, JUMP_STRUCT_SIZE,
+ *         ALT_STRUCT_SIZE, PARA_STRUCT_SIZE, ORC_STRUCT_SIZE,
+ *         STATIC_CALL_STRUCT_SIZE and PRINTK_INDEX_STRUCT_SIZE; an unset
+ *         or empty variable leaves its field 0 ("not known")
+ * @bad:   if not NULL, set to the name of the variable that was rejected,
+ *         or NULL
+ *
+ * Values are decimal, as kpatch-build writes them.  Reads the process
+ * environment: do not call it while another thread changes it.
+ *
+ * Return: CDO_OK, or CDO_ERR_USAGE when a variable is not a decimal
+ * number below 65536 (@sizes is then left unchanged).
+ */
+CDO_API int cdo_struct_sizes_from_env(struct cdo_struct_sizes *sizes, const char **bad);
+
+/**
+ * cdo_version() - the run-time library's version, "MAJOR.MINOR.PATCH"
+ * (CDO_VERSION_STRING is the version of the header compiled against).
+ */
 CDO_API const char *cdo_version(void);
 
 #ifdef __cplusplus

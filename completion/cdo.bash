@@ -1,0 +1,79 @@
+# bash completion for cdo's tools: create-diff-object, cdo-objcmp and
+# klp-conflicts.  Installed as .../bash-completion/completions/<tool>.
+# SPDX-License-Identifier: GPL-2.0
+
+_cdo_create_diff_object()
+{
+	local cur prev words cword
+	_init_completion || return
+
+	case $prev in
+	--json | --batch)
+		_filedir
+		return
+		;;
+	-j | --jobs)
+		COMPREPLY=($(compgen -W "$(seq 1 "$(nproc 2>/dev/null || echo 4)")" -- "$cur"))
+		return
+		;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W '-d --debug -a --klp-arch -j --jobs --json --batch
+			--help --usage -V --version' -- "$cur"))
+		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
+		return
+	fi
+	# the seven positional arguments: objects, parent name, files
+	local i args=0
+	for ((i = 1; i < cword; i++)); do
+		case ${words[i]} in
+		--json | --batch | -j | --jobs) ((i++)) ;;
+		-*) ;;
+		*) ((args++)) ;;
+		esac
+	done
+	case $args in
+	2) COMPREPLY=($(compgen -W 'vmlinux' -- "$cur")) ;;
+	0 | 1 | 6) _filedir o ;;
+	*) _filedir ;;
+	esac
+}
+
+_cdo_objcmp()
+{
+	local cur prev words cword
+	_init_completion || return
+
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W '-v --verbose -q --quiet --strict-order -h --help
+			-V --version' -- "$cur"))
+		return
+	fi
+	_filedir o
+}
+
+_cdo_klp_conflicts()
+{
+	local cur prev words cword
+	_init_completion || return
+
+	case $prev in
+	--sysfs)
+		_filedir -d
+		return
+		;;
+	--kallsyms)
+		_filedir
+		return
+		;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W '--sysfs --kallsyms --replace -h --help -V --version' -- "$cur"))
+		return
+	fi
+	_filedir ko
+}
+
+complete -F _cdo_create_diff_object create-diff-object
+complete -F _cdo_objcmp cdo-objcmp
+complete -F _cdo_klp_conflicts klp-conflicts
