@@ -16,6 +16,7 @@ FUZZ_BUILD   := build/fuzz
 FUZZ_CC      ?= clang
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wno-missing-field-initializers \
 	-fno-strict-aliasing -pthread $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_NAMES   := diff objcmp symtab symvers batch klp_conflicts
 FUZZ_TARGETS ?= $(FUZZ_NAMES)
