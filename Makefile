@@ -32,8 +32,11 @@ CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra $(WERROR) \
 	-fno-strict-aliasing -pthread $(SANFLAGS) $(CFLAGS)
 LDFLAGS_ALL := -pthread $(SANFLAGS) $(LDFLAGS)
 
-DEPS_BUILD := gcc make libc6-dev libelf-dev libdwarf-dev libxxhash-dev libcmocka-dev pkg-config binutils
-DEPS_CHECK := $(DEPS_BUILD)
+DEPS_BUILD := gcc make libc6-dev libelf-dev libdwarf-dev libxxhash-dev libcmocka-dev pkg-config binutils \
+	libzstd-dev libcurl4-openssl-dev
+# kbuild-cache's HTTP test probes its nginx with curl; it installs nginx
+# itself, so that a missing nginx skips that test instead of failing make
+DEPS_CHECK := $(DEPS_BUILD) curl
 
 LIB_SRCS := $(sort $(wildcard libcdo/src/*.c libcdo/src/x86/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -46,6 +49,15 @@ CLI_COMMON_LIB := $(BUILD)/obj/cdo-cli/common/libcommon.a
 CLI_MAINS := $(sort $(wildcard cdo-cli/*.c))
 CLI_BINS  := $(patsubst cdo-cli/%.c,$(BUILD)/bin/%,$(CLI_MAINS))
 
+# kbuild-cache: its own sources, one concern per file; main.c is the tool
+KBC_SRCS := $(sort $(wildcard kbuild-cache/src/*.c))
+KBC_OBJS := $(KBC_SRCS:%.c=$(BUILD)/obj/%.o)
+KBC_LIB  := $(BUILD)/obj/kbuild-cache/libkbc.a
+KBC_BIN  := $(BUILD)/bin/kbuild-cache
+KBC_LIBS := -lzstd -lcurl -lxxhash
+KBC_UNIT_SRCS := $(sort $(wildcard kbuild-cache/tests/unit/test_*.c))
+KBC_UNIT_BINS := $(patsubst kbuild-cache/tests/unit/test_%.c,$(BUILD)/tests/test_kbc_%,$(KBC_UNIT_SRCS))
+
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
@@ -55,10 +67,10 @@ PC_FILE    := $(BUILD)/lib/pkgconfig/libcdo.pc
 
 .SECONDARY:
 
-.PHONY: all deps check check-unit check-cases check-headers check-symbols \
+.PHONY: all deps check check-unit check-cases check-kbc check-headers check-symbols \
 	check-upstream check-kernel demo install clean bench
 
-all: deps-build $(STATIC_LIB) $(SHARED_LIB) $(PC_FILE) $(CLI_BINS) klp-conflicts
+all: deps-build $(STATIC_LIB) $(SHARED_LIB) $(PC_FILE) $(CLI_BINS) $(KBC_BIN) klp-conflicts
 
 # The pre-load conflict check lives with the kernel series it mirrors.
 .PHONY: klp-conflicts
@@ -102,6 +114,24 @@ $(BUILD)/bin/%: $(BUILD)/obj/cdo-cli/%.o $(CLI_COMMON_LIB) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(LDFLAGS_ALL)
 
+$(BUILD)/obj/kbuild-cache/%.o: kbuild-cache/%.c | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LIB_INC) -Ikbuild-cache/src -MMD -MP -c $< -o $@
+
+# everything but main.o, so that the unit tests link the same code
+$(KBC_LIB): $(filter-out %/main.o,$(KBC_OBJS))
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(KBC_BIN): $(BUILD)/obj/kbuild-cache/src/main.o $(KBC_LIB) $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(KBC_LIBS) -lelf -lz $(LDFLAGS_ALL)
+
+$(BUILD)/tests/test_kbc_%: kbuild-cache/tests/unit/test_%.c $(KBC_LIB) | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter -Ikbuild-cache/src -o $@ $< $(KBC_LIB) -lcmocka $(KBC_LIBS) $(LDFLAGS_ALL)
+
 $(CLI_COMMON_LIB): $(CLI_COMMON_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@
@@ -111,18 +141,25 @@ $(BUILD)/tests/%: tests/unit/%.c $(STATIC_LIB) | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter $(LIB_INC) -Itests/unit -o $@ $< $(STATIC_LIB) -lcmocka $(LDFLAGS_ALL)
 
--include $(LIB_OBJS:.o=.d) $(CLI_COMMON_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_COMMON_OBJS:.o=.d) $(KBC_OBJS:.o=.d)
 
 # ---- tests ---------------------------------------------------------------
 
-check: all $(UNIT_BINS)
+check: all $(UNIT_BINS) $(KBC_UNIT_BINS) deps-check
 	@scripts/run-checks.sh "$(BUILD)"
 
-check-unit: all $(UNIT_BINS)
+.PHONY: deps-check
+deps-check:
+	@scripts/deps.sh $(DEPS_CHECK)
+
+check-unit: all $(UNIT_BINS) $(KBC_UNIT_BINS)
 	@scripts/run-checks.sh "$(BUILD)" unit
 
 check-cases: all
 	@scripts/run-checks.sh "$(BUILD)" cases
+
+check-kbc: all $(KBC_UNIT_BINS) deps-check
+	@scripts/run-checks.sh "$(BUILD)" kbc
 
 # Compares our output with an installed upstream binary on upstream's unit
 # objects; skips with a message when either path is not given.
