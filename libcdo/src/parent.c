@@ -948,7 +948,8 @@ long parent_match_file(const struct parent *p, const struct parent_file_query *q
 		fq.len[k] = strlen(n);
 		fq.hash[k] = hash_bytes(n, fq.len[k]);
 		fq.relevant[k] = t == STT_FUNC || t == STT_OBJECT;
-		fq.kept[k] = fq.relevant[k] && !maybe_discarded(n);
+		fq.kept[k] = fq.relevant[k] && !maybe_discarded(n) &&
+			     !(q->local_empty && q->local_empty[k]);
 		if (fq.relevant[k])
 			hidx_add(&fq.idx, fq.hash[k], (uint32_t)k);
 		has_locals |= fq.kept[k];
