@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "diffmode.h"
 #include "kbuild.h"
 #include "store.h"
 #include "util.h"
@@ -32,7 +33,7 @@ static void usage(FILE *f)
 	      "  restore        bring a copy of the same source to the built state\n"
 	      "  put            store a tree already built with the same variables\n"
 	      "  key            print the tree's key (--explain: every hashed input)\n"
-
+	      "  diff PATCH...  direct mode: compile what the patches change, diff with libcdo\n"
 	      "  ls [-l]        list entries\n"
 	      "  gc --max-size SIZE   evict least recently used entries down to SIZE\n"
 	      "  verify         check every entry; corrupt ones are reported and removed\n"
@@ -46,7 +47,8 @@ static void usage(FILE *f)
 	      "  -j, --jobs N        parallel jobs (default: online CPUs)\n"
 	      "      --cc CMD, --ld CMD, --kcflags FLAGS, --arch ARCH  build variables\n"
 	      "      --targets GOALS make goals (default \"vmlinux modules\")\n"
-
+	      "  -o, --output DIR    diff: where the output/ tree goes\n"
+	      "      --json FILE     diff: JSON report\n"
 	      "      --explain       key: show the hashed inputs\n"
 	      "  -v, --debug         show the hashed inputs and debug messages\n"
 	      "  -q, --quiet         no progress or informational messages\n"
@@ -197,6 +199,13 @@ done:
 		     !strcmp(cmd, "build")   ? cmd_build(&o) :
 		     !strcmp(cmd, "put")     ? cmd_put(&o) :
 					       cmd_restore(&o);
+	} else if (!strcmp(cmd, "diff")) {
+		if (!o.nargs || !o.outdir) {
+			fprintf(stderr, "kbuild-cache diff: need -o OUTDIR and at least one PATCH\n");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		rc = cmd_diff(&o);
 	} else if (!strcmp(cmd, "ls") || !strcmp(cmd, "gc") || !strcmp(cmd, "verify") ||
 		   !strcmp(cmd, "rm")) {
 		struct store s;

@@ -35,6 +35,8 @@ check "config without CONFIG_ lines refused" [ $rc = 1 -a -n "$(grep 'not a kern
 check "unknown command: usage exit" [ $rc = 64 ]
 "$KBC" gc >/dev/null 2>&1; rc=$?
 check "gc without --max-size: usage exit" [ $rc = 64 ]
+"$KBC" diff -C "$T/a" some.patch >/dev/null 2>&1; rc=$?
+check "diff without -o: usage exit" [ $rc = 64 ]
 check "no entry was written by bad input" [ -z "$(ls "$T/cache/entries" 2>/dev/null)" ]
 
 # ---- keys ----------------------------------------------------------------------
