@@ -273,6 +273,9 @@ int key_compute(const struct build_conf *bc, struct key *k)
 	free(cfg);
 
 	key_add(k, "KCFLAGS", bc->kcflags);
+	if (bc->no_arch_var || bc->kcflags_env)
+		key_add(k, "make-line", bc->no_arch_var ? "kpatch-build (no ARCH=, KCFLAGS in the environment)" :
+			"KCFLAGS in the environment");
 	for (i = 0; i < bc->nvars; i++) {
 		char *eq = strchr(bc->vars[i], '=');
 		char *name = xasprintf("var %.*s", (int)(eq - bc->vars[i]), bc->vars[i]);
@@ -320,10 +323,12 @@ char **build_make_argv(const struct build_conf *bc, int jobs, const char *goals)
 	argv_push(&v, &n, xstrdup(bc->src));
 	if (jobs > 0)
 		argv_push(&v, &n, xasprintf("-j%d", jobs));
-	argv_push(&v, &n, xasprintf("ARCH=%s", bc->arch));
+	if (!bc->no_arch_var)
+		argv_push(&v, &n, xasprintf("ARCH=%s", bc->arch));
 	argv_push(&v, &n, xasprintf("CC=%s", bc->cc));
 	argv_push(&v, &n, xasprintf("LD=%s", bc->ld));
-	argv_push(&v, &n, xasprintf("KCFLAGS=%s", bc->kcflags));
+	if (!bc->kcflags_env)
+		argv_push(&v, &n, xasprintf("KCFLAGS=%s", bc->kcflags));
 	for (i = 0; i < bc->nvars; i++)
 		argv_push(&v, &n, xstrdup(bc->vars[i]));
 	copy = xstrdup(goals);
@@ -344,6 +349,8 @@ void free_argv(char **argv)
 
 void build_setenv(const struct build_conf *bc)
 {
+	if (bc->kcflags_env)
+		setenv("KCFLAGS", bc->kcflags, 1);
 	setenv("KBUILD_BUILD_TIMESTAMP", bc->timestamp, 1);
 	setenv("KBUILD_BUILD_USER", bc->user, 1);
 	setenv("KBUILD_BUILD_HOST", bc->host, 1);

@@ -9,6 +9,7 @@
 #ifndef KBC_KEY_H
 #define KBC_KEY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "hash.h"
@@ -27,6 +28,8 @@ struct build_conf {
 	const char *timestamp;	/* KBUILD_BUILD_TIMESTAMP */
 	const char *user;	/* KBUILD_BUILD_USER */
 	const char *host;	/* KBUILD_BUILD_HOST */
+	bool no_arch_var;	/* leave ARCH= off the make line (kpatch-build does) */
+	bool kcflags_env;	/* pass KCFLAGS in the environment (kpatch-build does) */
 };
 
 struct key_input {

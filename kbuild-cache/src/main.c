@@ -17,6 +17,7 @@
 
 #include "diffmode.h"
 #include "kbuild.h"
+#include "kpatch.h"
 #include "store.h"
 #include "util.h"
 
@@ -34,6 +35,7 @@ static void usage(FILE *f)
 	      "  put            store a tree already built with the same variables\n"
 	      "  key            print the tree's key (--explain: every hashed input)\n"
 	      "  diff PATCH...  direct mode: compile what the patches change, diff with libcdo\n"
+	      "  kpatch-build [ARGS...]  run an installed kpatch-build on a restored tree\n"
 	      "  ls [-l]        list entries\n"
 	      "  gc --max-size SIZE   evict least recently used entries down to SIZE\n"
 	      "  verify         check every entry; corrupt ones are reported and removed\n"
@@ -206,6 +208,10 @@ done:
 			goto out;
 		}
 		rc = cmd_diff(&o);
+	} else if (!strcmp(cmd, "kpatch-build")) {
+		rc = cmd_kpatch_build(&o);
+		if (rc > 0)
+			goto out;	/* kpatch-build's own exit status */
 	} else if (!strcmp(cmd, "ls") || !strcmp(cmd, "gc") || !strcmp(cmd, "verify") ||
 		   !strcmp(cmd, "rm")) {
 		struct store s;

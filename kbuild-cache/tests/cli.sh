@@ -37,6 +37,11 @@ check "unknown command: usage exit" [ $rc = 64 ]
 check "gc without --max-size: usage exit" [ $rc = 64 ]
 "$KBC" diff -C "$T/a" some.patch >/dev/null 2>&1; rc=$?
 check "diff without -o: usage exit" [ $rc = 64 ]
+out=$(env -u KPATCH_BUILD PATH=/usr/bin:/bin "$KBC" kpatch-build -C "$T/a" -- x.patch 2>&1); rc=$?
+check "kpatch-build missing: exit 1, says how to point at it" \
+	[ $rc = 1 -a "$out" = "kbuild-cache: kpatch-build not found: set KPATCH_BUILD or put it on PATH" ]
+out=$(KPATCH_BUILD=/bin/true "$KBC" kpatch-build -C "$T/a" -- x.patch 2>&1); rc=$?
+check "kpatch-build without its tools: exit 1, names them" [ $rc = 1 ] && grep -q "no kpatch-cc beside" <<<"$out"
 check "no entry was written by bad input" [ -z "$(ls "$T/cache/entries" 2>/dev/null)" ]
 
 # ---- keys ----------------------------------------------------------------------
