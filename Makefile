@@ -77,6 +77,15 @@ CLI_OBJS  := $(CLI_MAINS:%.c=$(BUILD)/obj/%.o)
 CLI_BINS  := $(patsubst cdo-cli/%.c,$(BUILD)/bin/%,$(CLI_MAINS))
 KLP_CONFLICTS := $(BUILD)/bin/klp-conflicts
 
+# kbuild-cache: its own sources, one concern per file; main.c is the tool
+KBC_SRCS := $(sort $(wildcard kbuild-cache/src/*.c))
+KBC_OBJS := $(KBC_SRCS:%.c=$(BUILD)/obj/%.o)
+KBC_LIB  := $(BUILD)/obj/kbuild-cache/libkbc.a
+KBC_BIN  := $(BUILD)/bin/kbuild-cache
+KBC_LIBS := -lzstd -lcurl -lxxhash
+KBC_UNIT_SRCS := $(sort $(wildcard kbuild-cache/tests/unit/test_*.c))
+KBC_UNIT_BINS := $(patsubst kbuild-cache/tests/unit/test_%.c,$(BUILD)/tests/test_kbc_%,$(KBC_UNIT_SRCS))
+
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
@@ -95,11 +104,11 @@ SHARED_LIB   := $(BUILD)/lib/$(SHARED_REAL)
 .SECONDARY:
 .DELETE_ON_ERROR:
 
-.PHONY: all deps deps-build check check-unit check-cases check-cli check-upstream \
+.PHONY: all deps deps-build check check-unit check-cases check-cli check-kbc check-upstream \
 	check-kernel demo install uninstall install-kpatch uninstall-kpatch clean bench \
 	man klp-conflicts
 
-all: $(STATIC_LIB) $(SHARED_LIB) $(CLI_BINS) klp-conflicts man
+all: $(STATIC_LIB) $(SHARED_LIB) $(CLI_BINS) $(KBC_BIN) klp-conflicts man
 
 # The pre-load conflict check lives with the kernel series it mirrors.
 klp-conflicts: | deps-build
@@ -159,6 +168,24 @@ $(BUILD)/bin/%: $(BUILD)/obj/cdo-cli/%.o $(CLI_COMMON_LIB) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(LDFLAGS_ALL)
 
+$(BUILD)/obj/kbuild-cache/%.o: kbuild-cache/%.c | deps-build $(VERSION_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LIB_INC) -Ikbuild-cache/src -MMD -MP -c $< -o $@
+
+# everything but main.o, so that the unit tests link the same code
+$(KBC_LIB): $(filter-out %/main.o,$(KBC_OBJS))
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(KBC_BIN): $(BUILD)/obj/kbuild-cache/src/main.o $(KBC_LIB) $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(KBC_LIBS) -lelf -lz $(LDFLAGS_ALL)
+
+$(BUILD)/tests/test_kbc_%: kbuild-cache/tests/unit/test_%.c $(KBC_LIB) | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter -Ikbuild-cache/src -o $@ $< $(KBC_LIB) -lcmocka $(KBC_LIBS) $(LDFLAGS_ALL)
+
 $(CLI_COMMON_LIB): $(CLI_COMMON_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@
@@ -175,7 +202,8 @@ $(BUILD)/man/%: man/%.scd VERSION | deps-build
 	@mkdir -p $(dir $@)
 	sed 's/@VERSION@/$(VERSION)/g' $< | $(SCDOC) >$@
 
--include $(LIB_OBJS:.o=.d) $(CLI_COMMON_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_COMMON_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:=.d) \
+	$(KBC_OBJS:.o=.d)
 
 # ---- tests ---------------------------------------------------------------
 # The test scripts run sub-makes (test-objects, klp-kernel), so they are
@@ -183,10 +211,10 @@ $(BUILD)/man/%: man/%.scd VERSION | deps-build
 
 include tests/fuzz/fuzz.mk
 
-check: all $(UNIT_BINS)
+check: all $(UNIT_BINS) $(KBC_UNIT_BINS)
 	+@scripts/run-checks.sh "$(BUILD)"
 
-check-unit: all $(UNIT_BINS)
+check-unit: all $(UNIT_BINS) $(KBC_UNIT_BINS)
 	+@scripts/run-checks.sh "$(BUILD)" unit
 
 check-cli: all
@@ -194,6 +222,9 @@ check-cli: all
 
 check-cases: all
 	+@scripts/run-checks.sh "$(BUILD)" cases
+
+check-kbc: all $(KBC_UNIT_BINS)
+	+@scripts/run-checks.sh "$(BUILD)" kbc
 
 # Compares our output with an installed upstream binary on upstream's unit
 # objects; skips with a message when either path is not given.

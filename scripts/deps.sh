@@ -32,6 +32,10 @@ group() {
 		tool:scdoc|scdoc|man page generator
 		header:xxhash.h|libxxhash-dev|xxHash headers
 		header:elf.h|libc6-dev|C library headers
+		header:zstd.h|libzstd-dev|zstd (kbuild-cache's store)
+		header:curl/curl.h|libcurl4-openssl-dev|libcurl (kbuild-cache's remote store)
+		header:libelf.h|libelf-dev|libelf (kbuild-cache)
+		header:zlib.h|zlib1g-dev|zlib (kbuild-cache, through libelf)
 		EOF
 		;;
 	check)
@@ -44,6 +48,9 @@ group() {
 		tool:patch|patch|patch
 		tool:man|man-db|man (man page rendering test)
 		header:cmocka.h|libcmocka-dev|cmocka (unit tests)
+		tool:curl|curl|curl (kbuild-cache's HTTP store test)
+		tool:clang|clang|clang (fuzz targets)
+		tool:strace|strace|strace (signal tests)
 		header:libelf.h|libelf-dev|libelf (benchmark floor)
 		EOF
 		;;

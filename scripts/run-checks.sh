@@ -1,7 +1,7 @@
 #!/bin/bash
 # The user-space test suite behind `make check`.
 #
-#   scripts/run-checks.sh BUILD_DIR [unit|cases|cli|api|upstream|all]
+#   scripts/run-checks.sh BUILD_DIR [unit|cases|cli|kbc|api|upstream|all]
 #
 # Runs each group, prints what every group reported, and ends with one
 # line "checks: N passed, M failed[, K skipped]".  Exits 1 when anything
@@ -203,6 +203,13 @@ if [ "$what" = all ] || [ "$what" = cli ]; then
 fi
 if [ "$what" = all ] || [ "$what" = cli ]; then
 	run_group klp-tool make --no-print-directory -C klp-kernel check BUILD="$build"
+fi
+# kbuild-cache: a stand-in kernel tree, then the HTTP store on a real nginx
+if [ "$what" = all ] || [ "$what" = kbc ]; then
+	for t in kbuild-cache/tests/cli.sh kbuild-cache/tests/http.sh; do
+		[ -f "$t" ] || continue
+		run_group "kbc-$(basename "$t" .sh)" bash "$t" "$build"
+	done
 fi
 if [ "$what" = all ] || [ "$what" = cases ]; then
 	[ -x test-objects/run-cases.sh ] && run_group cases case_tests

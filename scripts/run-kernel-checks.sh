@@ -1,7 +1,7 @@
 #!/bin/bash
 # The kernel suite behind `make check-kernel`: the livepatch core tests
-# under qemu (klp-kernel/) and the real-kernel create-diff-object cases
-# (test-objects/kernel/).  Every part runs even when an earlier one
+# under qemu (klp-kernel/), the real-kernel create-diff-object cases
+# (test-objects/kernel/) and kbuild-cache on a real kernel tree.  Every part runs even when an earlier one
 # failed; the last line sums them up as "check-kernel: N passed, M failed".
 set -uo pipefail
 
@@ -33,6 +33,7 @@ part() {
 
 part klp-kernel make --no-print-directory -C klp-kernel check-kernel
 part kernel-cases test-objects/kernel/scripts/check-kernel-cases.sh
+part kbuild-cache kbuild-cache/tests/kernel.sh
 
 summary="check-kernel: $passed passed, $failed failed"
 [ "$skipped" = 0 ] || summary+=", $skipped skipped"

@@ -880,8 +880,8 @@ static uint32_t query_find(const struct fquery *fq, const struct parent *p,
 	return HIDX_NONE;
 }
 
-/* Is query local @k already in the index (same name, and type if typed)? */
-static bool query_dup(const struct fquery *fq, size_t k)
+/* The query local in the index equal to local @k (name, and type if typed), or NONE. */
+static uint32_t query_dup(const struct fquery *fq, size_t k)
 {
 	const struct parent_file_query *q = fq->q;
 	uint32_t id;
@@ -890,9 +890,9 @@ static bool query_dup(const struct fquery *fq, size_t k)
 		if (q->local_types && q->local_types[id] != q->local_types[k])
 			continue;
 		if (fq->len[id] == fq->len[k] && !memcmp(q->local_names[id], q->local_names[k], fq->len[k]))
-			return true;
+			return id;
 	}
-	return false;
+	return HIDX_NONE;
 }
 
 /*
@@ -940,6 +940,7 @@ long parent_match_file(const struct parent *p, const struct parent_file_query *q
 	struct fquery fq = { .q = q };
 	bool has_locals = false;
 	long found = -1;
+	uint32_t dup;
 	uint64_t fh;
 	size_t k, flen;
 	uint32_t b;
@@ -971,12 +972,25 @@ long parent_match_file(const struct parent *p, const struct parent_file_query *q
 		fq.len[k] = strlen(n);
 		fq.hash[k] = hash_bytes(n, fq.len[k]);
 		fq.relevant[k] = t == STT_FUNC || t == STT_OBJECT;
-		fq.kept[k] = fq.relevant[k] && !maybe_discarded(n);
-		/* repeats say nothing more; counting them would break the match count */
-		if (!fq.relevant[k] || query_dup(&fq, k))
+		fq.kept[k] = fq.relevant[k] && !maybe_discarded(n) &&
+			     !(q->local_empty && q->local_empty[k]);
+		if (!fq.relevant[k])
 			continue;
-		hidx_add(&fq.idx, fq.hash[k], (uint32_t)k);
-		fq.n_kept += fq.kept[k];
+		/*
+		 * Repeats say nothing more, and counting them would break the
+		 * match count; but a repeat that must be in the table makes the
+		 * name required.
+		 */
+		dup = query_dup(&fq, k);
+		if (dup != HIDX_NONE) {
+			if (fq.kept[k] && !fq.kept[dup]) {
+				fq.kept[dup] = true;
+				fq.n_kept++;
+			}
+		} else {
+			hidx_add(&fq.idx, fq.hash[k], (uint32_t)k);
+			fq.n_kept += fq.kept[k];
+		}
 		has_locals |= fq.kept[k];
 	}
 

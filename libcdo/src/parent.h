@@ -2,6 +2,7 @@
 #ifndef CDO_PARENT_H
 #define CDO_PARENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "error.h"
@@ -92,6 +93,12 @@ long parent_block_count(const struct parent *p);
  * @local_types: STT_FUNC or STT_OBJECT for each name.  Upstream compares
  *               (type, name) pairs; give the types for exact behaviour.
  *               NULL compares names only.
+ * @local_empty: for each name, whether it is a zero-size symbol alone in
+ *               an empty section (lockdep's `static struct lock_class_key
+ *               __key` with lockdep off, in .bss.__key.N with
+ *               -fdata-sections).  The linker drops such a section with
+ *               its symbol, so the table may lack it: like a "maybe
+ *               discarded" name, it is not required.  NULL: none is.
  * @work:        NULL, or the table entries the matching may still visit,
  *               decreased by each query.  A caller making many queries
  *               bounds their total: a query that runs out fails.
@@ -101,6 +108,7 @@ struct parent_file_query {
 	const char *const *local_names;
 	size_t n_locals;
 	const unsigned char *local_types;
+	const bool *local_empty;
 	uint64_t *work;
 };
 

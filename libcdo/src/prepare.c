@@ -614,6 +614,7 @@ int match_parent_blocks(struct diff *d)
 	struct object *o = &d->orig;
 	const char **names;
 	unsigned char *types;
+	bool *empty;
 	uint32_t i, j;
 	int err = 0;
 	/*
@@ -628,9 +629,11 @@ int match_parent_blocks(struct diff *d)
 	work = 32 * (uint64_t)parent_entry_count(d->parent) + (1u << 20);
 	names = malloc(sizeof(*names) * o->nsyms);
 	types = malloc(o->nsyms);
-	if (!names || !types) {
+	empty = malloc(sizeof(*empty) * o->nsyms);
+	if (!names || !types || !empty) {
 		free(names);
 		free(types);
+		free(empty);
 		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
 	}
 	for (i = 0; i < o->nsyms && !err; i++) {
@@ -644,12 +647,15 @@ int match_parent_blocks(struct diff *d)
 			const struct symbol *s = &o->syms[j];
 
 			if (s->bind == STB_LOCAL && (s->type == STT_FUNC || s->type == STT_OBJECT)) {
+				empty[n] = s->type == STT_OBJECT && !s->sym.st_size && s->sec != NONE &&
+					   !o->secs[s->sec].sh.sh_size;
 				names[n] = s->name;
 				types[n++] = s->type;
 			}
 		}
 		q.local_names = names;
 		q.local_types = types;
+		q.local_empty = empty;
 		q.n_locals = n;
 		block = parent_match_file(d->parent, &q, d->eb);
 		if (block < 0) {
@@ -663,5 +669,6 @@ int match_parent_blocks(struct diff *d)
 	}
 	free(names);
 	free(types);
+	free(empty);
 	return err;
 }

@@ -452,6 +452,44 @@ static void test_match_file(void **state)
 	parent_close(p);
 }
 
+/*
+ * A zero-size static alone in an empty section (lockdep's __key with
+ * lockdep off) is dropped by the linker with its section: a table without
+ * it must still match, as measured on real 6.1 objects.
+ */
+static void test_match_empty_static(void **state)
+{
+	struct parent *p = open_ok(state, match_symtab, NULL, "vmlinux");
+	static const char *const with_key[] = { "f1", "v2", "__key.12" };
+	static const unsigned char types[] = { STT_FUNC, STT_OBJECT, STT_OBJECT };
+	static const bool empty[] = { false, false, true };
+	static const bool none_empty[] = { false, false, false };
+	struct parent_file_query q = {
+		.file_name = "m.c", .local_names = with_key, .n_locals = 3, .local_types = types,
+	};
+	struct errbuf eb;
+
+	/* without the flag, the missing __key.12 keeps every m.c block from matching */
+	memset(&eb, 0, sizeof(eb));
+	assert_int_equal(parent_match_file(p, &q, &eb), CDO_ERR_UNSUPPORTED);
+	assert_msg_has(&eb, "couldn't find matching m.c local symbols in vmlinux symbol table");
+	q.local_empty = none_empty;
+	memset(&eb, 0, sizeof(eb));
+	assert_int_equal(parent_match_file(p, &q, &eb), CDO_ERR_UNSUPPORTED);
+	/* flagged as empty, it is not required, and the right block is found */
+	q.local_empty = empty;
+	memset(&eb, 0, sizeof(eb));
+	assert_int_equal(parent_match_file(p, &q, &eb), 1);
+	/* it still cannot stand in for a table local the object lacks */
+	q.n_locals = 1;
+	q.local_names = (const char *const[]){ "__key.12" };
+	q.local_types = (const unsigned char[]){ STT_OBJECT };
+	q.local_empty = (const bool[]){ true };
+	memset(&eb, 0, sizeof(eb));
+	assert_int_equal(parent_match_file(p, &q, &eb), CDO_ERR_UNSUPPORTED);
+	parent_close(p);
+}
+
 static void test_long_names(void **state)
 {
 	char name[401], other[360], *symtab;
@@ -1127,6 +1165,7 @@ int main(void)
 		BOTH(test_size_name_annotations),
 		BOTH(test_duplicates),
 		BOTH(test_match_file),
+		BOTH(test_match_empty_static),
 		BOTH(test_long_names),
 		BOTH(test_name_limit),
 		BOTH(test_dynsym_skipped),

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The commands that work on a kernel tree: key, build, put, restore.
+ */
+#ifndef KBC_KBUILD_H
+#define KBC_KBUILD_H
+
+#include <stdbool.h>
+
+#include "key.h"
+#include "store.h"
+
+struct kbc_opts {
+	const char *cache;
+	const char *remote;
+	const char *json;
+	const char *outdir;
+	const char *max_size;
+	int jobs;
+	bool explain;
+	bool long_format;
+	bool keep_going;
+	struct build_conf bc;
+	char **args;		/* remaining arguments */
+	int nargs;
+};
+
+int cmd_key(struct kbc_opts *o);
+int cmd_build(struct kbc_opts *o);
+int cmd_put(struct kbc_opts *o);
+int cmd_restore(struct kbc_opts *o);
+
+/*
+ * Bring o->bc.src to the built state of its entry (restoring unless the
+ * tree's stamp says it already is); fills @e and @k.  0, or -1 (also when
+ * no entry exists: the message says to run build).
+ */
+int ensure_restored(struct kbc_opts *o, struct store *s, struct key *k, struct entry *e);
+
+/* Resolve o->bc.config: --config, else SRC/.config, else NULL. */
+void pick_config(struct kbc_opts *o);
+
+/* Run make in the tree with the build's variables; output to @log. */
+int run_make(const struct build_conf *bc, int jobs, const char *goals, const char *log,
+	     const char *what);
+
+void print_explain(const struct key *k);
+
+#endif

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "kcmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tree.h"
+#include "util.h"
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Undo kbuild's escaping of a saved command: "$$" is "$", "$(pound)" is "#". */
+static char *unescape(const char *s, size_t len)
+{
+	char *out = xmalloc(len + 1), *o = out;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '$' && i + 1 < len && s[i + 1] == '$') {
+			*o++ = '$';
+			i++;
+		} else if (s[i] == '$' && !strncmp(s + i, "$(pound)", 8) && i + 8 <= len) {
+			*o++ = '#';
+			i += 7;
+		} else {
+			*o++ = s[i];
+		}
+	}
+	*o = 0;
+	return out;
+}
+
+/* Parse SRC/dir/.name.o.cmd for object @obj. 0, 1 when not a compile, -1. */
+static int parse_cmd(const char *src, const char *obj, struct kobj *k)
+{
+	const char *slash = strrchr(obj, '/');
+	char *path = slash ? xasprintf("%s/%.*s/.%s.cmd", src, (int)(slash - obj), obj, slash + 1) :
+			     xasprintf("%s/.%s.cmd", src, obj);
+	char *text = read_file(path, NULL), *line, *save = NULL;
+	char *cmd_key = xasprintf("cmd_%s := ", obj), *src_key = xasprintf("source_%s := ", obj);
+	char *dep_key = xasprintf("deps_%s := ", obj);
+	bool in_deps = false;
+	size_t cap = 0;
+	int rc = 1;
+
+	memset(k, 0, sizeof(*k));
+	if (!text) {
+		kbc_err_clear();
+		goto out;
+	}
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		size_t len = strlen(line);
+
+		if (in_deps) {
+			char *p = line, *e;
+
+			while (*p == ' ' || *p == '\t')
+				p++;
+			e = p + strlen(p);
+			in_deps = e > p && e[-1] == '\\';
+			if (in_deps)
+				e--;
+			while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+				e--;
+			if (e == p || !strncmp(p, "$(wildcard", 10))
+				continue;
+			if (k->ndeps == cap) {
+				cap = cap ? 2 * cap : 64;
+				k->deps = xrealloc(k->deps, cap * sizeof(*k->deps));
+			}
+			k->deps[k->ndeps++] = xasprintf("%.*s", (int)(e - p), p);
+			continue;
+		}
+		if (!strncmp(line, cmd_key, strlen(cmd_key)) ||
+		    (!strncmp(line, "savedcmd_", 9) && !strncmp(line + 9, obj, strlen(obj)) &&
+		     !strncmp(line + 9 + strlen(obj), " := ", 4))) {
+			const char *v = strstr(line, " := ") + 4;
+
+			free(k->cmd);
+			k->cmd = unescape(v, len - (size_t)(v - line));
+		} else if (!strncmp(line, src_key, strlen(src_key))) {
+			free(k->source);
+			k->source = xstrdup(line + strlen(src_key));
+			chomp(k->source);
+		} else if (!strncmp(line, dep_key, strlen(dep_key))) {
+			in_deps = true;
+		}
+	}
+	if (k->cmd && k->source) {
+		k->obj = xstrdup(obj);
+		if (k->ndeps)
+			qsort(k->deps, k->ndeps, sizeof(*k->deps), str_cmp);
+		rc = 0;
+	}
+out:
+	if (rc) {
+		size_t i;
+
+		for (i = 0; i < k->ndeps; i++)
+			free(k->deps[i]);
+		free(k->deps);
+		free(k->cmd);
+		free(k->source);
+		memset(k, 0, sizeof(*k));
+	}
+	free(text);
+	free(path);
+	free(cmd_key);
+	free(src_key);
+	free(dep_key);
+	return rc;
+}
+
+static void add_obj(const char *src, struct kobjs *out, size_t *cap, const char *obj,
+		    const char *parent, const char *modpath)
+{
+	struct kobj k;
+	size_t i;
+
+	for (i = 0; i < out->n; i++)
+		if (!strcmp(out->v[i].obj, obj))
+			return;
+	if (parse_cmd(src, obj, &k))
+		return;
+	k.parent = parent;
+	k.module_path = modpath ? xstrdup(modpath) : NULL;
+	if (out->n == *cap) {
+		*cap = *cap ? 2 * *cap : 1024;
+		out->v = xrealloc(out->v, *cap * sizeof(*out->v));
+	}
+	out->v[out->n++] = k;
+}
+
+/* Strings live as long as the process: module names are few. */
+static const char *module_name(const char *modfile)
+{
+	const char *b = strrchr(modfile, '/');
+	char *n = xstrdup(b ? b + 1 : modfile), *p;
+
+	n[strlen(n) - 4] = 0;	/* ".mod" */
+	for (p = n; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return n;
+}
+
+int kobjs_load(const char *src, struct kobjs *out)
+{
+	char *argv[] = { "ar", "t", "vmlinux.a", NULL };
+	char *list = NULL, *line, *save = NULL;
+	struct tree_list tl;
+	size_t cap = 0, i;
+
+	memset(out, 0, sizeof(*out));
+	if (run_cmd(argv, src, &list, "/dev/null") != 0) {
+		free(list);
+		return kbc_err("%s/vmlinux.a: cannot list (is the tree built?)", src);
+	}
+	for (line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		add_obj(src, out, &cap, line, "vmlinux", NULL);
+	free(list);
+	if (tree_walk(src, &tl))
+		return -1;
+	for (i = 0; i < tl.n; i++) {
+		const char *p = tl.v[i].path;
+		size_t len = strlen(p);
+		char *full, *text, *save2 = NULL, *modpath;
+		const char *name;
+
+		if (len < 5 || strcmp(p + len - 4, ".mod") || !tl.v[i].output)
+			continue;
+		full = xasprintf("%s/%s", src, p);
+		text = read_file(full, NULL);
+		free(full);
+		if (!text) {
+			kbc_err_clear();
+			continue;
+		}
+		name = module_name(p);
+		modpath = xasprintf("%.*s.ko", (int)(len - 4), p);
+		for (line = strtok_r(text, "\n \t", &save2); line; line = strtok_r(NULL, "\n \t", &save2))
+			add_obj(src, out, &cap, line, name, modpath);
+		free(modpath);
+		free(text);
+	}
+	tree_list_free(&tl);
+	return 0;
+}
+
+void kobjs_free(struct kobjs *k)
+{
+	size_t i, j;
+
+	for (i = 0; i < k->n; i++) {
+		for (j = 0; j < k->v[i].ndeps; j++)
+			free(k->v[i].deps[j]);
+		free(k->v[i].deps);
+		free(k->v[i].cmd);
+		free(k->v[i].source);
+		free(k->v[i].obj);
+		free(k->v[i].module_path);
+	}
+	free(k->v);
+	memset(k, 0, sizeof(*k));
+}
+
+bool kobj_depends_on(const struct kobj *o, const char *path)
+{
+	const char *key = path;
+
+	if (!strcmp(o->source, path))
+		return true;
+	return o->ndeps && bsearch(&key, o->deps, o->ndeps, sizeof(*o->deps), str_cmp);
+}
+
+/* Replace every whitespace-delimited @from in @s by @to. */
+static char *replace_token(const char *s, const char *from, const char *to)
+{
+	size_t flen = strlen(from), cap = strlen(s) * 2 + 256, n = 0;
+	char *out = xmalloc(cap);
+	const char *p = s;
+
+	while (*p) {
+		bool start = p == s || p[-1] == ' ' || p[-1] == '\t' || p[-1] == ',' || p[-1] == '=';
+		char end = p[flen];
+
+		if (start && !strncmp(p, from, flen) && (!end || end == ' ' || end == '\t' || end == ';')) {
+			size_t tl = strlen(to);
+
+			while (n + tl + 1 > cap)
+				out = xrealloc(out, cap *= 2);
+			memcpy(out + n, to, tl);
+			n += tl;
+			p += flen;
+			continue;
+		}
+		if (n + 2 > cap)
+			out = xrealloc(out, cap *= 2);
+		out[n++] = *p++;
+	}
+	out[n] = 0;
+	return out;
+}
+
+char *kobj_cmd_to(const struct kobj *o, const char *outdir)
+{
+	const char *slash = strrchr(o->obj, '/');
+	char *dfile = slash ? xasprintf("%.*s/.%s.d", (int)(slash - o->obj), o->obj, slash + 1) :
+			      xasprintf(".%s.d", o->obj);
+	char *to_obj = xasprintf("%s/%s", outdir, o->obj);
+	char *to_d = xasprintf("%s/%s", outdir, dfile);
+	char *a = replace_token(o->cmd, o->obj, to_obj);
+	char *b = replace_token(a, dfile, to_d);
+
+	free(a);
+	free(dfile);
+	free(to_obj);
+	free(to_d);
+	return b;
+}

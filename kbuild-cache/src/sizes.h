@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The sizes of the kernel's special-section entries (struct bug_entry,
+ * jump_entry, ...), read from the debug info of the cached build, as
+ * kpatch-build reads them from vmlinux: each from the one small object
+ * that defines the code using it, so no large DWARF is read.
+ */
+#ifndef KBC_SIZES_H
+#define KBC_SIZES_H
+
+#include "cdo/cdo.h"
+
+/* Fill @s from the built tree @src; unknown sizes stay 0.  Never fails. */
+void sizes_from_build(const char *src, struct cdo_struct_sizes *s);
+
+#endif

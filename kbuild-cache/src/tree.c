@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "tree.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hash.h"
+#include "util.h"
+
+struct rule {
+	char *pat;
+	bool negate;
+	bool dir_only;
+	bool anchored;		/* matched against the path below the .gitignore's dir */
+	bool deep;		/* has "**": '*' may cross '/' */
+};
+
+struct ruleset {
+	char *base;		/* directory of the .gitignore, "" for the root */
+	struct rule *v;
+	size_t n;
+};
+
+struct walk {
+	const char *root;
+	struct ruleset *sets;
+	size_t nsets, capsets;
+	struct tree_list *out;
+};
+
+static void load_rules(struct walk *w, const char *rel)
+{
+	char *path = xasprintf("%s/%s%s.gitignore", w->root, rel, *rel ? "/" : "");
+	char *text = read_file(path, NULL), *line, *save = NULL;
+	struct ruleset *rs;
+	size_t cap = 0;
+
+	free(path);
+	if (w->nsets == w->capsets) {
+		w->capsets = w->capsets ? 2 * w->capsets : 16;
+		w->sets = xrealloc(w->sets, w->capsets * sizeof(*w->sets));
+	}
+	rs = &w->sets[w->nsets++];
+	rs->base = xstrdup(rel);
+	rs->v = NULL;
+	rs->n = 0;
+	if (!text) {
+		kbc_err_clear();
+		return;
+	}
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct rule r = { 0 };
+		size_t len;
+
+		chomp(line);
+		if (!*line || *line == '#')
+			continue;
+		if (*line == '!') {
+			r.negate = true;
+			line++;
+		}
+		len = strlen(line);
+		if (len && line[len - 1] == '/') {
+			r.dir_only = true;
+			line[--len] = 0;
+		}
+		if (!len)
+			continue;
+		if (strchr(line, '/'))
+			r.anchored = true;
+		if (*line == '/')
+			line++;
+		/*
+		 * Debian's linux-source appends "/ *" (without the space) and "!/debian/" to the
+		 * top-level .gitignore (its packaging repository holds only
+		 * debian/): that rule says nothing about build outputs.
+		 */
+		if (!*rel && r.anchored && !strcmp(line, "*"))
+			continue;
+		r.deep = strstr(line, "**") != NULL;
+		r.pat = xstrdup(line);
+		if (rs->n == cap) {
+			cap = cap ? 2 * cap : 8;
+			rs->v = xrealloc(rs->v, cap * sizeof(*rs->v));
+		}
+		rs->v[rs->n++] = r;
+	}
+	free(text);
+}
+
+static void pop_rules(struct walk *w)
+{
+	struct ruleset *rs = &w->sets[--w->nsets];
+	size_t i;
+
+	for (i = 0; i < rs->n; i++)
+		free(rs->v[i].pat);
+	free(rs->v);
+	free(rs->base);
+}
+
+/* Whether @rel (a path below the root) is ignored; the deepest, last rule wins. */
+static bool ignored(const struct walk *w, const char *rel, const char *name, bool dir)
+{
+	size_t s = w->nsets;
+
+	while (s--) {
+		const struct ruleset *rs = &w->sets[s];
+		size_t blen = strlen(rs->base), i = rs->n;
+		const char *below = rel + (blen ? blen + 1 : 0);
+
+		while (i--) {
+			const struct rule *r = &rs->v[i];
+			int m;
+
+			if (r->dir_only && !dir)
+				continue;
+			if (r->anchored)
+				m = fnmatch(r->pat, below, r->deep ? 0 : FNM_PATHNAME);
+			else
+				m = fnmatch(r->pat, name, 0);
+			if (m == 0)
+				return !r->negate;
+		}
+	}
+	return false;
+}
+
+bool never_store(const char *rel)
+{
+	static const char *const pats[] = {
+		"*.orig", "*.rej", "*.patch", "*~", ".kbuild-cache*", "*/.kbuild-cache*",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(pats) / sizeof(pats[0]); i++)
+		if (!fnmatch(pats[i], rel, 0))
+			return true;
+	return false;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void add_file(struct tree_list *l, const char *rel, const struct stat *st, bool output)
+{
+	struct tree_file *f;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 4096;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	f = &l->v[l->n++];
+	f->path = xstrdup(rel);
+	f->mode = st->st_mode;
+	f->size = (uint64_t)st->st_size;
+	f->mtime = st->st_mtim;
+	f->output = output;
+}
+
+/* @rel: directory below the root ("" for the root); @out_dir: it is ignored. */
+static int walk_dir(struct walk *w, const char *rel, bool out_dir)
+{
+	char *dpath = *rel ? xasprintf("%s/%s", w->root, rel) : xstrdup(w->root);
+	DIR *d = opendir(dpath);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i;
+	int rc = 0;
+
+	if (!d) {
+		kbc_errno("%s", dpath);
+		free(dpath);
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			names = xrealloc(names, cap * sizeof(*names));
+		}
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), name_cmp);
+	if (!out_dir)
+		load_rules(w, rel);
+	for (i = 0; i < n && !rc; i++) {
+		char *crel = *rel ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
+		char *cpath = xasprintf("%s/%s", w->root, crel);
+		struct stat st;
+
+		if (lstat(cpath, &st)) {
+			rc = kbc_errno("%s", cpath);
+		} else if (S_ISDIR(st.st_mode)) {
+			if (strcmp(names[i], ".git"))
+				rc = walk_dir(w, crel, out_dir || ignored(w, crel, names[i], true));
+		} else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && !never_store(crel)) {
+			add_file(w->out, crel, &st, out_dir || ignored(w, crel, names[i], false));
+		}
+		free(cpath);
+		free(crel);
+	}
+	if (!out_dir)
+		pop_rules(w);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(dpath);
+	return rc;
+}
+
+static int file_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct tree_file *)a)->path, ((const struct tree_file *)b)->path);
+}
+
+int tree_walk(const char *root, struct tree_list *out)
+{
+	struct walk w = { .root = root, .out = out };
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = walk_dir(&w, "", false);
+	if (!rc && out->n)
+		qsort(out->v, out->n, sizeof(*out->v), file_cmp);
+	while (w.nsets)
+		pop_rules(&w);
+	free(w.sets);
+	if (rc)
+		tree_list_free(out);
+	return rc;
+}
+
+void tree_list_free(struct tree_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].path);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+int tree_source_hash(const char *root, const struct tree_list *l, char hex[33], uint64_t *nfiles)
+{
+	struct kbc_hasher *h = hasher_new();
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct tree_file *f = &l->v[i];
+		char *p, fh[KBC_HEX_LEN + 1];
+
+		if (f->output)
+			continue;
+		p = xasprintf("%s/%s", root, f->path);
+		if (S_ISLNK(f->mode)) {
+			char target[KBC_PATH_MAX];
+			ssize_t len = readlink(p, target, sizeof(target) - 1);
+
+			if (len < 0) {
+				kbc_errno("%s", p);
+				free(p);
+				hasher_finish(h, hex);
+				return -1;
+			}
+			target[len] = 0;
+			hash_buf(target, (size_t)len, fh);
+			hasher_str(h, "l");
+		} else {
+			if (hash_file(p, fh, NULL)) {
+				free(p);
+				hasher_finish(h, hex);
+				return -1;
+			}
+			hasher_str(h, (f->mode & 0111) ? "x" : "f");
+		}
+		hasher_str(h, f->path);
+		hasher_str(h, fh);
+		free(p);
+		n++;
+	}
+	hasher_finish(h, hex);
+	if (nfiles)
+		*nfiles = n;
+	return 0;
+}
+
+int git_clean_tree_id(const char *root, char *hex, size_t hexsz)
+{
+	char *argv1[] = { "git", "-C", (char *)root, "rev-parse", "--show-toplevel", NULL };
+	char *argv2[] = { "git", "-C", (char *)root, "status", "--porcelain", "--untracked-files=normal", NULL };
+	char *argv3[] = { "git", "-C", (char *)root, "rev-parse", "HEAD^{tree}", NULL };
+	char *out = NULL, *real = NULL, *git = which("git"), *dotgit;
+	bool has_git;
+	int rc = 1;
+
+	dotgit = xasprintf("%s/.git", root);
+	has_git = is_dir(dotgit) || is_file(dotgit);
+	free(dotgit);
+	if (!git || !has_git) {
+		free(git);
+		return 1;
+	}
+	free(git);
+	/* only the tree's own repository, not one that contains it */
+	if (run_cmd(argv1, NULL, &out, "/dev/null") != 0)
+		goto done;
+	chomp(out);
+	real = realpath(root, NULL);
+	if (!real || strcmp(out, real))
+		goto done;
+	free(out);
+	out = NULL;
+	if (run_cmd(argv2, NULL, &out, "/dev/null") != 0 || *out)
+		goto done;
+	free(out);
+	out = NULL;
+	if (run_cmd(argv3, NULL, &out, "/dev/null") != 0)
+		goto done;
+	chomp(out);
+	snprintf(hex, hexsz, "%s", out);
+	rc = 0;
+done:
+	free(out);
+	free(real);
+	return rc;
+}

@@ -1,0 +1,1 @@
+#define SCHED_PRIO 3

@@ -1,0 +1,6 @@
+#include <linux/sched.h>
+
+int fork_prio(void)
+{
+	return SCHED_PRIO;
+}

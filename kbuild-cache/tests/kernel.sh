@@ -1,0 +1,255 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kbuild-cache on a real kernel (make check-kernel): Debian's
+# linux-source-6.1 with the small livepatch configuration of the
+# real-kernel cases (tinyconfig + test-objects/kernel/config/tobj*.config).
+#
+#  - the key changes with the config, the compiler, a source file and a
+#    flag, and with nothing else (not with building, restoring or touching);
+#  - build stores the tree (cold once per source and config: the cache is
+#    kept in $CDO_KERNEL_CACHE/kbuild-cache-6.1 between runs);
+#  - after restore into a fresh copy, `make vmlinux modules` compiles and
+#    links nothing;
+#  - diff on a .c patch, a header patch and a two-file patch gives what
+#    create-diff-object gives on the pairs of a full two-build flow (the
+#    original build, then `make vmlinux modules` on the patched tree);
+#  - a patch that does not apply leaves the tree clean;
+#  - with KPATCH_BUILD=, kbuild-cache kpatch-build (skipped without it).
+#
+# Ends with "kbuild-cache-kernel: N passed, M failed[, K skipped]".
+#
+# Environment: BUILD (our build dir, default build), CDO_KERNEL_CACHE,
+# JOBS (default 2), KPATCH_BUILD.
+set -uo pipefail
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+. "$HERE/lib.sh"
+. "$TOP/scripts/lib/kernel-src.sh"
+BUILD=$(cd "${BUILD:-$TOP/build}" && pwd)
+KBC=$BUILD/bin/kbuild-cache
+CDO=$BUILD/bin/create-diff-object
+OBJCMP=$BUILD/bin/cdo-objcmp
+JOBS=${JOBS:-2}
+WORK=${CDO_KERNEL_CACHE:-/var/cache/cdo-kernel}/kbuild-cache-6.1
+SRC=$WORK/src
+CASES=$TOP/test-objects/kernel/cases
+export KBUILD_CACHE_DIR=$WORK/cache
+unset KBUILD_CACHE_REMOTE KCFLAGS
+T0=$(date +%s)
+
+log() { printf 'kbuild-cache-kernel: [%4ds] %s\n' $(($(date +%s) - T0)) "$*"; }
+die() {
+	echo "kbuild-cache-kernel: error: $*" >&2
+	fail "$*"
+	summary kbuild-cache-kernel
+	exit 1
+}
+run_logged() {
+	local logfile=$1
+	shift
+	"$@" >"$logfile" 2>&1 || { tail -n 30 "$logfile" >&2; return 1; }
+}
+
+"$TOP/scripts/deps.sh" gcc make libc6-dev bc flex bison libssl-dev libelf-dev xz-utils \
+	patch binutils "$KERNEL_SRC_DEBIAN_PKG" >/dev/null || die "cannot install the kernel build packages"
+mkdir -p "$WORK"
+problem=$(kernel_src_check "") || die "$problem"
+kernel_src_prepare "$WORK" "$SRC" "$WORK/cfg" "" log run_logged "$WORK/trees" ||
+	die "cannot unpack $KERNEL_SRC_DEBIAN_TARBALL"
+
+# ---- the configuration: tinyconfig + the real-kernel cases' lines --------------
+CFG=$WORK/tobj.config
+want=$(cat "$TOP/test-objects/kernel/config/tobj.config" "$TOP/test-objects/kernel/config/tobj-6.1.config" |
+	sha256sum | cut -c1-16)
+if [ ! -f "$CFG" ] || [ "$(cat "$WORK/tobj.config.stamp" 2>/dev/null)" != "$want" ]; then
+	log "configuring (tinyconfig + test-objects/kernel/config/tobj*.config)"
+	rm -rf "$WORK/cfg"
+	run_logged "$WORK/config.log" make -C "$SRC" O="$WORK/cfg" ARCH=x86_64 tinyconfig || die "tinyconfig failed"
+	grep -h '^CONFIG_' "$TOP/test-objects/kernel/config/tobj.config" \
+		"$TOP/test-objects/kernel/config/tobj-6.1.config" >>"$WORK/cfg/.config"
+	run_logged "$WORK/config.log" make -C "$SRC" O="$WORK/cfg" ARCH=x86_64 olddefconfig || die "olddefconfig failed"
+	cp "$WORK/cfg/.config" "$CFG"
+	echo "$want" >"$WORK/tobj.config.stamp"
+fi
+
+# A copy of the pristine source; hard links are safe, as patch(1) and
+# kbuild-cache replace files instead of writing into them.
+fresh() {
+	rm -rf "$1"
+	mkdir -p "$(dirname "$1")"
+	cp -al "$SRC" "$1"
+}
+vars=(KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 1970' KBUILD_BUILD_USER=kbuild-cache
+	KBUILD_BUILD_HOST=kbuild-cache)
+kmake() {
+	local tree=$1
+	shift
+	env "${vars[@]}" make -C "$tree" -j"$JOBS" ARCH=x86_64 CC=gcc LD=ld \
+		KCFLAGS='-ffunction-sections -fdata-sections' "$@"
+}
+TR=$WORK/trees
+mkdir -p "$TR"
+
+# ---- keys: they change with each input and only then ---------------------------------
+fresh "$TR/keys"
+k0=$("$KBC" key -C "$TR/keys" --config "$CFG") || die "key failed: $k0"
+log "key of the pristine tree: $k0"
+check "key: stable" [ "$("$KBC" key -C "$TR/keys" --config "$CFG")" = "$k0" ]
+sed 's/^# CONFIG_PRINTK_TIME is not set/CONFIG_PRINTK_TIME=y/' "$CFG" >"$WORK/other.config"
+check "key: changes with the config" [ "$("$KBC" key -C "$TR/keys" --config "$WORK/other.config")" != "$k0" ]
+printf '#!/bin/sh\nexec gcc "$@"\n' >"$WORK/gcc-wrapper"
+chmod +x "$WORK/gcc-wrapper"
+check "key: changes with the compiler" [ "$("$KBC" key -C "$TR/keys" --config "$CFG" --cc "$WORK/gcc-wrapper")" != "$k0" ]
+check "key: changes with a flag" [ "$("$KBC" key -C "$TR/keys" --config "$CFG" --kcflags '-ffunction-sections -fdata-sections -fno-ipa-sra')" != "$k0" ]
+cp --remove-destination "$SRC/kernel/sys.c" "$TR/keys/kernel/sys.c"
+echo '/* a comment */' >>"$TR/keys/kernel/sys.c"
+check "key: changes with a source file" [ "$("$KBC" key -C "$TR/keys" --config "$CFG")" != "$k0" ]
+cp --remove-destination "$SRC/kernel/sys.c" "$TR/keys/kernel/sys.c"
+touch "$TR/keys/kernel/sys.c" "$TR/keys/include/linux/sched.h"
+check "key: not with mtimes alone" [ "$("$KBC" key -C "$TR/keys" --config "$CFG")" = "$k0" ]
+rm -rf "$TR/keys"
+
+# ---- build (cold once, then a hit) ---------------------------------------------------------
+fresh "$TR/built"
+t=$(date +%s)
+k=$("$KBC" build -C "$TR/built" --config "$CFG" -j "$JOBS" 2>"$WORK/build.err") ||
+	{ tail -n 20 "$WORK/build.err"; die "kbuild-cache build failed"; }
+log "build: $(grep -oE '(hit|miss): [0-9a-f]+' "$WORK/build.err") in $(($(date +%s) - t))s"
+check "build prints the tree's key" [ "$k" = "$k0" ]
+check "the built tree has the same key" [ "$("$KBC" key -C "$TR/built" --config "$CFG")" = "$k0" ]
+check "built tree has vmlinux and a module" [ -f "$TR/built/vmlinux" -a -f "$TR/built/fs/ext4/ext4.ko" ]
+"$KBC" ls >"$WORK/ls.out"
+check "ls shows the entry with its release" grep -q "^${k:0:12} .*6\.1\." "$WORK/ls.out"
+
+# ---- restore: make compiles and links nothing -------------------------------------------------
+fresh "$TR/restored"
+t=$(date +%s.%N)
+"$KBC" restore -C "$TR/restored" --config "$CFG" >/dev/null 2>"$WORK/restore.err" ||
+	{ cat "$WORK/restore.err"; die "restore failed"; }
+tr=$(echo "$(date +%s.%N) - $t" | bc)
+log "restore: $(printf '%.1f' "$tr")s ($(grep -oE 'restored [0-9]+ files' "$WORK/restore.err"))"
+check "restored tree has the key" [ "$("$KBC" key -C "$TR/restored" --config "$CFG")" = "$k0" ]
+kmake "$TR/restored" vmlinux modules >"$WORK/make-after-restore.log" 2>&1
+check "make after restore succeeds" [ $? = 0 ]
+n=$(grep -cE '^  (CC|LD|AR|AS|CC \[M\]|LD \[M\]) ' "$WORK/make-after-restore.log")
+check "make after restore compiles and links nothing ($n CC/LD lines)" [ "$n" = 0 ]
+[ "$n" = 0 ] || grep -E '^  (CC|LD|AR|AS)' "$WORK/make-after-restore.log" | head -n 10
+
+# ---- diff against a full two-build flow ------------------------------------------------------------
+# two_build NAME PATCH: kpatch-build's flow on a restored copy (which is the
+# original full build): apply, `make vmlinux modules`, and diff every
+# object the build rewrote with create-diff-object.
+two_build() {
+	# the same path as the direct mode's tree: the objects' debug info
+	# names the build directory
+	local name=$1 patch=$2 tree=$TR/direct out=$WORK/two-$1 obj parent mod symtab
+	fresh "$tree"
+	"$KBC" restore -q -C "$tree" --config "$CFG" >/dev/null || return 1
+	rm -rf "$out"
+	mkdir -p "$out/parents"
+	readelf -s --wide "$tree/vmlinux" >"$out/parents/vmlinux.symtab"
+	touch "$out/stamp"
+	sleep 1
+	patch -p1 -s -d "$tree" <"$patch" || return 1
+	kmake "$tree" vmlinux modules >"$out/make.log" 2>&1 || return 1
+	: >"$out/lines"
+	# relative member names, as in the .mod files (ar prefixes the archive's directory)
+	(cd "$tree" && ar t vmlinux.a) >"$out/vmlinux.members"
+	(cd "$tree" && find . -name '*.o' -newer "$out/stamp" ! -name '*.mod.o' ! -name 'vmlinux.o' \
+		! -path './tools/*' ! -path './scripts/*' ! -name '.tmp_*' | sed 's|^\./||' | sort) >"$out/objects"
+	while read -r obj; do
+		# kpatch-build's parent: the module that lists the object, else vmlinux
+		mod=$(cd "$tree" && grep -lx "$obj" $(find . -name '*.mod' ! -path './scripts/*') 2>/dev/null | head -n 1)
+		if [ -n "$mod" ]; then
+			mod=${mod#./}
+			parent=$(basename "${mod%.mod}" | tr - _)
+			readelf -s --wide "$TR/built/${mod%.mod}.ko" >"$out/parents/$parent.symtab"
+		else
+			grep -qx "$obj" "$out/vmlinux.members" || continue
+			parent=vmlinux
+		fi
+		mkdir -p "$out/orig/$(dirname "$obj")" "$out/patched/$(dirname "$obj")" "$out/output/$(dirname "$obj")"
+		cp "$TR/built/$obj" "$out/orig/$obj"
+		cp "$tree/$obj" "$out/patched/$obj"
+		(cd "$out" && env BUG_STRUCT_SIZE=12 EX_STRUCT_SIZE=12 JUMP_STRUCT_SIZE=16 \
+			ALT_STRUCT_SIZE=12 PARA_STRUCT_SIZE=16 ORC_STRUCT_SIZE=6 STATIC_CALL_STRUCT_SIZE=8 \
+			PRINTK_INDEX_STRUCT_SIZE=44 "$CDO" "orig/$obj" "patched/$obj" "$parent" \
+			"parents/$parent.symtab" "$tree/Module.symvers" "livepatch_$name" "output/$obj" \
+			>>"$out/lines" 2>>"$out/errors")
+	done <"$out/objects"
+	rm -rf "$tree"
+}
+
+diff_case() {
+	local name=$1 patch=$2 t
+	local out=$WORK/direct-$name tree=$TR/direct
+	shift 2
+	log "diff: $name"
+	[ -d "$tree" ] || { fresh "$tree" && "$KBC" restore -q -C "$tree" --config "$CFG" >/dev/null; }
+	(cd "$tree" && find . -type f ! -path './.kbuild-cache*' -printf '%P %s %T@\n' | sort) >"$WORK/tree.before"
+	t=$(date +%s.%N)
+	"$KBC" diff -C "$tree" --config "$CFG" -j "$JOBS" --json "$WORK/direct-$name.json" -o "$out" \
+		"$patch" >"$WORK/direct-$name.lines" 2>"$WORK/direct-$name.err"
+	local rc=$?
+	log "diff $name: exit $rc in $(printf '%.1f' "$(echo "$(date +%s.%N) - $t" | bc)")s: $(tail -n 1 "$WORK/direct-$name.err")"
+	check "diff $name succeeds" [ $rc = 0 ] || cat "$WORK/direct-$name.err"
+	(cd "$tree" && find . -type f ! -path './.kbuild-cache*' -printf '%P %s %T@\n' | sort) >"$WORK/tree.after"
+	check "diff $name leaves the tree unchanged" cmp -s "$WORK/tree.before" "$WORK/tree.after"
+	if ! two_build "$name" "$patch"; then
+		fail "two-build flow for $name failed (see $WORK/two-$name/make.log)"
+		return
+	fi
+	check "diff $name: same create-diff-object lines as the two-build flow" \
+		diff <(sort "$WORK/two-$name/lines") <(sort "$WORK/direct-$name.lines")
+	check "diff $name: same output objects" bash -c '
+		cd "$1/output" && find . -name "*.o" | sort >"$3.a"
+		cd "$2/output" && find . -name "*.o" | sort >"$3.b"
+		cmp -s "$3.a" "$3.b" || exit 1
+		while read -r o; do "$4" "$1/output/$o" "$2/output/$o" >/dev/null || exit 1; done <"$3.a"' \
+		_ "$WORK/two-$name" "$out" "$WORK/outlist-$name" "$OBJCMP"
+	check "diff $name: same patched objects, byte for byte" bash -c '
+		while read -r o; do cmp -s "$1/patched/$o" "$2/patched/$o" || exit 1; done <"$3.a"' \
+		_ "$WORK/two-$name" "$out" "$WORK/outlist-$name"
+	check "diff $name: JSON report written" grep -q '"changed_functions": \[{' "$WORK/direct-$name.json"
+}
+
+cat "$CASES/workqueue-warn-line-shift/patch" "$CASES/packet-qdisc-bypass-bounds/patch" >"$WORK/two-file.patch"
+diff_case c-file "$CASES/sys-subreaper-lock/patch"
+# the sizes kpatch-build would read from vmlinux's DWARF, as the 6.1 cases know them
+check "struct sizes read from the cached build" grep -q '"struct_sizes": {"bug_entry": 12, "exception_table_entry": 12, "jump_entry": 16, "alt_instr": 12, "paravirt_patch_site": 16, "orc_entry": 6, "static_call_site": 8, "pi_entry": 44}' \
+	"$WORK/direct-c-file.json"
+diff_case header "$CASES/ext4-header-inline/patch"
+diff_case two-file "$WORK/two-file.patch"
+
+# ---- a patch that does not apply ------------------------------------------------------------------
+[ -d "$TR/direct" ] || { fresh "$TR/direct" && "$KBC" restore -q -C "$TR/direct" --config "$CFG" >/dev/null; }
+(cd "$TR/direct" && find . -type f ! -path './.kbuild-cache*' -printf '%P %s %T@\n' | sort) >"$WORK/tree.before"
+# no context line matches the source any more (patch's fuzz cannot help)
+sed 's/^ \(.*\)$/ \1 NOT THERE/' "$CASES/sys-subreaper-lock/patch" >"$WORK/bad.patch"
+rm -rf "$WORK/bad"
+"$KBC" diff -q -C "$TR/direct" --config "$CFG" -o "$WORK/bad" "$CASES/workqueue-warn-line-shift/patch" \
+	"$WORK/bad.patch" >/dev/null 2>"$WORK/bad.err"
+rc=$?
+check "a patch that does not apply: exit 1, one message" \
+	[ $rc = 1 -a "$(wc -l <"$WORK/bad.err")" = 1 ] && grep -q 'bad.patch: does not apply.*(tree left clean)' "$WORK/bad.err"
+(cd "$TR/direct" && find . -type f ! -path './.kbuild-cache*' -printf '%P %s %T@\n' | sort) >"$WORK/tree.after"
+check "a patch that does not apply leaves the tree clean (also the one before it)" \
+	cmp -s "$WORK/tree.before" "$WORK/tree.after"
+check "and writes no output" [ ! -e "$WORK/bad" ]
+
+# ---- kpatch-build -------------------------------------------------------------------------------------
+if [ -z "${KPATCH_BUILD:-}" ] || [ ! -x "${KPATCH_BUILD:-}" ]; then
+	skip "kpatch-build tests: KPATCH_BUILD is not set to an installed kpatch-build"
+else
+	fresh "$TR/kpatch"
+	out=$("$KBC" kpatch-build -C "$TR/kpatch" --config "$CFG" -j "$JOBS" -- \
+		-n kbc-test "$CASES/sys-subreaper-lock/patch" 2>&1)
+	check "kbuild-cache kpatch-build builds a module" [ $? = 0 ] || tail -n 20 <<<"$out"
+	rm -rf "$TR/kpatch"
+fi
+
+log "done"
+summary kbuild-cache-kernel
