@@ -26,38 +26,14 @@ char *obj_path(const char *dir, const char *hash)
 	return xasprintf("%s/objects/%.2s/%.2s/%s.zst", dir, hash, hash + 2, hash);
 }
 
+/*
+ * Objects are written without fsync, since a build stores thousands of
+ * them: an entry lists their checksums, which every restore and verify
+ * checks, so an object torn by a crash is found, never used.
+ */
 static int write_new(const char *path, const void *data, size_t len)
 {
-	char *tmp = tmp_name(path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-
-	if (fd < 0 && errno == ENOENT) {
-		if (mkdir_parent(path)) {
-			free(tmp);
-			return -1;
-		}
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	}
-	if (fd < 0) {
-		kbc_errno("%s", tmp);
-		free(tmp);
-		return -1;
-	}
-	if (write_all(fd, data, len)) {
-		kbc_errno("%s", path);
-		close(fd);
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	if (close(fd) || rename(tmp, path)) {
-		kbc_errno("%s", path);
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
-	return 0;
+	return write_file_atomic_flags(path, data, len, KBC_WRITE_MKDIR);
 }
 
 int obj_put_buf(const char *dir, const void *data, size_t len, char hash[KBC_HEX_LEN + 1],

@@ -260,17 +260,24 @@ char *tmp_name(const char *path)
 			 __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
 }
 
-int write_file_atomic(const char *path, const void *data, size_t len)
+int write_file_atomic_flags(const char *path, const void *data, size_t len, unsigned int flags)
 {
 	char *tmp = tmp_name(path);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 
+	if (fd < 0 && errno == ENOENT && (flags & KBC_WRITE_MKDIR)) {
+		if (mkdir_parent(path)) {
+			free(tmp);
+			return -1;
+		}
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	}
 	if (fd < 0) {
 		kbc_errno("%s", tmp);
 		free(tmp);
 		return -1;
 	}
-	if (write_all(fd, data, len) || fsync(fd)) {
+	if (write_all(fd, data, len) || ((flags & KBC_WRITE_SYNC) && fsync(fd))) {
 		kbc_errno("%s", path);
 		close(fd);
 		unlink(tmp);
@@ -285,6 +292,11 @@ int write_file_atomic(const char *path, const void *data, size_t len)
 	}
 	free(tmp);
 	return 0;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len)
+{
+	return write_file_atomic_flags(path, data, len, KBC_WRITE_SYNC);
 }
 
 bool is_dir(const char *path)

@@ -53,6 +53,11 @@ char *read_file(const char *path, size_t *len);
  */
 int write_file_atomic(const char *path, const void *data, size_t len);
 
+#define KBC_WRITE_SYNC	1u	/* fsync() before the rename */
+#define KBC_WRITE_MKDIR	2u	/* make the parent folder when it is missing */
+/* write_file_atomic() with a choice of @flags (KBC_WRITE_*). */
+int write_file_atomic_flags(const char *path, const void *data, size_t len, unsigned int flags);
+
 /* Write everything, retrying short writes; -1 with errno. */
 int write_all(int fd, const void *buf, size_t len);
 
