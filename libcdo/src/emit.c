@@ -295,11 +295,6 @@ int diff_parent_lookup(struct diff *d, uint32_t y, struct parent_sym *res)
 	return found;
 }
 
-static int lookup(struct diff *d, uint32_t y, struct parent_sym *res)
-{
-	return diff_parent_lookup(d, y, res);
-}
-
 static int add_funcs(struct emit *e)
 {
 	struct diff *d = e->d;
@@ -328,7 +323,7 @@ static int add_funcs(struct emit *e)
 
 		if (y->type != STT_FUNC || y->status != ST_CHANGED || y->parent != NONE)
 			continue;
-		found = lookup(d, yi, &res);
+		found = diff_parent_lookup(d, yi, &res);
 		if (found < 0)
 			return found;
 		if (!found)
@@ -400,7 +395,7 @@ static int need_klp_reloc(struct diff *d, uint32_t rs, const struct rela *r, boo
 		*need = funcptr && t->status != ST_NEW && !strchr(t->name, '.');
 		return 0;
 	}
-	found = lookup((struct diff *)d, r->sym, &res);
+	found = diff_parent_lookup((struct diff *)d, r->sym, &res);
 	if (found <= 0)
 		return found;	/* not in the parent: another object of the patch */
 	if (t->bind == STB_LOCAL) {
@@ -495,7 +490,7 @@ static int convert_klp_relocations(struct emit *e, uint8_t *klp)
 			if (!d->klp_arch && !d->vmlinux && special)
 				return diff_fail(d, "unsupported klp relocation reference to symbol '%s' in module-specific special section '%s'",
 						 t->name, p->secs[base].name);
-			found = lookup(d, r.sym, &res);
+			found = diff_parent_lookup(d, r.sym, &res);
 			if (found < 0)
 				return found;
 			if (!found)
