@@ -273,6 +273,14 @@ static int regenerate(struct diff *d, const struct special_section *ss, uint32_t
 	uint8_t *dest = NULL;
 	int err = 0;
 
+	/*
+	 * Entries are read from the section's bytes: a NOBITS section has
+	 * none, whatever size its header claims.
+	 */
+	if (!base->data || base->size != total)
+		return diff_fail(d, "%s: special section %s has no contents in the file",
+				 p->path, base->name);
+
 	if (!strcmp(ss->name, "__ex_table") && rg->ex_addend) {
 		for (j = 0; j < rs->nrelas && j < rg->ex_nrelas; j++)
 			if (!strcmp(p->syms[rs->relas[j].sym].name, ".fixup"))
