@@ -42,57 +42,118 @@ static bool opt_is(const char *a, const char *s, const char *l)
 }
 
 /*
- * Only module objects change: "-t modules" spares kpatch-build the
- * vmlinux relink of its patched build (modpost reads the restored
- * vmlinux's symbols).  Any doubt keeps kpatch-build's own targets.
+ * The objects the patches change, from the cached .cmd dependency lists,
+ * as kpatch-build "-t" targets: its original build then finds nothing to
+ * do, and its patched build compiles exactly those objects and relinks
+ * neither vmlinux nor a module (kpatch-build takes its parents from the
+ * restored vmlinux and modules, and its patched objects from what
+ * kpatch-cc saw compiled).  NULL when a patch adds a file or touches one
+ * no object depends on (a Makefile, a Kconfig, a script): kpatch-build's
+ * own goals then stay.
  */
-static bool only_modules(const char *src, char **patches, int n)
+static char **patch_targets(const char *src, char **patches, int n, size_t *count)
 {
 	struct patchset ps;
 	struct kobjs objs;
-	size_t i, m, hits = 0;
-	bool mods = true;
+	char **t = NULL;
+	size_t i, m, nt = 0;
+	bool ok = true;
 
+	*count = 0;
 	if (patchset_scan(&ps, src, patches, n)) {
 		kbc_err_clear();
-		return false;
+		return NULL;
 	}
 	if (kobjs_load(src, &objs)) {
 		kbc_err_clear();
 		patchset_free(&ps);
-		return false;
+		return NULL;
 	}
-	for (i = 0; i < ps.n && mods; i++) {
-		if (!ps.f[i].data)
-			mods = false;
-		for (m = 0; m < objs.n && mods; m++) {
+	t = xmalloc((objs.n + 1) * sizeof(*t));
+	for (i = 0; i < ps.n && ok; i++) {
+		size_t hits = 0;
+
+		if (!ps.f[i].data) {	/* a new file: nothing cached depends on it */
+			ok = false;
+			break;
+		}
+		for (m = 0; m < objs.n; m++) {
+			size_t k;
+
 			if (!kobj_depends_on(&objs.v[m], ps.f[i].path))
 				continue;
 			hits++;
-			if (!objs.v[m].module_path)
-				mods = false;
+			for (k = 0; k < nt && strcmp(t[k], objs.v[m].obj); k++)
+				;
+			if (k == nt)
+				t[nt++] = xstrdup(objs.v[m].obj);
 		}
+		if (!hits)
+			ok = false;
 	}
 	kobjs_free(&objs);
 	patchset_free(&ps);
-	return mods && hits;
+	if (!ok || !nt) {
+		for (i = 0; i < nt; i++)
+			free(t[i]);
+		free(t);
+		return NULL;
+	}
+	*count = nt;
+	return t;
+}
+
+int kpatch_build_conf(struct build_conf *bc, struct kpatch_vars *kv)
+{
+	const char *env = getenv("KPATCH_BUILD");
+	char *tools = NULL, *data = NULL;
+
+	memset(kv, 0, sizeof(*kv));
+	kv->script = env && *env ? which(env) : which("kpatch-build");
+	if (!kv->script)
+		return kbc_err("kpatch-build not found: set KPATCH_BUILD or put it on PATH");
+	if (kpatch_dirs(kv->script, &tools, &data)) {
+		kpatch_vars_free(kv);
+		return -1;
+	}
+	kv->cc = xasprintf("%s/kpatch-cc gcc", tools);
+	kv->ld = xasprintf("%s/kpatch-cc ld", tools);
+	kv->kcflags = xasprintf("-I%s/patch -ffunction-sections -fdata-sections", data);
+	free(tools);
+	free(data);
+	bc->cc = kv->cc;
+	bc->ld = kv->ld;
+	bc->kcflags = kv->kcflags;
+	bc->no_arch_var = true;
+	bc->kcflags_env = true;
+	bc->targets = "vmlinux modules";
+	return 0;
+}
+
+void kpatch_vars_free(struct kpatch_vars *kv)
+{
+	free(kv->script);
+	free(kv->cc);
+	free(kv->ld);
+	free(kv->kcflags);
+	memset(kv, 0, sizeof(*kv));
 }
 
 int cmd_kpatch_build(struct kbc_opts *o)
 {
-	const char *env = getenv("KPATCH_BUILD");
-	char *script = env && *env ? which(env) : which("kpatch-build");
-	char *tools = NULL, *data = NULL, **argv = NULL, *stamp = NULL;
-	char **patches = NULL;
+	struct kpatch_vars kv;
+	char *script, **argv = NULL, *stamp = NULL;
+	char **patches = NULL, **targets = NULL;
+	size_t ntargets = 0, t;
 	bool has_src = false, has_target = false;
 	int i, n = 0, npatches = 0, rc = -1;
 	struct kbc_opts b;
 	double t0 = now_sec();
 
-	if (!script)
-		return kbc_err("kpatch-build not found: set KPATCH_BUILD or put it on PATH");
-	if (kpatch_dirs(script, &tools, &data))
-		goto out;
+	b = *o;
+	if (kpatch_build_conf(&b.bc, &kv))
+		return -1;
+	script = kv.script;
 	patches = xmalloc(((size_t)o->nargs + 1) * sizeof(*patches));
 	/* what of kpatch-build's own arguments matters here */
 	for (i = 0; i < o->nargs; i++) {
@@ -125,34 +186,27 @@ int cmd_kpatch_build(struct kbc_opts *o)
 	}
 
 	/* the original build exactly as kpatch-build runs it */
-	b = *o;
-	b.bc.cc = xasprintf("%s/kpatch-cc gcc", tools);
-	b.bc.ld = xasprintf("%s/kpatch-cc ld", tools);
-	b.bc.kcflags = xasprintf("-I%s/patch -ffunction-sections -fdata-sections", data);
-	b.bc.no_arch_var = true;
-	b.bc.kcflags_env = true;
-	b.bc.targets = "vmlinux modules";
-	if (cmd_build(&b)) {
-		free((char *)b.bc.cc);
-		free((char *)b.bc.ld);
-		free((char *)b.bc.kcflags);
+	b.bc.src = o->bc.src;
+	b.bc.config = o->bc.config;
+	if (cmd_build(&b))
 		goto out;
-	}
-	free((char *)b.bc.cc);
-	free((char *)b.bc.ld);
-	free((char *)b.bc.kcflags);
 	kbc_info("tree ready in %.0fs; running %s", now_sec() - t0, script);
 
-	argv = xmalloc(((size_t)o->nargs + 6) * sizeof(*argv));
+	if (!has_target && npatches)
+		targets = patch_targets(o->bc.src, patches, npatches, &ntargets);
+	argv = xmalloc(((size_t)o->nargs + 2 * ntargets + 6) * sizeof(*argv));
 	argv[n++] = script;
 	if (!has_src) {
 		argv[n++] = "-s";
 		argv[n++] = (char *)o->bc.src;
 	}
-	if (!has_target && npatches && only_modules(o->bc.src, patches, npatches)) {
-		kbc_info("the patches change module objects only: adding -t modules");
-		argv[n++] = "-t";
-		argv[n++] = "modules";
+	if (targets) {
+		kbc_info("the patches change %zu object%s: building only %s with -t",
+			 ntargets, ntargets == 1 ? "" : "s", ntargets == 1 ? "it" : "them");
+		for (t = 0; t < ntargets; t++) {
+			argv[n++] = "-t";
+			argv[n++] = targets[t];
+		}
 	}
 	for (i = 0; i < o->nargs; i++) {
 		/*
@@ -178,8 +232,9 @@ out:
 	free(stamp);
 	free(argv);
 	free(patches);
-	free(tools);
-	free(data);
-	free(script);
+	for (t = 0; t < ntargets; t++)
+		free(targets[t]);
+	free(targets);
+	kpatch_vars_free(&kv);
 	return rc;
 }

@@ -49,6 +49,8 @@ static void usage(FILE *f)
 	      "  -j, --jobs N        parallel jobs (default: online CPUs)\n"
 	      "      --cc CMD, --ld CMD, --kcflags FLAGS, --arch ARCH  build variables\n"
 	      "      --targets GOALS make goals (default \"vmlinux modules\")\n"
+	      "      --kpatch        kpatch-build's variables (its kpatch-cc and KCFLAGS): share the\n"
+	      "                      entries of \"kbuild-cache kpatch-build\" ($KPATCH_BUILD or PATH)\n"
 	      "  -o, --output DIR    diff: where the output/ tree goes\n"
 	      "      --json FILE     diff: JSON report\n"
 	      "      --explain       key: show the hashed inputs\n"
@@ -61,7 +63,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	enum { O_CACHE = 256, O_REMOTE, O_CONFIG, O_JSON, O_EXPLAIN, O_MAX, O_CC, O_LD, O_KCF,
-	       O_ARCH, O_TARGETS, O_HELP };
+	       O_ARCH, O_TARGETS, O_KPATCH, O_HELP };
 	static const struct option longopts[] = {
 		{ "cache", required_argument, NULL, O_CACHE },
 		{ "remote", required_argument, NULL, O_REMOTE },
@@ -77,6 +79,7 @@ int main(int argc, char **argv)
 		{ "kcflags", required_argument, NULL, O_KCF },
 		{ "arch", required_argument, NULL, O_ARCH },
 		{ "targets", required_argument, NULL, O_TARGETS },
+		{ "kpatch", no_argument, NULL, O_KPATCH },
 		{ "debug", no_argument, NULL, 'v' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -86,6 +89,8 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kbc_opts o = { 0 };
+	struct kpatch_vars kv = { 0 };
+	bool kpatch_vars = false, curl_ready = false;
 	const char *cmd;
 	int c, rc;
 	char *src = NULL;
@@ -131,6 +136,7 @@ int main(int argc, char **argv)
 		case O_KCF: o.bc.kcflags = optarg; break;
 		case O_ARCH: o.bc.arch = optarg; break;
 		case O_TARGETS: o.bc.targets = optarg; break;
+		case O_KPATCH: kpatch_vars = true; break;
 		case 'v': kbc_verbose = 1; break;
 		case 'q': kbc_quiet = 1; break;
 		case 'l': o.long_format = true; break;
@@ -187,8 +193,22 @@ done:
 		return 1;
 	}
 	o.bc.src = src;
+	if (kpatch_vars) {
+		if (o.bc.cc || o.bc.ld || o.bc.kcflags || o.bc.arch || o.bc.targets) {
+			fprintf(stderr, "kbuild-cache: --kpatch sets CC, LD, KCFLAGS, ARCH and the goals; "
+				"do not combine it with --cc, --ld, --kcflags, --arch or --targets\n");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (kpatch_build_conf(&o.bc, &kv)) {
+			fprintf(stderr, "kbuild-cache: %s\n", kbc_errmsg());
+			rc = 1;
+			goto out;
+		}
+	}
 	build_conf_defaults(&o.bc);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	curl_ready = true;
 
 	if (!strcmp(cmd, "key") || !strcmp(cmd, "build") || !strcmp(cmd, "put") ||
 	    !strcmp(cmd, "restore")) {
@@ -249,7 +269,9 @@ done:
 		rc = 1;
 	}
 out:
-	curl_global_cleanup();
+	if (curl_ready)
+		curl_global_cleanup();
+	kpatch_vars_free(&kv);
 	free(o.bc.vars);
 	free(src);
 	return rc;

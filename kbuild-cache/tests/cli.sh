@@ -51,6 +51,25 @@ check "key is stable" [ "$("$KBC" key -C "$T/a" --config "$cfg")" = "$k1" ]
 explain=$("$KBC" key --explain -C "$T/a" --config "$cfg")
 check "--explain names every input" bash -c 'for n in source config CC cc-version cc-binary cc1 LD ld-version KCFLAGS KBUILD_BUILD_TIMESTAMP arch; do grep -q "^$n " <<<"$1" || exit 1; done' _ "$explain"
 check "--explain ends with the key" grep -q "=> key  *$k1" <<<"$explain"
+
+# --kpatch: kpatch-build's variables, found the way kpatch-build finds its tools
+mkdir -p "$T/kp/bin" "$T/kp/libexec/kpatch" "$T/kp/share/kpatch/patch"
+printf '#!/bin/sh\nexit 0\n' >"$T/kp/bin/kpatch-build"
+printf '#!/bin/sh\nexec "$@"\n' >"$T/kp/libexec/kpatch/kpatch-cc"
+chmod +x "$T/kp/bin/kpatch-build" "$T/kp/libexec/kpatch/kpatch-cc"
+kexplain=$(KPATCH_BUILD=$T/kp/bin/kpatch-build "$KBC" key --kpatch --explain -C "$T/a" --config "$cfg")
+check "--kpatch: CC and LD through kpatch-build's kpatch-cc" \
+	bash -c 'grep -q "^CC  *$2/libexec/kpatch/kpatch-cc gcc$" <<<"$1" && grep -q "^LD  *$2/libexec/kpatch/kpatch-cc ld$" <<<"$1"' \
+	_ "$kexplain" "$T/kp/bin/.."
+check "--kpatch: kpatch-build's KCFLAGS and make line" \
+	bash -c 'grep -q "^KCFLAGS  *-I$2/share/kpatch/patch -ffunction-sections -fdata-sections$" <<<"$1" &&
+		grep -q "^make-line  *kpatch-build" <<<"$1"' _ "$kexplain" "$T/kp/bin/.."
+check "--kpatch: another key than the plain build's" bash -c '! grep -q "=> key  *$2" <<<"$1"' _ "$kexplain" "$k1"
+out=$(env -u KPATCH_BUILD PATH=/usr/bin:/bin "$KBC" key --kpatch -C "$T/a" --config "$cfg" 2>&1); rc=$?
+check "--kpatch without kpatch-build: exit 1, one line" \
+	[ $rc = 1 -a "$out" = "kbuild-cache: kpatch-build not found: set KPATCH_BUILD or put it on PATH" ]
+KPATCH_BUILD=$T/kp/bin/kpatch-build "$KBC" key --kpatch --cc clang -C "$T/a" --config "$cfg" >/dev/null 2>&1
+check "--kpatch with --cc: usage exit" [ $? = 64 ]
 sed 's/FOO=y/FOO=y\nCONFIG_BAR=y/' "$cfg" >"$T/other.config"
 check "key changes with the config" [ "$("$KBC" key -C "$T/a" --config "$T/other.config")" != "$k1" ]
 check "key changes with KCFLAGS" [ "$("$KBC" key -C "$T/a" --config "$cfg" --kcflags=-O3)" != "$k1" ]
