@@ -244,11 +244,60 @@ check "and writes no output" [ ! -e "$WORK/bad" ]
 if [ -z "${KPATCH_BUILD:-}" ] || [ ! -x "${KPATCH_BUILD:-}" ]; then
 	skip "kpatch-build tests: KPATCH_BUILD is not set to an installed kpatch-build"
 else
-	fresh "$TR/kpatch"
-	out=$("$KBC" kpatch-build -C "$TR/kpatch" --config "$CFG" -j "$JOBS" -- \
-		-n kbc-test "$CASES/sys-subreaper-lock/patch" 2>&1)
-	check "kbuild-cache kpatch-build builds a module" [ $? = 0 ] || tail -n 20 <<<"$out"
-	rm -rf "$TR/kpatch"
+	export KPATCH_BUILD
+	# kpatch_run NAME PATCH...: kbuild-cache kpatch-build on a fresh copy,
+	# output in $WORK/kpatch-NAME/ (the module, kbuild-cache's and
+	# kpatch-build's messages); the tree's file list before and after.
+	kpatch_run() {
+		local name=$1 d=$WORK/kpatch-$1 tree=$TR/kpatch
+		shift
+		rm -rf "$d"
+		mkdir -p "$d"
+		fresh "$tree"
+		(cd "$tree" && find . -type f ! -path './.kbuild-cache*' -printf '%P %s\n' | sort) >"$d/tree.before"
+		(cd "$d" && "$KBC" kpatch-build -C "$tree" --config "$CFG" -j "$JOBS" -- -n "$name" "$@") \
+			>"$d/out" 2>&1
+		echo $? >"$d/rc"
+		(cd "$tree" && find . -type f ! -path './.kbuild-cache*' -printf '%P %s\n' | sort) >"$d/tree.after"
+		# kpatch-build's log, for the make lines of its two builds
+		cp "$HOME/.kpatch/build.log" "$d/build.log" 2>/dev/null
+		rm -rf "$tree"
+		log "kpatch-build $name: exit $(cat "$d/rc"): $(tail -n 1 "$d/out")"
+	}
+	# functions a module changes, from the lines create-diff-object printed
+	changed_fns() { grep -o 'changed function: .*\|new function: .*' "$1" | sort -u; }
+
+	# the first run fills the kpatch-build entry (cold once), the second restores it
+	kpatch_run kbc_first "$CASES/sys-subreaper-lock/patch"
+	check "kpatch-build under kbuild-cache builds a module" \
+		[ "$(cat "$WORK/kpatch-kbc_first/rc")" = 0 -a -f "$WORK/kpatch-kbc_first/kbc_first.ko" ] ||
+		tail -n 20 "$WORK/kpatch-kbc_first/out"
+	kpatch_run kbc_warm "$CASES/sys-subreaper-lock/patch"
+	d=$WORK/kpatch-kbc_warm
+	check "kpatch-build, second run: a module" [ "$(cat "$d/rc")" = 0 -a -f "$d/kbc_warm.ko" ] ||
+		tail -n 20 "$d/out"
+	check "kpatch-build, second run: the tree comes from the cache" grep -q '^kbuild-cache: restored' "$d/out"
+	check "kpatch-build gets the one changed object as its target" \
+		grep -q 'the patches change 1 object: building only it with -t' "$d/out"
+	# build.log holds both make runs: only kernel/sys.o is compiled, nothing is linked
+	check "kpatch-build compiles kernel/sys.o once and links nothing" \
+		[ "$(grep -cE '^  (CC|AS) ' "$d/build.log")" = 1 -a "$(grep -cE '^  LD |^  LINK|^  KSYMS|^  MODPOST' "$d/build.log")" = 0 ] ||
+		grep -E '^  [A-Z]+ ' "$d/build.log" | head -n 5
+	check "kpatch-build changes the functions direct mode finds" \
+		diff <(changed_fns "$d/out") <(changed_fns "$WORK/direct-c-file.lines")
+	check "the module carries the patched function" \
+		bash -c 'readelf -sW "$1" | grep -q " __x64_sys_prctl$"' _ "$d/kbc_warm.ko"
+	check "kpatch-build leaves the tree's files as they were" cmp -s "$d/tree.before" "$d/tree.after"
+
+	# a header patch: every object that includes it is a target, the module builds
+	kpatch_run kbc_header "$CASES/ext4-header-inline/patch"
+	d=$WORK/kpatch-kbc_header
+	check "kpatch-build, header patch: a module" [ "$(cat "$d/rc")" = 0 -a -f "$d/kbc_header.ko" ] ||
+		tail -n 20 "$d/out"
+	check "kpatch-build, header patch: the objects that include it are the targets" \
+		grep -q 'the patches change 33 objects: building only them with -t' "$d/out"
+	check "kpatch-build, header patch: the functions direct mode finds" \
+		diff <(changed_fns "$d/out") <(changed_fns "$WORK/direct-header.lines")
 fi
 
 log "done"
