@@ -105,7 +105,7 @@ SHARED_LIB   := $(BUILD)/lib/$(SHARED_REAL)
 .DELETE_ON_ERROR:
 
 .PHONY: all deps deps-build check check-unit check-cases check-cli check-kbc check-upstream \
-	check-kernel demo install uninstall install-kpatch uninstall-kpatch clean bench \
+	check-kernel demo install uninstall install-kpatch uninstall-kpatch clean bench bench-kbuild \
 	man klp-conflicts
 
 all: $(STATIC_LIB) $(SHARED_LIB) $(CLI_BINS) $(KBC_BIN) klp-conflicts man
@@ -246,6 +246,11 @@ demo: all
 
 bench: all
 	+@$(MAKE) --no-print-directory -C bench BUILD=$(abspath $(BUILD))
+
+# The kernel build with and without kbuild-cache (bench/kbuild/run.sh for
+# the knobs: KPATCH_BUILD=, JOBS=, WORK=, STEPS=, FRESH=1); hours, not in CI.
+bench-kbuild: all
+	BUILD=$(abspath $(BUILD)) bench/kbuild/run.sh
 
 # ---- install -------------------------------------------------------------
 
