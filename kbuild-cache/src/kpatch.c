@@ -14,31 +14,217 @@
 /* kpatch-build's find_dirs: tools and data beside the script or installed. */
 static int kpatch_dirs(const char *script, char **tools, char **data)
 {
-	char *copy = xstrdup(script), *dir = dirname(copy), *probe;
+	char *copy = xstrdup(script), *dir = realpath(dirname(copy), NULL), *probe, *t, *d;
+	int rc = -1;
 
+	if (!dir) {
+		free(copy);
+		return kbc_errno("%s", script);
+	}
+	/*
+	 * Canonical, as kpatch-build's readlink -f makes them: the CC= and
+	 * KCFLAGS= strings must be kpatch-build's own, byte for byte, or
+	 * kbuild sees other command lines and rebuilds everything.
+	 */
 	probe = xasprintf("%s/create-diff-object", dir);
 	if (is_file(probe)) {
-		*tools = xstrdup(dir);
-		*data = xasprintf("%s/../kmod", dir);
+		t = xstrdup(dir);
+		d = xasprintf("%s/../kmod", dir);
 	} else {
-		*tools = xasprintf("%s/../libexec/kpatch", dir);
-		*data = xasprintf("%s/../share/kpatch", dir);
+		t = xasprintf("%s/../libexec/kpatch", dir);
+		d = xasprintf("%s/../share/kpatch", dir);
 	}
 	free(probe);
+	*tools = realpath(t, NULL);
+	*data = realpath(d, NULL);
+	probe = xasprintf("%s/kpatch-cc", *tools ? *tools : t);
+	if (!*tools || !*data || !is_file(probe))
+		kbc_err("%s: no kpatch-cc beside this kpatch-build (looked in %s)", script, t);
+	else
+		rc = 0;
+	free(probe);
+	free(t);
+	free(d);
+	free(dir);
 	free(copy);
-	probe = xasprintf("%s/kpatch-cc", *tools);
-	if (!is_file(probe)) {
-		kbc_err("%s: no kpatch-cc beside this kpatch-build (looked in %s)", script, *tools);
-		free(probe);
-		return -1;
+	if (rc) {
+		free(*tools);
+		free(*data);
+		*tools = *data = NULL;
 	}
-	free(probe);
-	return 0;
+	return rc;
 }
 
-static bool opt_is(const char *a, const char *s, const char *l)
+/* kpatch-build's options, as its getopt line has them */
+static const struct kpb_opt {
+	char s;
+	const char *l;
+	bool arg;
+} kpb_opts[] = {
+	{ 'h', "help", false },		{ 'a', "archversion", true },
+	{ 'r', "sourcerpm", true },	{ 's', "sourcedir", true },
+	{ 'c', "config", true },	{ 'v', "vmlinux", true },
+	{ 'j', "jobs", true },		{ 't', "target", true },
+	{ 'n', "name", true },		{ 'o', "output", true },
+	{ 0, "oot-module", true },	{ 0, "oot-module-src", true },
+	{ 'd', "debug", false },	{ 0, "skip-gcc-check", false },
+	{ 0, "skip-compiler-check", false }, { 0, "skip-cleanup", false },
+	{ 'R', "non-replace", false },	{ 0, "version", false },
+};
+
+static const struct kpb_opt *kpb_short(char c)
 {
-	return !strcmp(a, s) || !strcmp(a, l);
+	size_t i;
+
+	for (i = 0; i < sizeof(kpb_opts) / sizeof(kpb_opts[0]); i++)
+		if (kpb_opts[i].s && kpb_opts[i].s == c)
+			return &kpb_opts[i];
+	return NULL;
+}
+
+/* getopt_long's matching: exact, else a unique prefix */
+static const struct kpb_opt *kpb_long(const char *name, size_t len)
+{
+	const struct kpb_opt *hit = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(kpb_opts) / sizeof(kpb_opts[0]); i++) {
+		if (strncmp(kpb_opts[i].l, name, len))
+			continue;
+		if (strlen(kpb_opts[i].l) == len)
+			return &kpb_opts[i];
+		if (hit)
+			return NULL;
+		hit = &kpb_opts[i];
+	}
+	return hit;
+}
+
+struct kpb_args {
+	const char *src;	/* -s, or NULL */
+	const char *config;	/* -c, or NULL */
+	bool has_target;
+	char **patches;		/* the non-option arguments */
+	int npatches;
+	char **pass;		/* the arguments without -c, for kpatch-build */
+	int npass;
+	char **owned;		/* rewritten clusters */
+	int nowned;
+};
+
+static void kpb_take(struct kpb_args *pa, char id, const char *val)
+{
+	if (id == 's')
+		pa->src = val;
+	else if (id == 'c')
+		pa->config = val;
+	else if (id == 't')
+		pa->has_target = true;
+}
+
+/*
+ * Read kpatch-build's arguments the way its getopt does (clusters like
+ * "-dR", attached values "-nfoo" and "--name=foo", unique long prefixes,
+ * options after patches, "--"), so that a value is never taken for a
+ * patch.  -c is left out of what kpatch-build gets: it would copy the
+ * config over the restored .config, whose new mtime makes kbuild run
+ * syncconfig; the restored .config is the built one, which kpatch-build
+ * reads instead.
+ */
+static void kpb_parse(char **args, int nargs, struct kpb_args *pa)
+{
+	int i;
+
+	memset(pa, 0, sizeof(*pa));
+	pa->patches = xmalloc(((size_t)nargs + 1) * sizeof(char *));
+	pa->pass = xmalloc(((size_t)nargs + 1) * sizeof(char *));
+	pa->owned = xmalloc(((size_t)nargs + 1) * sizeof(char *));
+	for (i = 0; i < nargs; i++) {
+		char *a = args[i];
+
+		if (!strcmp(a, "--")) {
+			pa->pass[pa->npass++] = a;
+			for (i++; i < nargs; i++) {
+				pa->patches[pa->npatches++] = args[i];
+				pa->pass[pa->npass++] = args[i];
+			}
+			break;
+		}
+		if (a[0] != '-' || !a[1]) {
+			pa->patches[pa->npatches++] = a;
+			pa->pass[pa->npass++] = a;
+		} else if (a[1] == '-') {
+			const char *eq = strchr(a + 2, '=');
+			size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+			const struct kpb_opt *opt = kpb_long(a + 2, len);
+			const char *val = NULL;
+			bool next = false;
+
+			if (opt && opt->arg) {
+				val = eq ? eq + 1 : (i + 1 < nargs ? args[i + 1] : NULL);
+				next = !eq && val;
+			}
+			if (opt)
+				kpb_take(pa, opt->s ? opt->s : 0, val);
+			if (!(opt && opt->s == 'c')) {
+				pa->pass[pa->npass++] = a;
+				if (next)
+					pa->pass[pa->npass++] = args[i + 1];
+			}
+			i += next;
+		} else {
+			/* a cluster of short options ("-dR", "-nfoo", "-dn foo"); a value ends it */
+			char *keep = xstrdup(a);	/* "-" and what is kept of the cluster */
+			size_t k = 1, j;
+			char valopt = 0;
+			bool next = false;
+
+			for (j = 1; a[j]; j++) {
+				const struct kpb_opt *opt = kpb_short(a[j]);
+
+				if (!opt || !opt->arg) {
+					keep[k++] = a[j];
+					continue;
+				}
+				valopt = opt->s;
+				if (a[j + 1]) {
+					kpb_take(pa, valopt, a + j + 1);
+				} else if (i + 1 < nargs) {
+					kpb_take(pa, valopt, args[i + 1]);
+					next = true;
+				}
+				if (valopt != 'c') {
+					/* the option and an attached value, as written */
+					memcpy(keep + k, a + j, strlen(a + j));
+					k += strlen(a + j);
+				}
+				break;
+			}
+			keep[k] = 0;
+			if (k > 1) {
+				pa->owned[pa->nowned++] = keep;
+				pa->pass[pa->npass++] = keep;
+			} else {
+				free(keep);
+			}
+			if (next) {
+				if (valopt != 'c')
+					pa->pass[pa->npass++] = args[i + 1];
+				i++;
+			}
+		}
+	}
+}
+
+static void kpb_free(struct kpb_args *pa)
+{
+	int i;
+
+	for (i = 0; i < pa->nowned; i++)
+		free(pa->owned[i]);
+	free(pa->owned);
+	free(pa->patches);
+	free(pa->pass);
 }
 
 /*
@@ -142,61 +328,41 @@ void kpatch_vars_free(struct kpatch_vars *kv)
 int cmd_kpatch_build(struct kbc_opts *o)
 {
 	struct kpatch_vars kv;
-	char *script, **argv = NULL, *stamp = NULL;
-	char **patches = NULL, **targets = NULL;
+	struct kpb_args pa;
+	char **argv = NULL, *stamp = NULL, *src = NULL;
+	char **targets = NULL;
 	size_t ntargets = 0, t;
-	bool has_src = false, has_target = false;
-	int i, n = 0, npatches = 0, rc = -1;
+	int i, n = 0, rc = -1;
 	struct kbc_opts b;
 	double t0 = now_sec();
 
 	b = *o;
 	if (kpatch_build_conf(&b.bc, &kv))
 		return -1;
-	script = kv.script;
-	patches = xmalloc(((size_t)o->nargs + 1) * sizeof(*patches));
-	/* what of kpatch-build's own arguments matters here */
-	for (i = 0; i < o->nargs; i++) {
-		const char *a = o->args[i];
-
-		if (opt_is(a, "-s", "--sourcedir") && i + 1 < o->nargs) {
-			o->bc.src = realpath(o->args[++i], NULL);
-			if (!o->bc.src) {
-				kbc_errno("%s", o->args[i]);
-				goto out;
-			}
-			has_src = true;
-		} else if (opt_is(a, "-c", "--config") && i + 1 < o->nargs) {
-			o->bc.config = o->args[++i];
-		} else if (opt_is(a, "-t", "--target")) {
-			has_target = true;
-			i++;
-		} else if (a[0] == '-') {
-			/* options with a value: skip it so it is not taken for a patch */
-			if (i + 1 < o->nargs &&
-			    (opt_is(a, "-r", "--sourcerpm") || opt_is(a, "-n", "--name") ||
-			     opt_is(a, "-o", "--output") || opt_is(a, "-v", "--vmlinux") ||
-			     opt_is(a, "-j", "--jobs") || opt_is(a, "-a", "--archversion") ||
-			     opt_is(a, "-d", "--debug-level") || !strcmp(a, "--oot-module") ||
-			     !strcmp(a, "--oot-module-src")))
-				i++;
-		} else {
-			patches[npatches++] = o->args[i];
+	kpb_parse(o->args, o->nargs, &pa);
+	if (pa.src) {
+		src = realpath(pa.src, NULL);
+		if (!src) {
+			kbc_errno("%s", pa.src);
+			goto out;
 		}
+		o->bc.src = src;
 	}
+	if (pa.config)
+		o->bc.config = pa.config;
 
 	/* the original build exactly as kpatch-build runs it */
 	b.bc.src = o->bc.src;
 	b.bc.config = o->bc.config;
 	if (cmd_build(&b))
 		goto out;
-	kbc_info("tree ready in %.0fs; running %s", now_sec() - t0, script);
+	kbc_info("tree ready in %.0fs; running %s", now_sec() - t0, kv.script);
 
-	if (!has_target && npatches)
-		targets = patch_targets(o->bc.src, patches, npatches, &ntargets);
-	argv = xmalloc(((size_t)o->nargs + 2 * ntargets + 6) * sizeof(*argv));
-	argv[n++] = script;
-	if (!has_src) {
+	if (!pa.has_target && pa.npatches)
+		targets = patch_targets(o->bc.src, pa.patches, pa.npatches, &ntargets);
+	argv = xmalloc(((size_t)pa.npass + 2 * ntargets + 6) * sizeof(*argv));
+	argv[n++] = kv.script;
+	if (!pa.src) {
 		argv[n++] = "-s";
 		argv[n++] = (char *)o->bc.src;
 	}
@@ -208,18 +374,8 @@ int cmd_kpatch_build(struct kbc_opts *o)
 			argv[n++] = targets[t];
 		}
 	}
-	for (i = 0; i < o->nargs; i++) {
-		/*
-		 * -c would copy the config over the restored .config, and its
-		 * new mtime would make kbuild run syncconfig; the restored
-		 * .config is the built one, which kpatch-build reads instead.
-		 */
-		if (opt_is(o->args[i], "-c", "--config") && i + 1 < o->nargs) {
-			i++;
-			continue;
-		}
-		argv[n++] = o->args[i];
-	}
+	for (i = 0; i < pa.npass; i++)
+		argv[n++] = pa.pass[i];
 	argv[n] = NULL;
 	rc = run_cmd(argv, NULL, NULL, NULL);
 	/* kpatch-build rebuilt objects in the tree: it is no longer the cached state */
@@ -231,10 +387,11 @@ int cmd_kpatch_build(struct kbc_opts *o)
 out:
 	free(stamp);
 	free(argv);
-	free(patches);
+	kpb_free(&pa);
 	for (t = 0; t < ntargets; t++)
 		free(targets[t]);
 	free(targets);
 	kpatch_vars_free(&kv);
+	free(src);
 	return rc;
 }

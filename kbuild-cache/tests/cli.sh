@@ -60,16 +60,32 @@ chmod +x "$T/kp/bin/kpatch-build" "$T/kp/libexec/kpatch/kpatch-cc"
 kexplain=$(KPATCH_BUILD=$T/kp/bin/kpatch-build "$KBC" key --kpatch --explain -C "$T/a" --config "$cfg")
 check "--kpatch: CC and LD through kpatch-build's kpatch-cc" \
 	bash -c 'grep -q "^CC  *$2/libexec/kpatch/kpatch-cc gcc$" <<<"$1" && grep -q "^LD  *$2/libexec/kpatch/kpatch-cc ld$" <<<"$1"' \
-	_ "$kexplain" "$T/kp/bin/.."
+	_ "$kexplain" "$T/kp"
 check "--kpatch: kpatch-build's KCFLAGS and make line" \
 	bash -c 'grep -q "^KCFLAGS  *-I$2/share/kpatch/patch -ffunction-sections -fdata-sections$" <<<"$1" &&
-		grep -q "^make-line  *kpatch-build" <<<"$1"' _ "$kexplain" "$T/kp/bin/.."
+		grep -q "^make-line  *kpatch-build" <<<"$1"' _ "$kexplain" "$T/kp"
 check "--kpatch: another key than the plain build's" bash -c '! grep -q "=> key  *$2" <<<"$1"' _ "$kexplain" "$k1"
 out=$(env -u KPATCH_BUILD PATH=/usr/bin:/bin "$KBC" key --kpatch -C "$T/a" --config "$cfg" 2>&1); rc=$?
 check "--kpatch without kpatch-build: exit 1, one line" \
 	[ $rc = 1 -a "$out" = "kbuild-cache: kpatch-build not found: set KPATCH_BUILD or put it on PATH" ]
 KPATCH_BUILD=$T/kp/bin/kpatch-build "$KBC" key --kpatch --cc clang -C "$T/a" --config "$cfg" >/dev/null 2>&1
 check "--kpatch with --cc: usage exit" [ $? = 64 ]
+
+# kpatch-build's arguments read as its getopt reads them: a recording stand-in
+printf '#!/bin/sh\nprintf "%%s\\n" "$@" >"%s"\n' "$T/kp/args" >"$T/kp/bin/kpatch-build"
+kpb_args() { # what kpatch-build got, on one line, the tree's path shortened
+	KBUILD_CACHE_DIR=$T/kp/cache KPATCH_BUILD=$T/kp/bin/kpatch-build "$KBC" kpatch-build -q -C "$T/a" --config "$cfg" -- "$@" \
+		>/dev/null 2>"$T/kp/err" || { cat "$T/kp/err"; return 1; }
+	sed "s|^$T/a\$|SRC|" "$T/kp/args" | tr '\n' ' '
+}
+check "kpatch-build: -d takes no value, -c and its value are dropped, -s is added" \
+	[ "$(kpb_args -dR -n foo x.patch -c "$cfg" --skip-cleanup)" = "-s SRC -dR -n foo x.patch --skip-cleanup " ]
+check "kpatch-build: a value in a cluster, attached values, --config=" \
+	[ "$(kpb_args -dc "$cfg" -nfoo --name=bar --config="$cfg" y.patch)" = "-s SRC -d -nfoo --name=bar y.patch " ]
+check "kpatch-build: -s given is kept, a unique long prefix is understood" \
+	[ "$(kpb_args --sourced "$T/a" --targ vmlinux z.patch)" = "--sourced SRC --targ vmlinux z.patch " ]
+check "kpatch-build: after --, everything is a patch" \
+	[ "$(kpb_args -n foo -- -c)" = "-s SRC -n foo -- -c " ]
 sed 's/FOO=y/FOO=y\nCONFIG_BAR=y/' "$cfg" >"$T/other.config"
 check "key changes with the config" [ "$("$KBC" key -C "$T/a" --config "$T/other.config")" != "$k1" ]
 check "key changes with KCFLAGS" [ "$("$KBC" key -C "$T/a" --config "$cfg" --kcflags=-O3)" != "$k1" ]
