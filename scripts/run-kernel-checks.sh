@@ -34,6 +34,10 @@ part() {
 part klp-kernel make --no-print-directory -C klp-kernel check-kernel
 part kernel-cases test-objects/kernel/scripts/check-kernel-cases.sh
 part kbuild-cache kbuild-cache/tests/kernel.sh
+if [ -n "${KERNEL_SRC_515:-}" ]; then
+	part kbuild-cache-5.15 env KBC_KERNEL_SRC="$KERNEL_SRC_515" KBC_KERNEL_VERSION=5.15 \
+		kbuild-cache/tests/kernel.sh
+fi
 
 summary="check-kernel: $passed passed, $failed failed"
 [ "$skipped" = 0 ] || summary+=", $skipped skipped"
