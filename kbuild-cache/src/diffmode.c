@@ -250,13 +250,64 @@ static bool is_build_file(const char *path)
 	       !strncmp(b, "Makefile.", 9);
 }
 
-static int symtab_of(const char *src, const char *bin, const char *out)
+/*
+ * The parent's symbol table, as kpatch-build takes it (readelf -s of
+ * vmlinux or the module), from the entry itself: the tree's copy may be
+ * stale (a partial restore leaves outputs as they were).  Computed once
+ * per entry and kept beside it in the store, as reading a large vmlinux
+ * costs seconds.
+ */
+static int symtab_of(struct store *s, const struct entry *e, const char *src, const char *bin,
+		     const char *out)
 {
-	char *cmd = xasprintf("readelf -s --wide '%s/%s' > '%s'", src, bin, out);
-	int rc = run_sh(cmd, NULL, NULL, NULL);
+	char *name = xasprintf("%s.symtab", bin), *kept = store_derived_path(s, e->key, name);
+	char *path = xasprintf("%s/%s", src, bin), *tmp = NULL, *cmd, *text;
+	size_t len;
+	int rc;
 
+	free(name);
+	text = read_file(kept, &len);
+	if (text) {
+		rc = write_file_atomic(out, text, len);
+		free(text);
+		goto done;
+	}
+	kbc_err_clear();
+	{
+		char *data;
+
+		rc = store_read_file(s, e, bin, &data, &len);
+		if (rc) {
+			if (rc > 0)
+				kbc_err("%s: not in cache entry %.12s", bin, e->key);
+			rc = -1;
+			goto done;
+		}
+		tmp = xasprintf("%s.elf", out);
+		rc = write_file_atomic(tmp, data, len);
+		free(data);
+		if (rc)
+			goto done;
+	}
+	cmd = xasprintf("readelf -s --wide '%s' > '%s'", tmp, out);
+	rc = run_sh(cmd, NULL, NULL, NULL);
 	free(cmd);
-	return rc ? kbc_err("%s/%s: cannot read its symbol table", src, bin) : 0;
+	if (rc) {
+		rc = kbc_err("%s: cannot read its symbol table", path);
+		goto done;
+	}
+	/* keep it for the next diff; failing to is not an error */
+	text = read_file(out, &len);
+	if (!text || mkdir_parent(kept) || write_file_atomic(kept, text, len))
+		kbc_warn("%s: %s", kept, kbc_errmsg());
+	free(text);
+done:
+	if (tmp)
+		unlink(tmp);
+	free(tmp);
+	free(path);
+	free(kept);
+	return rc ? -1 : 0;
 }
 
 int cmd_diff(struct kbc_opts *o)
@@ -293,7 +344,7 @@ int cmd_diff(struct kbc_opts *o)
 				;
 		}
 	}
-	if (ensure_restored(o, &s, &k, &e))
+	if (ensure_restored(o, &s, &k, &e, RESTORE_TO_COMPILE))
 		goto out;
 	t[0] = now_sec() - t0;
 	tt = now_sec();
@@ -416,8 +467,8 @@ revert:
 		int r = 0;
 
 		if (!is_file(out))
-			r = symtab_of(o->bc.src, j.p[i].k->module_path ? j.p[i].k->module_path : "vmlinux",
-				      out);
+			r = symtab_of(&s, &e, o->bc.src,
+				      j.p[i].k->module_path ? j.p[i].k->module_path : "vmlinux", out);
 		free(out);
 		if (r)
 			goto out;

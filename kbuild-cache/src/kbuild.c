@@ -11,9 +11,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sizes.h"
 #include "util.h"
 
 #define STAMP ".kbuild-cache-restored"
+#define STAMP_COMPILE ".kbuild-cache-compile"
 
 void print_explain(const struct key *k)
 {
@@ -182,9 +184,9 @@ static int lock_key(const char *cache, const char *key)
 	return fd;
 }
 
-static int write_stamp(const char *src, const char *key)
+static int write_stamp_as(const char *src, const char *name, const char *key)
 {
-	char *p = xasprintf("%s/%s", src, STAMP), *line = xasprintf("%s\n", key);
+	char *p = xasprintf("%s/%s", src, name), *line = xasprintf("%s\n", key);
 	int rc = write_file_atomic(p, line, strlen(line));
 
 	free(p);
@@ -192,15 +194,54 @@ static int write_stamp(const char *src, const char *key)
 	return rc;
 }
 
-static bool stamp_is(const char *src, const char *key)
+static bool stamp_as_is(const char *src, const char *name, const char *key)
 {
-	char *p = xasprintf("%s/%s", src, STAMP), *t = read_file(p, NULL);
+	char *p = xasprintf("%s/%s", src, name), *t = read_file(p, NULL);
 	bool same = t && !strncmp(t, key, KBC_HEX_LEN);
 
 	kbc_err_clear();
 	free(p);
 	free(t);
 	return same;
+}
+
+/* the tree is at the built state of the key */
+static int write_stamp(const char *src, const char *key)
+{
+	char *p = xasprintf("%s/%s", src, STAMP_COMPILE);
+
+	unlink(p);
+	free(p);
+	return write_stamp_as(src, STAMP, key);
+}
+
+static bool stamp_is(const char *src, const char *key)
+{
+	return stamp_as_is(src, STAMP, key);
+}
+
+/*
+ * What compiling an object with its recorded command needs: everything
+ * but the objects, archives of objects aside (thin, small), and the
+ * linked images.  Direct mode takes original objects and parents from
+ * the store itself, so a fresh tree gets a twentieth of the bytes.
+ */
+static bool needed_to_compile(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	size_t len = strlen(path);
+
+	b = b ? b + 1 : path;
+	if (sizes_reads(path))
+		return true;
+	if ((len > 2 && !strcmp(path + len - 2, ".o")) || (len > 3 && !strcmp(path + len - 3, ".ko")))
+		return false;
+	if (!strncmp(b, ".tmp_vmlinux", 12) || (!strncmp(path, "vmlinux", 7) && strcmp(path, "vmlinux.a") &&
+						  strncmp(path, "vmlinux.symvers", 15)))
+		return false;
+	if (!strncmp(path, "arch/", 5) && strstr(path, "/boot/") && !strstr(path, ".cmd"))
+		return false;
+	return true;
 }
 
 static int copy_config(const char *from, const char *src)
@@ -376,7 +417,8 @@ static int match_without_config(struct store *s, const struct key *k, char *out)
 	return found ? 0 : 1;
 }
 
-int ensure_restored(struct kbc_opts *o, struct store *s, struct key *k, struct entry *e)
+int ensure_restored(struct kbc_opts *o, struct store *s, struct key *k, struct entry *e,
+		    enum restore_what what)
 {
 	char key[KBC_HEX_LEN + 1];
 	const char *cfg;
@@ -427,6 +469,21 @@ int ensure_restored(struct kbc_opts *o, struct store *s, struct key *k, struct e
 				o->bc.src, key);
 	if (stamp_is(o->bc.src, key)) {
 		kbc_info("%s is already at the built state of %.12s", o->bc.src, key);
+	} else if (what == RESTORE_TO_COMPILE && stamp_as_is(o->bc.src, STAMP_COMPILE, key)) {
+		kbc_info("%s already has what compiling needs from %.12s", o->bc.src, key);
+	} else if (what == RESTORE_TO_COMPILE) {
+		size_t n = 0;
+
+		rc = store_restore_some(s, e, o->bc.src, needed_to_compile, &n);
+		if (!rc)
+			rc = n == e->n ? write_stamp(o->bc.src, key) :
+					 write_stamp_as(o->bc.src, STAMP_COMPILE, key);
+		if (rc) {
+			entry_free(e);
+			return -1;
+		}
+		kbc_info("restored %zu of %zu files of %.12s (what compiling needs) in %.1fs", n, e->n, key,
+			 now_sec() - t0);
 	} else {
 		rc = store_restore(s, e, o->bc.src);
 		if (!rc)
@@ -451,7 +508,7 @@ int cmd_restore(struct kbc_opts *o)
 
 	if (store_open(&s, o->cache, o->remote, o->jobs))
 		return -1;
-	rc = ensure_restored(o, &s, &k, &e);
+	rc = ensure_restored(o, &s, &k, &e, RESTORE_ALL);
 	if (!rc) {
 		printf("%s\n", k.hex);
 		if (!kbc_quiet) {

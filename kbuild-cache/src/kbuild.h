@@ -30,12 +30,19 @@ int cmd_build(struct kbc_opts *o);
 int cmd_put(struct kbc_opts *o);
 int cmd_restore(struct kbc_opts *o);
 
+enum restore_what {
+	RESTORE_ALL,		/* the built state: make finds nothing to do */
+	RESTORE_TO_COMPILE,	/* what compiling objects with their .cmd lines needs */
+};
+
 /*
- * Bring o->bc.src to the built state of its entry (restoring unless the
- * tree's stamp says it already is); fills @e and @k.  0, or -1 (also when
- * no entry exists: the message says to run build).
+ * Bring o->bc.src to the built state of its entry, or only what compiling
+ * needs (restoring unless the tree's stamp says it already has it); fills
+ * @e and @k.  0, or -1 (also when no entry exists: the message says to
+ * run build).
  */
-int ensure_restored(struct kbc_opts *o, struct store *s, struct key *k, struct entry *e);
+int ensure_restored(struct kbc_opts *o, struct store *s, struct key *k, struct entry *e,
+		    enum restore_what what);
 
 /* Resolve o->bc.config: --config, else SRC/.config, else NULL. */
 void pick_config(struct kbc_opts *o);

@@ -148,23 +148,103 @@ static const char *module_name(const char *modfile)
 	return n;
 }
 
+/*
+ * Add the members of the thin archive @ar (relative to @src) as vmlinux
+ * objects.  Read directly, as "ar t" fails on a thin archive whose
+ * members are absent (a tree restored for compiling only).  A thin
+ * archive has the symbol and long-name tables as its only contents; its
+ * members are names, relative to the archive's directory.
+ */
+static int add_thin_members(const char *src, const char *ar, struct kobjs *out, size_t *cap)
+{
+	char *full = xasprintf("%s/%s", src, ar), *data, *longnames = NULL;
+	const char *slash = strrchr(ar, '/');
+	int dirlen = slash ? (int)(slash - ar + 1) : 0;
+	size_t len = 0, pos = 8, nlong = 0;
+
+	data = read_file(full, &len);
+	if (!data || len < 8 || memcmp(data, "!<thin>\n", 8)) {
+		if (data)
+			kbc_err("%s: not a thin archive", full);
+		free(data);
+		free(full);
+		return -1;
+	}
+	while (pos + 60 <= len) {
+		const char *h = data + pos, *name = h;
+		char sizebuf[11], member[KBC_PATH_MAX];
+		size_t size, nl;
+
+		memcpy(sizebuf, h + 48, 10);
+		sizebuf[10] = 0;
+		size = strtoul(sizebuf, NULL, 10);
+		if (memcmp(h + 58, "`\n", 2))
+			break;
+		pos += 60;
+		if (!memcmp(name, "// ", 3)) {	/* long names: stored */
+			if (size > len - pos)
+				break;
+			longnames = data + pos;
+			nlong = size;
+			pos += size + (size & 1);
+			continue;
+		}
+		if (name[0] == '/' && (name[1] == ' ' || !memcmp(name, "/SYM64/", 7))) {
+			if (size > len - pos)	/* symbol table: stored */
+				break;
+			pos += size + (size & 1);
+			continue;
+		}
+		/* a member: its name only, the data is not in a thin archive */
+		if (name[0] == '/' && longnames) {
+			size_t off = strtoul(name + 1, NULL, 10);
+
+			if (off >= nlong)
+				break;
+			name = longnames + off;
+			/* a long name is a path: it ends at "/\n" */
+			for (nl = 0; off + nl < nlong && name[nl] != '\n'; nl++)
+				;
+			if (nl && name[nl - 1] == '/')
+				nl--;
+		} else {
+			for (nl = 0; nl < 16 && name[nl] != '/' && name[nl] != ' '; nl++)
+				;
+		}
+		snprintf(member, sizeof(member), "%.*s%.*s", dirlen, ar, (int)nl, name);
+		add_obj(src, out, cap, member, "vmlinux", NULL);
+	}
+	free(data);
+	free(full);
+	return 0;
+}
+
 int kobjs_load(const char *src, struct kobjs *out)
 {
-	char *argv[] = { "ar", "t", "vmlinux.a", NULL };
-	char *list = NULL, *line, *save = NULL;
+	char *line, *top = xasprintf("%s/vmlinux.a", src);
 	struct tree_list tl;
 	size_t cap = 0, i;
+	bool have_top = is_file(top);	/* 6.1 and later: one archive of everything */
 
+	free(top);
 	memset(out, 0, sizeof(*out));
-	if (run_cmd(argv, src, &list, "/dev/null") != 0) {
-		free(list);
-		return kbc_err("%s/vmlinux.a: cannot list (is the tree built?)", src);
-	}
-	for (line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		add_obj(src, out, &cap, line, "vmlinux", NULL);
-	free(list);
+	if (have_top && add_thin_members(src, "vmlinux.a", out, &cap))
+		return kbc_err("%s/vmlinux.a: cannot read (is the tree built?)", src);
 	if (tree_walk(src, &tl))
 		return -1;
+	/* before 6.1 (5.15): vmlinux links the built-in.a and lib.a of the directories */
+	for (i = 0; i < tl.n && !have_top; i++) {
+		const char *p = tl.v[i].path, *b = strrchr(p, '/');
+
+		b = b ? b + 1 : p;
+		if (tl.v[i].output && (!strcmp(b, "built-in.a") || !strcmp(b, "lib.a")) &&
+		    add_thin_members(src, p, out, &cap))
+			kbc_err_clear();
+	}
+	if (!out->n) {
+		tree_list_free(&tl);
+		return kbc_err("%s: no vmlinux.a or built-in.a (is the tree built?)", src);
+	}
 	for (i = 0; i < tl.n; i++) {
 		const char *p = tl.v[i].path;
 		size_t len = strlen(p);

@@ -45,25 +45,37 @@ static uint32_t struct_size(const char *src, const char *obj, const char *name)
 	return size;
 }
 
+static const struct {
+	const char *name;
+	const char *const objs[3];
+	size_t off;
+} table[] = {
+	{ "bug_entry", { "lib/bug.o" }, offsetof(struct cdo_struct_sizes, bug) },
+	{ "exception_table_entry", { "arch/x86/mm/extable.o", "kernel/extable.o" },
+	  offsetof(struct cdo_struct_sizes, ex) },
+	{ "jump_entry", { "kernel/jump_label.o" }, offsetof(struct cdo_struct_sizes, jump) },
+	{ "alt_instr", { "arch/x86/kernel/alternative.o" }, offsetof(struct cdo_struct_sizes, alt) },
+	{ "paravirt_patch_site", { "arch/x86/kernel/alternative.o", "arch/x86/kernel/paravirt.o" },
+	  offsetof(struct cdo_struct_sizes, para) },
+	{ "orc_entry", { "arch/x86/kernel/unwind_orc.o" }, offsetof(struct cdo_struct_sizes, orc) },
+	{ "static_call_site", { "kernel/static_call_inline.o", "kernel/static_call.o" },
+	  offsetof(struct cdo_struct_sizes, static_call) },
+	{ "pi_entry", { "kernel/printk/index.o" }, offsetof(struct cdo_struct_sizes, printk_index) },
+};
+
+bool sizes_reads(const char *path)
+{
+	size_t i, j;
+
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		for (j = 0; j < 3 && table[i].objs[j]; j++)
+			if (!strcmp(table[i].objs[j], path))
+				return true;
+	return false;
+}
+
 void sizes_from_build(const char *src, struct cdo_struct_sizes *s)
 {
-	static const struct {
-		const char *name;
-		const char *const objs[3];
-		size_t off;
-	} table[] = {
-		{ "bug_entry", { "lib/bug.o" }, offsetof(struct cdo_struct_sizes, bug) },
-		{ "exception_table_entry", { "arch/x86/mm/extable.o", "kernel/extable.o" },
-		  offsetof(struct cdo_struct_sizes, ex) },
-		{ "jump_entry", { "kernel/jump_label.o" }, offsetof(struct cdo_struct_sizes, jump) },
-		{ "alt_instr", { "arch/x86/kernel/alternative.o" }, offsetof(struct cdo_struct_sizes, alt) },
-		{ "paravirt_patch_site", { "arch/x86/kernel/alternative.o", "arch/x86/kernel/paravirt.o" },
-		  offsetof(struct cdo_struct_sizes, para) },
-		{ "orc_entry", { "arch/x86/kernel/unwind_orc.o" }, offsetof(struct cdo_struct_sizes, orc) },
-		{ "static_call_site", { "kernel/static_call_inline.o", "kernel/static_call.o" },
-		  offsetof(struct cdo_struct_sizes, static_call) },
-		{ "pi_entry", { "kernel/printk/index.o" }, offsetof(struct cdo_struct_sizes, printk_index) },
-	};
 	size_t i, j;
 
 	memset(s, 0, sizeof(*s));

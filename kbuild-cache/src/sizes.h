@@ -8,7 +8,12 @@
 #ifndef KBC_SIZES_H
 #define KBC_SIZES_H
 
+#include <stdbool.h>
+
 #include "cdo/cdo.h"
+
+/* Whether sizes_from_build() reads the object @path (relative to the tree). */
+bool sizes_reads(const char *path);
 
 /* Fill @s from the built tree @src; unknown sizes stay 0.  Never fails. */
 void sizes_from_build(const char *src, struct cdo_struct_sizes *s);

@@ -148,6 +148,25 @@ static char *manifest_path(const struct store *s, const char *key)
 	return xasprintf("%s/entries/%s.manifest", s->dir, key);
 }
 
+char *store_derived_path(const struct store *s, const char *key, const char *name)
+{
+	char *p = xasprintf("%s/derived/%s/%s", s->dir, key, name), *c;
+
+	for (c = p + strlen(s->dir) + 10 + strlen(key); *c; c++)
+		if (*c == '/')
+			*c = '%';
+	return p;
+}
+
+/* Files derived from an entry go with it. */
+static void drop_derived(const struct store *s, const char *key)
+{
+	char *d = xasprintf("%s/derived/%s", s->dir, key);
+
+	rm_rf(d);
+	free(d);
+}
+
 /* ---- manifests ----------------------------------------------------------- */
 
 static char *manifest_text(const struct key *k, const char *release, const char *root,
@@ -715,6 +734,31 @@ static int set_mtimes(const struct entry *e, const char *root)
 	return rc;
 }
 
+int store_restore_some(struct store *s, struct entry *e, const char *root,
+		       bool (*want)(const char *path), size_t *restored)
+{
+	struct entry sub = *e;
+	size_t i;
+	int rc;
+
+	/* an entry that came from the remote is restored whole: it then becomes local */
+	if (e->from_remote || !want) {
+		*restored = e->n;
+		return store_restore(s, e, root);
+	}
+	sub.f = calloc(e->n + 1, sizeof(*sub.f));
+	if (!sub.f)
+		abort();
+	sub.n = 0;
+	for (i = 0; i < e->n; i++)
+		if (want(e->f[i].path))
+			sub.f[sub.n++] = e->f[i];
+	*restored = sub.n;
+	rc = store_restore(s, &sub, root);
+	free(sub.f);
+	return rc;
+}
+
 int store_restore(struct store *s, struct entry *e, const char *root)
 {
 	pthread_mutex_t plock = PTHREAD_MUTEX_INITIALIZER;
@@ -1059,6 +1103,7 @@ int store_gc(struct store *s, uint64_t max_size)
 			continue;
 		}
 		free(mp);
+		drop_derived(s, v[i].key);
 		evicted++;
 		for (k = 0; k < v[i].e.n; k++) {
 			int *ref = hset_get(&live, v[i].e.f[k].hash, false);
@@ -1128,10 +1173,12 @@ int store_rm(struct store *s, const char *prefix)
 		return -1;
 	}
 	mp = manifest_path(s, key);
-	if (unlink(mp))
+	if (unlink(mp)) {
 		rc = kbc_errno("%s", mp);
-	else
+	} else {
+		drop_derived(s, key);
 		sweep_unreferenced(s);
+	}
 	if (!rc)
 		printf("removed %s\n", key);
 	free(mp);
@@ -1189,6 +1236,7 @@ int store_verify(struct store *s)
 			printf("%s: corrupt entry (%s), removed\n", keys[i], kbc_errmsg());
 			unlink(mp);
 			free(mp);
+			drop_derived(s, keys[i]);
 			bad++;
 			continue;
 		}

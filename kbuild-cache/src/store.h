@@ -83,9 +83,22 @@ void entry_free(struct entry *e);
  */
 int store_restore(struct store *s, struct entry *e, const char *root);
 
+/*
+ * Like store_restore(), but only the files whose path @want accepts
+ * (*@restored of them); an entry found on the remote is restored whole.
+ */
+int store_restore_some(struct store *s, struct entry *e, const char *root,
+		       bool (*want)(const char *path), size_t *restored);
+
 /* Read one file of @e (by path) into memory, checked. 0, 1 not in entry, -1. */
 int store_read_file(struct store *s, const struct entry *e, const char *path, char **data,
 		    size_t *len);
+
+/*
+ * Where a file derived from entry @key is kept (DIR/derived/KEY/NAME,
+ * slashes of @name flattened): computed once, removed with the entry.
+ */
+char *store_derived_path(const struct store *s, const char *key, const char *name);
 
 /* Find the entry whose key starts with @prefix; malloc'd key or NULL. */
 char *store_find_key(struct store *s, const char *prefix);

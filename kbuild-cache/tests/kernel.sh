@@ -251,6 +251,32 @@ check "a patch that does not apply leaves the tree clean (also the one before it
 	cmp -s "$WORK/tree.before" "$WORK/tree.after"
 check "and writes no output" [ ! -e "$WORK/bad" ]
 
+# ---- direct mode on a fresh copy: only what compiling needs is restored ------------------------------
+rm -rf "$TR/direct" "$WORK/partial-c-file"
+fresh "$TR/direct"
+"$KBC" diff -C "$TR/direct" --config "$CFG" -j "$JOBS" -o "$WORK/partial-c-file" \
+	"$CASES/sys-subreaper-lock/patch" >"$WORK/partial-c-file.lines" 2>"$WORK/partial-c-file.err"
+check "diff on a fresh copy succeeds" [ $? = 0 ] || cat "$WORK/partial-c-file.err"
+log "diff on a fresh copy: $(grep 'what compiling needs' "$WORK/partial-c-file.err")"
+check "diff on a fresh copy restores only what compiling needs (no vmlinux, no objects)" \
+	[ -n "$(grep 'what compiling needs' "$WORK/partial-c-file.err")" -a ! -e "$TR/direct/vmlinux" -a \
+	! -e "$TR/direct/kernel/sys.o" -a -f "$TR/direct/kernel/.sys.o.cmd" ]
+check "diff on a fresh copy: the same lines" cmp -s "$WORK/partial-c-file.lines" "$WORK/direct-c-file.lines"
+check "diff on a fresh copy: the same objects, byte for byte" bash -c '
+	for d in output patched orig; do
+		(cd "$1/$d" && find . -type f | sort) >"$3.$d.a"
+		(cd "$2/$d" && find . -type f | sort) >"$3.$d.b"
+		cmp -s "$3.$d.a" "$3.$d.b" || exit 1
+		while read -r f; do cmp -s "$1/$d/$f" "$2/$d/$f" || exit 1; done <"$3.$d.a"
+	done
+	cmp -s "$1/parents/vmlinux.symtab" "$2/parents/vmlinux.symtab"' \
+	_ "$WORK/partial-c-file" "$WORK/direct-c-file" "$WORK/partial-list"
+"$KBC" restore -q -C "$TR/direct" --config "$CFG" >/dev/null 2>"$WORK/restore-after-partial.err"
+check "restore after a partial one succeeds" [ $? = 0 ] || cat "$WORK/restore-after-partial.err"
+kmake "$TR/direct" vmlinux modules >"$WORK/make-after-partial.log" 2>&1
+n=$(grep -cE '^  (CC|LD|AR|AS|CC \[M\]|LD \[M\]) ' "$WORK/make-after-partial.log")
+check "then make compiles and links nothing ($n CC/LD lines)" [ "$n" = 0 ]
+
 # ---- kpatch-build -------------------------------------------------------------------------------------
 if [ -z "${KPATCH_BUILD:-}" ] || [ ! -x "${KPATCH_BUILD:-}" ]; then
 	skip "kpatch-build tests: KPATCH_BUILD is not set to an installed kpatch-build"
