@@ -104,6 +104,7 @@ struct kpb_args {
 	const char *src;	/* -s, or NULL */
 	const char *config;	/* -c, or NULL */
 	bool has_target;
+	bool skip_compiler_check;
 	char **patches;		/* the non-option arguments */
 	int npatches;
 	char **pass;		/* the arguments without -c, for kpatch-build */
@@ -166,6 +167,8 @@ static void kpb_parse(char **args, int nargs, struct kpb_args *pa)
 			}
 			if (opt)
 				kpb_take(pa, opt->s ? opt->s : 0, val);
+			if (opt && (!strcmp(opt->l, "skip-compiler-check") || !strcmp(opt->l, "skip-gcc-check")))
+				pa->skip_compiler_check = true;
 			if (!(opt && opt->s == 'c')) {
 				pa->pass[pa->npass++] = a;
 				if (next)
@@ -289,7 +292,38 @@ static char **patch_targets(const char *src, char **patches, int n, size_t *coun
 	return t;
 }
 
-int kpatch_build_conf(struct build_conf *bc, struct kpatch_vars *kv)
+/*
+ * kpatch-build adds -gz=none to KCFLAGS when gcc compiles an empty file
+ * with it and prints nothing (its gcc_version_check(), which
+ * --skip-compiler-check skips).
+ */
+static bool gcc_takes_gz_none(void)
+{
+	static const char text[] = "void kpatch_test(void);\nvoid kpatch_test(void) { }\n";
+	char dir[] = "/tmp/kbc-gz-XXXXXX";
+	char *c, *o, *out = NULL;
+	bool ok = false;
+
+	if (!mkdtemp(dir))
+		return false;
+	c = xasprintf("%s/test.c", dir);
+	o = xasprintf("%s/test.o", dir);
+	if (!write_file_atomic(c, text, sizeof(text) - 1)) {
+		char *argv[] = { "gcc", "-c", "-gz=none", "-o", o, c, NULL };
+
+		ok = run_cmd(argv, NULL, &out, NULL) == 0 && (!out || !*out);
+	}
+	kbc_err_clear();
+	unlink(c);
+	unlink(o);
+	rmdir(dir);
+	free(out);
+	free(c);
+	free(o);
+	return ok;
+}
+
+int kpatch_build_conf(struct build_conf *bc, struct kpatch_vars *kv, bool skip_compiler_check)
 {
 	const char *env = getenv("KPATCH_BUILD");
 	char *tools = NULL, *data = NULL;
@@ -304,7 +338,8 @@ int kpatch_build_conf(struct build_conf *bc, struct kpatch_vars *kv)
 	}
 	kv->cc = xasprintf("%s/kpatch-cc gcc", tools);
 	kv->ld = xasprintf("%s/kpatch-cc ld", tools);
-	kv->kcflags = xasprintf("-I%s/patch -ffunction-sections -fdata-sections", data);
+	kv->kcflags = xasprintf("-I%s/patch -ffunction-sections -fdata-sections%s", data,
+				!skip_compiler_check && gcc_takes_gz_none() ? " -gz=none" : "");
 	free(tools);
 	free(data);
 	bc->cc = kv->cc;
@@ -337,9 +372,11 @@ int cmd_kpatch_build(struct kbc_opts *o)
 	double t0 = now_sec();
 
 	b = *o;
-	if (kpatch_build_conf(&b.bc, &kv))
-		return -1;
 	kpb_parse(o->args, o->nargs, &pa);
+	if (kpatch_build_conf(&b.bc, &kv, pa.skip_compiler_check)) {
+		kpb_free(&pa);
+		return -1;
+	}
 	if (pa.src) {
 		src = realpath(pa.src, NULL);
 		if (!src) {

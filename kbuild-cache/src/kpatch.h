@@ -17,12 +17,13 @@ struct kpatch_vars {
 /*
  * Set @bc's make variables to those of kpatch-build's original build
  * (CC/LD through its kpatch-cc, KCFLAGS with its patch directory, no
- * ARCH=, KCFLAGS in the environment), so that build, restore and diff
+ * ARCH=, KCFLAGS in the environment, -gz=none added as kpatch-build adds
+ * it unless told --skip-compiler-check), so that build, restore and diff
  * share the entries of "kbuild-cache kpatch-build".  The strings live in
  * @kv until kpatch_vars_free().  -1 with kbc_err() set when no
  * kpatch-build is found ($KPATCH_BUILD, else PATH).
  */
-int kpatch_build_conf(struct build_conf *bc, struct kpatch_vars *kv);
+int kpatch_build_conf(struct build_conf *bc, struct kpatch_vars *kv, bool skip_compiler_check);
 void kpatch_vars_free(struct kpatch_vars *kv);
 
 /* Returns kpatch-build's exit status (> 0), 0, or -1 with kbc_err() set. */

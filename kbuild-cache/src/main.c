@@ -200,7 +200,7 @@ done:
 			rc = EXIT_USAGE;
 			goto out;
 		}
-		if (kpatch_build_conf(&o.bc, &kv)) {
+		if (kpatch_build_conf(&o.bc, &kv, false)) {
 			fprintf(stderr, "kbuild-cache: %s\n", kbc_errmsg());
 			rc = 1;
 			goto out;
