@@ -1280,6 +1280,7 @@ int store_verify(struct store *s)
 			printf("%s: corrupt entry (%s), removed\n", ents[i].key, why);
 			unlink(mp);
 			free(mp);
+			drop_derived(s, ents[i].key);
 			bad++;
 		} else {
 			good++;

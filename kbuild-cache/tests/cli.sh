@@ -138,12 +138,16 @@ k2=$("$KBC" build -q -C "$T/d" --config "$T/other.config")
 check "second config gets its own entry" [ -n "$k2" -a "$k2" != "$k1" ]
 check "ls lists both" [ "$("$KBC" ls | grep -cE '^[0-9a-f]{12} ')" = 2 ]
 touch -d '2 days ago' "$T/cache/entries/$k1.manifest"
+# files derived from an entry (direct mode's parent symbol tables) go with it
+for k in "$k1" "$k2"; do mkdir -p "$T/cache/derived/$k" && echo x >"$T/cache/derived/$k/vmlinux.symtab"; done
 big=$(find "$T/cache/objects" -type f -printf "%s\n" | awk "{ s += \$1 } END { print s }")
 "$KBC" gc --max-size $((big - 1)) >"$T/out" 2>&1
 check "gc evicts the least recently used entry" [ ! -e "$T/cache/entries/$k1.manifest" -a -e "$T/cache/entries/$k2.manifest" ]
 check "gc reports what it did" grep -q "gc: 1 entries evicted" "$T/out"
+check "gc removes what was derived from the evicted entry only" [ ! -e "$T/cache/derived/$k1" -a -e "$T/cache/derived/$k2" ]
 "$KBC" rm "${k2:0:8}" >/dev/null
 check "rm by key prefix" [ ! -e "$T/cache/entries/$k2.manifest" ]
+check "rm removes what was derived from the entry" [ ! -e "$T/cache/derived/$k2" ]
 check "rm leaves no objects behind" [ -z "$(find "$T/cache/objects" -type f)" ]
 "$KBC" rm deadbeef >/dev/null 2>"$T/err"; rc=$?
 check "rm of an unknown key fails clearly" [ $rc = 1 ] && grep -q "no such entry" "$T/err"
@@ -153,6 +157,7 @@ check "rm of an unknown key fails clearly" [ $rc = 1 ] && grep -q "no such entry
 obj=$(grep -P '\tvmlinux$' "$T/cache/entries/$k1.manifest" | cut -f5)
 objfile=$T/cache/objects/${obj:0:2}/${obj:2:2}/$obj.zst
 printf '\x00\x00\x00\x00' | dd of="$objfile" bs=1 seek=20 conv=notrunc 2>/dev/null
+mkdir -p "$T/cache/derived/$k1" && echo x >"$T/cache/derived/$k1/vmlinux.symtab"
 fake_tree "$T/e"
 "$KBC" restore -C "$T/e" --config "$cfg" >/dev/null 2>"$T/err"; rc=$?
 check "restore refuses a corrupt object" [ $rc = 1 ] && grep -q "corrupt object" "$T/err"
@@ -160,6 +165,7 @@ check "a refused restore leaves no outputs" [ -z "$(find "$T/e" -name '*.o')" -a
 "$KBC" verify >"$T/out" 2>&1; rc=$?
 check "verify reports the corrupt entry" [ $rc = 2 ] && grep -q "^$k1: corrupt entry" "$T/out"
 check "verify removed it" [ ! -e "$T/cache/entries/$k1.manifest" ]
+check "and what was derived from it" [ ! -e "$T/cache/derived/$k1" ]
 "$KBC" build -q -C "$T/a" --config "$cfg" >/dev/null
 truncate -s 100 "$T/cache/entries/$k1.manifest"
 "$KBC" verify >"$T/out" 2>&1; rc=$?
