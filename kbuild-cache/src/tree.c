@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hash.h"
@@ -162,6 +163,8 @@ static void add_file(struct tree_list *l, const char *rel, const struct stat *st
 	f->mode = st->st_mode;
 	f->size = (uint64_t)st->st_size;
 	f->mtime = st->st_mtim;
+	f->ctime = st->st_ctim;
+	f->ino = (uint64_t)st->st_ino;
 	f->output = output;
 }
 
@@ -251,15 +254,84 @@ void tree_list_free(struct tree_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+#define STAT_CACHE ".kbuild-cache-stat"
+#define STAT_CACHE_HEAD "kbuild-cache-stat 1 "
+
+/* One line of the stat cache: "size mtime ctime ino hash path" (times in ns). */
+enum { SL_SIZE, SL_MTIME, SL_CTIME, SL_INO, SL_NUMS };
+
+struct stat_line {
+	const char *path;
+	uint64_t num[SL_NUMS];
+	const char *hash;
+};
+
+static uint64_t ts_ns(struct timespec t)
+{
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* Parse the cache text in place; lines sorted by path as written. */
+static struct stat_line *stat_cache_parse(char *text, size_t *n, uint64_t *written)
+{
+	struct stat_line *v = NULL;
+	size_t cap = 0;
+	char *line, *save = NULL;
+
+	*n = 0;
+	*written = 0;
+	line = strtok_r(text, "\n", &save);
+	if (!line || strncmp(line, STAT_CACHE_HEAD, strlen(STAT_CACHE_HEAD)))
+		return NULL;
+	*written = strtoull(line + strlen(STAT_CACHE_HEAD), NULL, 10);
+	for (line = strtok_r(NULL, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct stat_line sl;
+		char *p = line, *end;
+		int field;
+
+		for (field = 0; field < SL_NUMS; field++) {
+			sl.num[field] = strtoull(p, &end, 10);
+			if (end == p || *end != ' ')
+				break;
+			p = end + 1;
+		}
+		if (field < SL_NUMS || strlen(p) < KBC_HEX_LEN + 2 || p[KBC_HEX_LEN] != ' ')
+			continue;
+		p[KBC_HEX_LEN] = 0;
+		sl.hash = p;
+		sl.path = p + KBC_HEX_LEN + 1;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 4096;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[(*n)++] = sl;
+	}
+	return v;
+}
+
 int tree_source_hash(const char *root, const struct tree_list *l, char hex[33], uint64_t *nfiles)
 {
 	struct kbc_hasher *h = hasher_new();
-	uint64_t n = 0;
-	size_t i;
+	char *cpath = xasprintf("%s/%s", root, STAT_CACHE), *old = read_file(cpath, NULL);
+	struct stat_line *cache = NULL;
+	size_t ncache = 0, c = 0, i, outlen = 0, outcap = 1 << 20;
+	uint64_t n = 0, written = 0, racy;
+	char *out = xmalloc(outcap);
+	struct timespec now;
+	int rc = -1;
 
+	kbc_err_clear();
+	if (old)
+		cache = stat_cache_parse(old, &ncache, &written);
+	/* entries that changed within a second of the last write are not trusted */
+	racy = written > 1000000000u ? written - 1000000000u : 0;
+	clock_gettime(CLOCK_REALTIME, &now);
+	outlen = (size_t)snprintf(out, outcap, "%s%llu\n", STAT_CACHE_HEAD,
+				  (unsigned long long)ts_ns(now));
 	for (i = 0; i < l->n; i++) {
 		const struct tree_file *f = &l->v[i];
 		char *p, fh[KBC_HEX_LEN + 1];
+		bool known = false;
 
 		if (f->output)
 			continue;
@@ -271,29 +343,52 @@ int tree_source_hash(const char *root, const struct tree_list *l, char hex[33], 
 			if (len < 0) {
 				kbc_errno("%s", p);
 				free(p);
-				hasher_finish(h, hex);
-				return -1;
+				goto out;
 			}
 			target[len] = 0;
 			hash_buf(target, (size_t)len, fh);
 			hasher_str(h, "l");
 		} else {
-			if (hash_file(p, fh, NULL)) {
+			while (c < ncache && strcmp(cache[c].path, f->path) < 0)
+				c++;
+			if (c < ncache && !strcmp(cache[c].path, f->path) && cache[c].num[SL_SIZE] == f->size &&
+			    cache[c].num[SL_MTIME] == ts_ns(f->mtime) &&
+			    cache[c].num[SL_CTIME] == ts_ns(f->ctime) && cache[c].num[SL_INO] == f->ino &&
+			    ts_ns(f->mtime) < racy && ts_ns(f->ctime) < racy) {
+				memcpy(fh, cache[c].hash, sizeof(fh));
+				known = true;
+			}
+			if (!known && hash_file(p, fh, NULL)) {
 				free(p);
-				hasher_finish(h, hex);
-				return -1;
+				goto out;
 			}
 			hasher_str(h, (f->mode & 0111) ? "x" : "f");
+			while (outlen + strlen(f->path) + 160 > outcap)
+				out = xrealloc(out, outcap *= 2);
+			outlen += (size_t)sprintf(out + outlen, "%llu %llu %llu %llu %s %s\n",
+						  (unsigned long long)f->size,
+						  (unsigned long long)ts_ns(f->mtime),
+						  (unsigned long long)ts_ns(f->ctime),
+						  (unsigned long long)f->ino, fh, f->path);
 		}
 		hasher_str(h, f->path);
 		hasher_str(h, fh);
 		free(p);
 		n++;
 	}
+	rc = 0;
+	/* a cache that cannot be written only costs the next run its time */
+	if (write_file_atomic(cpath, out, outlen))
+		kbc_err_clear();
+out:
 	hasher_finish(h, hex);
 	if (nfiles)
 		*nfiles = n;
-	return 0;
+	free(cache);
+	free(old);
+	free(out);
+	free(cpath);
+	return rc;
 }
 
 int git_clean_tree_id(const char *root, char *hex, size_t hexsz)

@@ -23,6 +23,8 @@ struct tree_file {
 	mode_t mode;
 	uint64_t size;
 	struct timespec mtime;
+	struct timespec ctime;
+	uint64_t ino;
 	bool output;		/* ignored by the tree's .gitignore rules */
 };
 
@@ -43,7 +45,10 @@ bool never_store(const char *relpath);
 
 /*
  * Hash of the source files (path, executable bit, content) of a walked
- * tree.  -1 on error.
+ * tree.  A file whose size, mtime, ctime and inode match the tree's stat
+ * cache (ROOT/.kbuild-cache-stat, rewritten by each call) is not read
+ * again, unless it changed within a second of the cache being written
+ * (git's "racily clean" rule).  -1 on error.
  */
 int tree_source_hash(const char *root, const struct tree_list *l, char hex[33], uint64_t *nfiles);
 

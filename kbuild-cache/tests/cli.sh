@@ -51,6 +51,17 @@ check "key is stable" [ "$("$KBC" key -C "$T/a" --config "$cfg")" = "$k1" ]
 explain=$("$KBC" key --explain -C "$T/a" --config "$cfg")
 check "--explain names every input" bash -c 'for n in source config CC cc-version cc-binary cc1 LD ld-version KCFLAGS KBUILD_BUILD_TIMESTAMP arch; do grep -q "^$n " <<<"$1" || exit 1; done' _ "$explain"
 check "--explain ends with the key" grep -q "=> key  *$k1" <<<"$explain"
+check "key keeps a stat cache in the tree" grep -q "^kbuild-cache-stat 1 " "$T/a/.kbuild-cache-stat"
+# a same-size edit with the old mtime put back: the stat cache must not hide it
+sleep 1.1
+cp -p "$T/a/kernel/fork.c" "$T/fork.c.orig"
+sed -i 's/fork/FORK/' "$T/a/kernel/fork.c"
+touch -r "$T/fork.c.orig" "$T/a/kernel/fork.c"
+check "key sees a same-size edit with the old mtime (ctime)" [ "$("$KBC" key -C "$T/a" --config "$cfg")" != "$k1" ]
+cp -p "$T/fork.c.orig" "$T/a/kernel/fork.c"
+check "and is back once the file is" [ "$("$KBC" key -C "$T/a" --config "$cfg")" = "$k1" ]
+echo garbage >"$T/a/.kbuild-cache-stat"
+check "a damaged stat cache is ignored" [ "$("$KBC" key -C "$T/a" --config "$cfg")" = "$k1" ]
 
 # --kpatch: kpatch-build's variables, found the way kpatch-build finds its tools
 mkdir -p "$T/kp/bin" "$T/kp/libexec/kpatch" "$T/kp/share/kpatch/patch"
