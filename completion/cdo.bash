@@ -58,7 +58,7 @@ _cdo_klp_conflicts()
 	_init_completion || return
 
 	case $prev in
-	--sysfs)
+	--sysfs | --params)
 		_filedir -d
 		return
 		;;
@@ -68,7 +68,7 @@ _cdo_klp_conflicts()
 		;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W '--sysfs --kallsyms --replace -h --help -V --version' -- "$cur"))
+		COMPREPLY=($(compgen -W '--sysfs --kallsyms --params --replace -h --help -V --version' -- "$cur"))
 		return
 	fi
 	_filedir ko

@@ -202,7 +202,7 @@ if [ "$what" = all ] || [ "$what" = cli ]; then
 	done
 fi
 if [ "$what" = all ] || [ "$what" = cli ]; then
-	run_group klp-tool make --no-print-directory -C klp-kernel check BUILD="$build"
+	run_group klp-tool make --no-print-directory -C klp-kernel check-tool BUILD="$build"
 fi
 # kbuild-cache: a stand-in kernel tree, then the HTTP store on a real nginx
 if [ "$what" = all ] || [ "$what" = kbc ]; then

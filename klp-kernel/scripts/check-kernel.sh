@@ -145,11 +145,13 @@ build_kernel() {
 	log "kernel built: $(kmake -s kernelrelease 2>/dev/null)"
 }
 
+# klp-conflicts, static, with its library
 build_tool() {
 	mkdir -p "$WORK/tools"
 	run_logged "$WORK/tool.log" gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra \
 		-Werror -static -o "$WORK/tools/klp-conflicts" \
-		"$HERE/tools/klp-conflicts.c"
+		"$HERE/tools/klp-conflicts.c" "$HERE"/tools/klp-util.c \
+		"$HERE"/tools/klp-module.c "$HERE"/tools/klp-sysfs.c
 }
 
 # Copy a binary and the shared libraries it needs, keeping their paths.
