@@ -68,7 +68,8 @@ _cdo_klp_conflicts()
 		;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W '--sysfs --kallsyms --params --replace -h --help -V --version' -- "$cur"))
+		COMPREPLY=($(compgen -W '--sysfs --kallsyms --params --replace --order --json
+			-h --help -V --version' -- "$cur"))
 		return
 	fi
 	_filedir ko

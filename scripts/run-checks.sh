@@ -203,6 +203,7 @@ if [ "$what" = all ] || [ "$what" = cli ]; then
 fi
 if [ "$what" = all ] || [ "$what" = cli ]; then
 	run_group klp-tool make --no-print-directory -C klp-kernel check-tool BUILD="$build"
+	run_group klp-order make --no-print-directory -C klp-kernel check-order BUILD="$build"
 fi
 # kbuild-cache: a stand-in kernel tree, then the HTTP store on a real nginx
 if [ "$what" = all ] || [ "$what" = kbc ]; then

@@ -151,7 +151,8 @@ build_tool() {
 	run_logged "$WORK/tool.log" gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra \
 		-Werror -static -o "$WORK/tools/klp-conflicts" \
 		"$HERE/tools/klp-conflicts.c" "$HERE"/tools/klp-util.c \
-		"$HERE"/tools/klp-module.c "$HERE"/tools/klp-sysfs.c
+		"$HERE"/tools/klp-module.c "$HERE"/tools/klp-sysfs.c \
+		"$HERE"/tools/klp-order.c
 }
 
 # Copy a binary and the shared libraries it needs, keeping their paths.

@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * klp-conflicts: tell, before a livepatch module is loaded, whether it would
- * replace a function that an active livepatch already replaces.
+ * replace a function that an active livepatch already replaces; or, for a
+ * set of modules, which version of each function runs after loading them in
+ * a given order.
  *
  *   klp-conflicts [--sysfs DIR] [--kallsyms FILE] [--params DIR] [--replace] PATCH.ko
+ *   klp-conflicts --order [--json] A.ko B.ko ...
  *
  * Two functions collide when they have the same object, name and sympos
  * (0 and 1 alike) or, if /proc/kallsyms can be read, the same address
  * (aliases).  This is the rule the kernel applies in klp_enable_patch().
- * The reading and the rule live in klp-lib.h.
+ * The reading and the rule live in klp-lib.h, shared with klpctl.
  *
- * Exit status: 0 no conflict, 1 conflicts (one line each on stdout),
- * 2 usage or input error (one line on stderr).
+ * Exit status: 0 no conflict (--order: the same result in every order),
+ * 1 conflicts (one line each on stdout; --order: the result depends on the
+ * order), 2 usage or input error (one line on stderr).
  */
 
 #include <stdbool.h>
@@ -129,31 +133,227 @@ out:
 	return rc;
 }
 
+/* ---- --order ------------------------------------------------------------ */
+
+static const char *mod_label(const struct klp_order *o, long i)
+{
+	return i < 0 ? "the original code" : o->mods[i]->name;
+}
+
+static void print_names(const struct klp_order *o, const size_t *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		printf("%s%s", i ? ", " : "", o->mods[v[i]]->name);
+}
+
+static void print_order_text(const struct klp_order *o)
+{
+	size_t i, j, shared = 0;
+
+	printf("load order:");
+	for (i = 0; i < o->nmods; i++)
+		printf(" %s%s", o->mods[i]->name, o->mods[i]->replace ? " (replace)" : "");
+	printf("\n");
+	/* what each replace patch drops when its transition completes */
+	for (i = 0; i < o->nmods; i++) {
+		const char *sep = " drops ";
+
+		for (j = 0; j < i; j++) {
+			if (o->dropped_by[j] != (long)i)
+				continue;
+			if (*sep == ' ')
+				printf("%s (replace)", o->mods[i]->name);
+			printf("%s%s", sep, o->mods[j]->name);
+			sep = ", ";
+		}
+		if (*sep == ',')
+			printf("\n");
+	}
+	for (i = 0; i < o->nfns; i++) {
+		const struct klp_order_fn *f = &o->fns[i];
+
+		if (f->n_changed > 1)
+			shared++;
+		if (f->n_changed < 2 && !f->depends)
+			continue;
+		printf("%s %s,%lu: runs %s", f->fn->obj, f->fn->name, f->fn->pos,
+		       mod_label(o, f->runs));
+		if (f->n_stacked) {
+			printf(", stacked under it: ");
+			print_names(o, f->stacked, f->n_stacked);
+		}
+		printf("; changed by ");
+		print_names(o, f->changed_by, f->n_changed);
+		if (f->depends) {
+			bool sep = false;
+
+			printf("; depends on the order (could also run ");
+			for (j = 0; j < f->n_changed; j++) {
+				if ((long)f->changed_by[j] == f->runs)
+					continue;
+				printf("%s%s", sep ? ", " : "", o->mods[f->changed_by[j]]->name);
+				sep = true;
+			}
+			if (f->original_possible && f->runs >= 0)
+				printf("%sthe original code", sep ? ", " : "");
+			printf(")\n");
+		} else {
+			printf("; same in every order\n");
+		}
+	}
+	if (o->n_depends)
+		printf("result depends on the load order: %zu of %zu functions\n",
+		       o->n_depends, o->nfns);
+	else
+		printf("result is the same in every order: %zu functions, %zu changed by more than one patch\n",
+		       o->nfns, shared);
+}
+
+static void json_names(const struct klp_order *o, const size_t *v, size_t n)
+{
+	size_t i;
+
+	printf("[");
+	for (i = 0; i < n; i++) {
+		printf("%s", i ? ", " : "");
+		klp_json_str(stdout, o->mods[v[i]]->name);
+	}
+	printf("]");
+}
+
+/* One function a line, so that fleet tooling can also grep and diff it. */
+static void print_order_json(const struct klp_order *o)
+{
+	size_t i, j;
+
+	printf("{\n  \"patches\": [\n");
+	for (i = 0; i < o->nmods; i++) {
+		const struct klp_module *m = o->mods[i];
+
+		printf("    {\"file\": ");
+		klp_json_str(stdout, m->path);
+		printf(", \"name\": ");
+		klp_json_str(stdout, m->name);
+		printf(", \"replace\": %s, \"active\": %s, \"dropped_by\": ",
+		       m->replace ? "true" : "false", o->dropped_by[i] < 0 ? "true" : "false");
+		if (o->dropped_by[i] < 0)
+			printf("null");
+		else
+			klp_json_str(stdout, o->mods[o->dropped_by[i]]->name);
+		printf("}%s\n", i + 1 < o->nmods ? "," : "");
+	}
+	printf("  ],\n  \"functions\": [\n");
+	for (i = 0; i < o->nfns; i++) {
+		const struct klp_order_fn *f = &o->fns[i];
+		bool sep = false;
+
+		printf("    {\"object\": ");
+		klp_json_str(stdout, f->fn->obj);
+		printf(", \"function\": ");
+		klp_json_str(stdout, f->fn->name);
+		printf(", \"sympos\": %lu, \"changed_by\": ", f->fn->pos);
+		json_names(o, f->changed_by, f->n_changed);
+		printf(", \"runs\": ");
+		if (f->runs < 0)
+			printf("null");
+		else
+			klp_json_str(stdout, o->mods[f->runs]->name);
+		printf(", \"stacked\": ");
+		json_names(o, f->stacked, f->n_stacked);
+		printf(", \"order_dependent\": %s, \"possible\": [", f->depends ? "true" : "false");
+		for (j = 0; j < f->n_changed; j++) {
+			printf("%s", sep ? ", " : "");
+			klp_json_str(stdout, o->mods[f->changed_by[j]]->name);
+			sep = true;
+		}
+		printf("], \"original_possible\": %s}%s\n",
+		       f->original_possible ? "true" : "false", i + 1 < o->nfns ? "," : "");
+	}
+	printf("  ],\n  \"order_dependent\": %s,\n  \"order_dependent_functions\": %zu\n}\n",
+	       o->n_depends ? "true" : "false", o->n_depends);
+}
+
+static int plan_order(char **files, int nfiles, bool json)
+{
+	struct klp_module *mods = calloc(nfiles, sizeof(*mods));
+	const struct klp_module **order = calloc(nfiles, sizeof(*order));
+	struct klp_order o = { 0 };
+	struct klp_err err;
+	int i, j, loaded = 0, rc = 2;
+
+	if (!mods || !order) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		goto out;
+	}
+	/* everything is read and checked before the first line is printed */
+	for (i = 0; i < nfiles; i++) {
+		if (klp_module_read(files[i], &mods[i], &err)) {
+			error(&err);
+			goto out;
+		}
+		loaded++;
+		order[i] = &mods[i];
+		if (mods[i].n_unseen) {
+			fprintf(stderr, "%s: %s: functions of object '%s' are set up at run time; the order cannot be planned without them\n",
+				prog, files[i], mods[i].unseen[0]);
+			goto out;
+		}
+		for (j = 0; j < i; j++) {
+			if (!strcmp(mods[i].name, mods[j].name)) {
+				fprintf(stderr, "%s: %s: patch '%s' is already given as %s\n",
+					prog, files[i], mods[i].name, files[j]);
+				goto out;
+			}
+		}
+	}
+	if (klp_order_plan(order, nfiles, &o, &err)) {
+		error(&err);
+		goto out;
+	}
+	if (json)
+		print_order_json(&o);
+	else
+		print_order_text(&o);
+	rc = o.n_depends ? 1 : 0;
+	klp_order_free(&o);
+out:
+	for (i = 0; i < loaded; i++)
+		klp_module_free(&mods[i]);
+	free(mods);
+	free(order);
+	return rc;
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: %s [--sysfs DIR] [--kallsyms FILE] [--params DIR] [--replace] PATCH.ko\n"
-
+		"       %s --order [--json] A.ko B.ko ...\n"
 		"Lists the functions PATCH.ko would replace that an active livepatch\n"
 		"already replaces.  Exit status 0: none, 1: conflicts, 2: error.\n"
-
+		"With --order: which patch's version of each function runs after loading\n"
+		"the modules in the given order.  Exit status 0: the same in every order,\n"
+		"1: the result depends on the order, 2: error.\n"
 		"\n"
 		"  --sysfs DIR      the livepatch sysfs folder (/sys/kernel/livepatch)\n"
 		"  --kallsyms FILE  the kernel's symbols (/proc/kallsyms)\n"
 		"  --params DIR     livepatch's parameters (/sys/module/livepatch/parameters)\n"
 		"  --replace        PATCH.ko is an atomic-replace patch\n"
-
+		"  --order          plan the load of A.ko B.ko ... in this order\n"
+		"  --json           with --order: JSON on stdout\n"
 		"  -h, --help       show this help\n"
 		"  -V, --version    print the version\n",
-		prog);
+		prog, prog);
 }
 
 int main(int argc, char **argv)
 {
 	const char *sysfs = "/sys/kernel/livepatch", *kallsyms = "/proc/kallsyms";
 	const char *params = "/sys/module/livepatch/parameters";
-	bool replace = false;
+	bool replace = false, order = false, json = false;
 	int arg;
 
 	for (arg = 1; arg < argc && argv[arg][0] == '-'; arg++) {
@@ -165,6 +365,10 @@ int main(int argc, char **argv)
 			params = argv[++arg];
 		} else if (!strcmp(argv[arg], "--replace")) {
 			replace = true;
+		} else if (!strcmp(argv[arg], "--order")) {
+			order = true;
+		} else if (!strcmp(argv[arg], "--json")) {
+			json = true;
 		} else if (!strcmp(argv[arg], "--")) {
 			arg++;
 			break;
@@ -179,7 +383,14 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (arg + 1 != argc) {
+	if (order) {
+		if (arg == argc || replace) {
+			usage(stderr);
+			return 2;
+		}
+		return plan_order(argv + arg, argc - arg, json);
+	}
+	if (arg + 1 != argc || json) {
 		usage(stderr);
 		return 2;
 	}

@@ -142,4 +142,36 @@ bool klp_read_line(const char *path, char *buf, size_t len);
 /* "@dir/@name" into @buf; false when it does not fit. */
 bool klp_join(char *buf, size_t len, const char *dir, const char *name);
 
+/* ---- a set of patches loaded in a given order (klp-order.c) ------------ */
+
+struct klp_order_fn {
+	const struct klp_fn *fn;	/* the first module's copy */
+	size_t *changed_by;		/* module indexes, in load order */
+	size_t n_changed;
+	long runs;			/* module index, -1: the original code */
+	size_t *stacked;		/* active modules under it, top first */
+	size_t n_stacked;
+	bool depends;			/* another order gives another result */
+	bool original_possible;		/* some order runs the original code */
+};
+
+struct klp_order {
+	const struct klp_module *const *mods;	/* in load order */
+	size_t nmods;
+	long *dropped_by;		/* per module: replace patch index or -1 */
+	struct klp_order_fn *fns;	/* sorted by object, name, sympos */
+	size_t nfns;
+	size_t n_depends;		/* functions whose result depends on the order */
+};
+
+/*
+ * Which version of each function runs after loading @mods in this order:
+ * the last loaded patch wins, and an atomic-replace patch drops every
+ * patch loaded before it.  Functions are matched by object, name and
+ * sympos.  Return: 0, or -1 with @err set.
+ */
+int klp_order_plan(const struct klp_module *const *mods, size_t nmods,
+		   struct klp_order *o, struct klp_err *err);
+void klp_order_free(struct klp_order *o);
+
 #endif /* KLP_LIB_H */

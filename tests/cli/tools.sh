@@ -89,6 +89,7 @@ check_completion cdo-object '<files o>' create-diff-object ''
 check_completion objcmp --strict-order cdo-objcmp --st
 check_completion klp-sysfs '<files -d>' klp-conflicts --sysfs ''
 check_completion klp-ko '<files ko>' klp-conflicts ''
+check_completion klp-order --order klp-conflicts --or
 
 echo "tools: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -26,7 +26,7 @@ FUZZ_CLI_OBJS := $(CLI_COMMON:%.c=$(FUZZ_BUILD)/obj/%.o)
 FUZZ_SHARED  := $(FUZZ_BUILD)/obj/tests/fuzz/fuzz-input.o $(FUZZ_BUILD)/obj/tests/fuzz/elf-mutator.o
 # the library of the klp tools (klp-kernel/Makefile builds it for them)
 FUZZ_KLP_OBJS := $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,klp-kernel/tools/klp-util.c \
-	klp-kernel/tools/klp-module.c klp-kernel/tools/klp-sysfs.c)
+	klp-kernel/tools/klp-module.c klp-kernel/tools/klp-sysfs.c klp-kernel/tools/klp-order.c)
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/bin/fuzz_%)
 FUZZ_DEPS    := clang libclang-rt-14-dev
 
