@@ -181,7 +181,7 @@ static void print_order_text(const struct klp_order *o)
 		printf("%s %s,%lu: runs %s", f->fn->obj, f->fn->name, f->fn->pos,
 		       mod_label(o, f->runs));
 		if (f->n_stacked) {
-			printf(", stacked under it: ");
+			printf("; stacked under it: ");
 			print_names(o, f->stacked, f->n_stacked);
 		}
 		printf("; changed by ");

@@ -68,12 +68,12 @@ check_err() {
 
 check "order dependent: two patches share a function" 1 \
 "load order: a b
-vmlinux cmdline_proc_show,1: runs b, stacked under it: a; changed by a, b; depends on the order (could also run a)
+vmlinux cmdline_proc_show,1: runs b; stacked under it: a; changed by a, b; depends on the order (could also run a)
 result depends on the load order: 1 of 3 functions" \
 	--order a.ko b.ko
 check "the other order" 1 \
 "load order: b a
-vmlinux cmdline_proc_show,1: runs a, stacked under it: b; changed by b, a; depends on the order (could also run b)
+vmlinux cmdline_proc_show,1: runs a; stacked under it: b; changed by b, a; depends on the order (could also run b)
 result depends on the load order: 1 of 3 functions" \
 	--order b.ko a.ko
 check "order independent: disjoint patches" 0 \
@@ -95,7 +95,7 @@ result depends on the load order: 3 of 4 functions" \
 check "patch on top of a replace patch" 1 \
 "load order: r (replace) b
 mymod mod_fn,1: runs b; changed by b; depends on the order (could also run the original code)
-vmlinux cmdline_proc_show,1: runs b, stacked under it: r; changed by r, b; depends on the order (could also run r)
+vmlinux cmdline_proc_show,1: runs b; stacked under it: r; changed by r, b; depends on the order (could also run r)
 result depends on the load order: 2 of 3 functions" \
 	--order r.ko b.ko
 check "two replace patches" 1 \
