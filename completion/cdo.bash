@@ -110,7 +110,7 @@ _cdo_klpctl()
 			--signal-wait --ref-wait --retries --retry-interval -q --quiet -v --verbose
 			-h --help -V --version'
 		case $cmd in
-		load) opts+=' --allow-conflicts --no-check' ;;
+		load) opts+=' --allow-conflicts --no-check --all' ;;
 		unload) opts+=' --all' ;;
 		esac
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -6,7 +6,7 @@
  * insmod, the per-load conflict override of cdo's kernel series, and a
  * per-function view of which patch's version runs.
  *
- *   klpctl [options] load [--allow-conflicts] [--no-check] MODULE
+ *   klpctl [options] load [--allow-conflicts] [--no-check] --all | MODULE
  *   klpctl [options] unload [--all] [MODULE]
  *   klpctl [options] list
  *   klpctl [options] check MODULE
@@ -537,6 +537,8 @@ static int unload_one(const struct ctx *c, const char *name)
  */
 static int take_lock(struct ctx *c)
 {
+	if (c->lock_fd >= 0)
+		return 0;	/* load --all: already ours */
 	c->lock_fd = open(c->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (c->lock_fd < 0)
 		return fail("%s: %s", c->lock, strerror(errno));
@@ -1052,11 +1054,41 @@ static int cmd_unload_all(const struct ctx *c)
 	return rc;
 }
 
+/* ---- load all ---------------------------------------------------------- */
+
+/* kpatch load --all: every installed module, in name order, until one fails. */
+static int cmd_load_all(struct ctx *c)
+{
+	struct dirent **names;
+	int n, k, rc = 0;
+
+	n = scandir(c->patch_dir, &names, NULL, alphasort);
+	if (n < 0) {
+		if (errno == ENOENT)
+			return 0;	/* nothing installed for this kernel */
+		return fail("%s: %s", c->patch_dir, strerror(errno)) + 1;
+	}
+	for (k = 0; k < n; k++) {
+		char path[PATH_MAX];
+		size_t len = strlen(names[k]->d_name);
+
+		if (!rc && len > 3 && !strcmp(names[k]->d_name + len - 3, ".ko") &&
+		    pathf(path, sizeof(path), "%s/%s", c->patch_dir, names[k]->d_name)) {
+			rc = load_one(c, path, false);
+			if (rc)
+				fail("failed to load module %s", path);
+		}
+		free(names[k]);
+	}
+	free(names);
+	return rc;
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s [options] load [--allow-conflicts] [--no-check] MODULE\n"
+	fprintf(f, "usage: %s [options] load [--allow-conflicts] [--no-check] --all | MODULE\n"
 		"       %s [options] unload --all | MODULE\n"
 		"       %s [options] list\n"
 		"       %s [options] check MODULE\n"
@@ -1067,7 +1099,8 @@ static void usage(FILE *f)
 		"\n"
 		"  --allow-conflicts    load despite conflicts, for this load only\n"
 		"  --no-check           skip klpctl's own conflict check\n"
-		"  --all                unload every livepatch, newest first\n"
+		"  --all                load every installed module; unload every\n"
+		"                       livepatch, newest first\n"
 		"  --sys DIR            sysfs (/sys)\n"
 		"  --proc DIR           procfs (/proc)\n"
 		"  --kallsyms FILE      the kernel's symbols (PROC/kallsyms)\n"
@@ -1204,7 +1237,9 @@ int main(int argc, char **argv)
 		c.patch_dir = c.patch_dir_buf;
 	}
 
-	if (!strcmp(cmd, "load") && nargs == 1 && !c.all) {
+	if (!strcmp(cmd, "load") && nargs == 0 && c.all) {
+		rc = cmd_load_all(&c);
+	} else if (!strcmp(cmd, "load") && nargs == 1 && !c.all) {
 		rc = load_one(&c, args[0], false);
 	} else if (!strcmp(cmd, "check") && nargs == 1 && !c.all) {
 		rc = load_one(&c, args[0], true);

@@ -128,6 +128,16 @@ lines "load again: no second insmod" "$T/insmod.log" 2
 run "-q" 0 -q load "$T/mods/e.ko" --no-check
 lines "-q: silent" "$T/err" 0
 
+reset
+cp "$T/mods/a.ko" "$T/mods/a.ko.funcs" "$T/patches/6.1.0-test/"
+run "load --all" 0 load --all
+printf '%s\n' "d" "a" >"$T/want"
+cut -d' ' -f1 "$T/proc/modules" | diff -u "$T/want" - >"$T/diff" && ok ||
+	{ bad "load --all: not every installed module, in name order"; cat "$T/diff"; }
+rm "$T/patches/6.1.0-test/a.ko"
+run "load --all with nothing new" 0 -q load --all
+lines "-q: silent" "$T/err" 0
+
 # ---- conflicts --------------------------------------------------------------
 
 reset deny
