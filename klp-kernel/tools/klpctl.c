@@ -356,8 +356,11 @@ static bool in_transition(const struct ctx *c, const char *name)
 	return patch_attr(c, name, "transition") == 1;
 }
 
-/* Tasks whose patch state is not the patch's target, as kpatch lists them. */
-static void show_stalled(const struct ctx *c, const char *name)
+/*
+ * Tasks whose patch state is not the patch's target, as kpatch lists them:
+ * on stderr while loading, on stdout as part of list's result.
+ */
+static void show_stalled(const struct ctx *c, const char *name, FILE *out)
 {
 	long target = patch_attr(c, name, "enabled");
 	struct dirent *p, *t;
@@ -390,20 +393,22 @@ static void show_stalled(const struct ctx *c, const char *name)
 			state = read_long(path);
 			if (state == KLP_UNKNOWN || state == -1 || state == target)
 				continue;
-			if (!header)
-				fprintf(stderr, "%s: stalled processes:\n", prog);
+			if (!header && out == stderr)
+				fprintf(out, "%s: stalled processes:\n", prog);
+			else if (!header)
+				fprintf(out, "\nStalled processes:\n");
 			header = true;
 			if (pathf(path, sizeof(path), "%s/%s/comm", tdir, t->d_name))
 				klp_read_line(path, comm, sizeof(comm));
-			fprintf(stderr, "%s %s\nstack:\n", t->d_name, comm);
+			fprintf(out, "%s %s\nstack:\n", t->d_name, comm);
 			if (pathf(path, sizeof(path), "%s/%s/stack", tdir, t->d_name) &&
 			    (f = fopen(path, "re"))) {
 				n = fread(stack, 1, sizeof(stack) - 1, f);
 				stack[n] = '\0';
 				fclose(f);
-				fputs(stack, stderr);
+				fputs(stack, out);
 				if (n && stack[n - 1] != '\n')
-					fputc('\n', stderr);
+					fputc('\n', out);
 			}
 		}
 		closedir(td);
@@ -520,7 +525,7 @@ static int unload_one(const struct ctx *c, const char *name)
 		if (disable_patch(c, name))
 			return 1;
 		if (!wait_transition(c, name)) {
-			show_stalled(c, name);
+			show_stalled(c, name, stderr);
 			return fail("%s: transition stalled; the patch is still being disabled", name);
 		}
 	}
@@ -803,7 +808,7 @@ static int load_one(struct ctx *c, const char *arg, bool check_only)
 	if (patch_dir_exists(c, m.name) && enabled == 1) {
 		say(c, "module named %s already loaded and enabled", m.name);
 		if (!wait_transition(c, m.name)) {
-			show_stalled(c, m.name);
+			show_stalled(c, m.name, stderr);
 			rc = fail("%s: transition stalled", m.name);
 		}
 		goto out;
@@ -837,7 +842,7 @@ static int load_one(struct ctx *c, const char *arg, bool check_only)
 		goto out;
 	}
 	if (!wait_transition(c, m.name)) {
-		show_stalled(c, m.name);
+		show_stalled(c, m.name, stderr);
 		say(c, "module %s did not complete its transition, unloading...", m.name);
 		unload_one(c, m.name);
 		rc = fail("%s: failed to load (transition stalled)", m.name);
@@ -1002,8 +1007,10 @@ static int cmd_list(const struct ctx *c)
 		    klp_read_line(path, why, sizeof(why)) && why[0] && strcmp(why, "none"))
 			printf(" (conflicts allowed by %s)", why);
 		printf("\n");
+	}
+	for (i = 0; i < s.np; i++) {
 		if (s.p[i].transition == 1)
-			show_stalled(c, s.p[i].name);
+			show_stalled(c, s.p[i].name, stdout);
 	}
 	printf("\nInstalled patch modules:\n");
 	nn = scandir(c->patch_dir, &names, NULL, alphasort);

@@ -290,7 +290,8 @@ echo 0 >"$LP/b/vmlinux/cmdline_proc_show,1/active"
 echo 1 >"$LP/b/transition"
 run "list in transition" 0 list
 has "list in transition" "$T/out" "b [enabling...]"
-has "list in transition: stalled task" "$T/err" "100 busy-task"
+has "list in transition: stalled task" "$T/out" "100 busy-task"
+has "list in transition: stalled task" "$T/out" "Stalled processes:"
 # aliases are one function
 mkdir -p "$LP/d/vmlinux/cmdline_alias,1"
 run "list with an alias" 0 list
