@@ -763,6 +763,10 @@ static int insmod_patch(const struct ctx *c, const struct klp_module *m, bool ar
 		}
 		if (c->verbose && out[0])
 			say(c, "%s", out);
+		/* kmod's wording when it cannot read the file, before any syscall */
+		if (strstr(out, "could not load module"))
+			return fail("%s: insmod could not read the module: %s", m->path,
+				    e ? strerror(e) : out);
 		if (!e)
 			return fail("%s: insmod failed (exit %d): %s", m->path, rc,
 				    out[0] ? out : "no message");
@@ -827,8 +831,14 @@ static int load_one(struct ctx *c, const char *arg, bool check_only)
 
 	v.conflicts = 0;
 	v.refuse = v.arm_override = false;
-	if (!c->no_check)
+	if (!c->no_check) {
 		v = check_conflicts(c, &m, true);
+	} else if (c->allow) {
+		char policy[64];
+
+		/* unchecked, but the administrator still overrides the kernel */
+		v.arm_override = kernel_kind(c, policy, sizeof(policy)) == KERNEL_PARAMS;
+	}
 	if (v.conflicts < 0 || v.refuse) {
 		rc = v.conflicts < 0 ? 2 : 1;
 		goto out;

@@ -209,6 +209,12 @@ has "kernel refusal decoded" "$T/err" \
 	"klpctl: $T/mods/b.ko: insmod failed: Address already in use: the patch replaces functions that an active livepatch replaces"
 lines "kernel refusal decoded: one line" "$T/err" 2
 
+reset strict
+run "setup" 0 load "$T/mods/a.ko"
+run "override without klpctl's check" 0 load --no-check --allow-conflicts "$T/mods/b.ko"
+has "override without klpctl's check" "$T/insmod.log" "b.ko once=b"
+hasnt "override without klpctl's check: no check" "$T/err" "already replaced"
+
 reset
 printf '%s\n' "Device or resource busy" "Device or resource busy" ok >"$T/insmod-fail"
 run "busy is retried" 0 load "$T/mods/a.ko"
@@ -224,6 +230,14 @@ reset
 echo "Invalid module format" >"$T/insmod-fail"
 run "wrong kernel" 1 load "$T/mods/a.ko"
 has "wrong kernel" "$T/err" "insmod failed: Exec format error: not a module for this kernel"
+
+# kmod's words when it cannot read the file are not a livepatch problem
+reset
+echo "load: Permission denied" >"$T/insmod-fail"
+run "insmod cannot read the file" 1 load "$T/mods/a.ko"
+has "insmod cannot read the file" "$T/err" \
+	"klpctl: $T/mods/a.ko: insmod could not read the module: Permission denied"
+hasnt "insmod cannot read the file" "$T/err" "not permitted: run as root"
 
 reset
 echo "something odd happened" >"$T/insmod-fail"
