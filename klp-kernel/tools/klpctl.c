@@ -58,6 +58,7 @@ struct ctx {
 	double enable_wait, signal_wait, ref_wait, retry_interval;
 	int retries;
 	bool quiet, verbose, allow, no_check, all;
+	bool dry_run;			/* check: say what load would do */
 	int lock_fd;
 };
 
@@ -627,9 +628,10 @@ struct verdict {
  * Compare @m with the active patches and decide what the kernel will do,
  * so that a refused load is refused before anything is loaded.
  */
-static struct verdict check_conflicts(const struct ctx *c, const struct klp_module *m,
-				      bool report)
+static struct verdict check_conflicts(const struct ctx *c, const struct klp_module *m)
 {
+	const char *refused = c->dry_run ? "would be refused" : "refused";
+	const char *loading = c->dry_run ? "would load" : "loading";
 	struct verdict v = { 0 };
 	struct klp_fn_list active = { 0 };
 	struct klp_conflict *cf = NULL;
@@ -657,8 +659,6 @@ static struct verdict check_conflicts(const struct ctx *c, const struct klp_modu
 		const struct klp_fn *f = &m->funcs.v[cf[i].mine];
 		const struct klp_fn *a = &active.v[cf[i].other];
 
-		if (!report)
-			continue;
 		if (cf[i].alias)
 			fprintf(stderr, "%s: %s: %s %s,%lu is already replaced by %s as %s,%lu\n",
 				prog, m->name, f->obj, f->name, f->pos, a->patch, a->name, a->pos);
@@ -679,34 +679,34 @@ static struct verdict check_conflicts(const struct ctx *c, const struct klp_modu
 				v.refuse = true;
 			} else {
 				v.arm_override = true;
-				say(c, "%s: loading despite %ld conflict(s): administrator override for this load",
-				    m->name, v.conflicts);
+				say(c, "%s: %s despite %ld conflict(s): administrator override for this load",
+				    m->name, loading, v.conflicts);
 			}
 		} else if (kind == KERNEL_STOCK) {
-			say(c, "%s: loading despite %ld conflict(s): this kernel does not check conflicts, the patch is stacked on top",
-			    m->name, v.conflicts);
+			say(c, "%s: %s despite %ld conflict(s): this kernel does not check conflicts, the patch is stacked on top",
+			    m->name, loading, v.conflicts);
 		} else if (!strcmp(policy, "warn") || !strcmp(policy, "allow") ||
 			   (!strcmp(policy, "deny") && m->allow_conflicts)) {
-			say(c, "%s: loading despite %ld conflict(s): conflict_policy is %s",
-			    m->name, v.conflicts, policy);
+			say(c, "%s: %s despite %ld conflict(s): conflict_policy is %s",
+			    m->name, loading, v.conflicts, policy);
 		} else {
 			fail("%s: this kernel has no per-load override, and its conflict_policy '%s' refuses the patch",
 			     m->name, policy);
 			v.refuse = true;
 		}
 	} else if (kind == KERNEL_STOCK) {
-		fail("%s: refused: %ld conflict(s) with active livepatches; this kernel would stack the patches silently (--allow-conflicts loads it anyway)",
-		     m->name, v.conflicts);
+		fail("%s: %s: %ld conflict(s) with active livepatches; this kernel would stack the patches silently (--allow-conflicts loads it anyway)",
+		     m->name, refused, v.conflicts);
 		v.refuse = true;
 	} else if (!strcmp(policy, "warn") || !strcmp(policy, "allow")) {
-		say(c, "%s: loading despite %ld conflict(s): conflict_policy is %s",
-		    m->name, v.conflicts, policy);
+		say(c, "%s: %s despite %ld conflict(s): conflict_policy is %s",
+		    m->name, loading, v.conflicts, policy);
 	} else if (!strcmp(policy, "deny") && m->allow_conflicts) {
-		say(c, "%s: loading despite %ld conflict(s): the patch allows conflicts (conflict_policy deny)",
-		    m->name, v.conflicts);
+		say(c, "%s: %s despite %ld conflict(s): the patch allows conflicts (conflict_policy deny)",
+		    m->name, loading, v.conflicts);
 	} else {
-		fail("%s: refused: %ld conflict(s) with active livepatches (conflict_policy %s%s); --allow-conflicts overrides for this load",
-		     m->name, v.conflicts, policy,
+		fail("%s: %s: %ld conflict(s) with active livepatches (conflict_policy %s%s); --allow-conflicts overrides for this load",
+		     m->name, refused, v.conflicts, policy,
 		     m->allow_conflicts ? ", which ignores the patch's allow_conflicts" : "");
 		v.refuse = true;
 	}
@@ -798,7 +798,8 @@ static int load_one(struct ctx *c, const char *arg, bool check_only)
 		say(c, "%s: functions of object '%s' are set up at run time; not checked",
 		    path, m.unseen[0]);
 	if (check_only) {
-		v = check_conflicts(c, &m, true);
+		c->dry_run = true;
+		v = check_conflicts(c, &m);
 		rc = v.conflicts < 0 ? 2 : v.conflicts ? 1 : 0;
 		if (!rc)
 			say(c, "%s: no conflict with the active livepatches", m.name);
@@ -832,7 +833,7 @@ static int load_one(struct ctx *c, const char *arg, bool check_only)
 	v.conflicts = 0;
 	v.refuse = v.arm_override = false;
 	if (!c->no_check) {
-		v = check_conflicts(c, &m, true);
+		v = check_conflicts(c, &m);
 	} else if (c->allow) {
 		char policy[64];
 

@@ -349,6 +349,9 @@ reset deny
 run "setup" 0 load "$T/mods/a.ko"
 run "check with a conflict" 1 check "$T/mods/b.ko"
 has "check with a conflict" "$T/err" "b: vmlinux cmdline_proc_show,1 is already replaced by a"
+has "check with a conflict" "$T/err" "klpctl: b: would be refused: 1 conflict(s) with active livepatches (conflict_policy deny)"
+run "check with the override" 1 check --allow-conflicts "$T/mods/b.ko"
+has "check with the override" "$T/err" "b: would load despite 1 conflict(s): administrator override for this load"
 lines "check loads nothing" "$T/insmod.log" 1
 run "check without a conflict" 0 check "$T/mods/d.ko"
 
