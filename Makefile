@@ -76,6 +76,7 @@ CLI_MAINS := $(sort $(wildcard cdo-cli/*.c))
 CLI_OBJS  := $(CLI_MAINS:%.c=$(BUILD)/obj/%.o)
 CLI_BINS  := $(patsubst cdo-cli/%.c,$(BUILD)/bin/%,$(CLI_MAINS))
 KLP_CONFLICTS := $(BUILD)/bin/klp-conflicts
+KLPCTL        := $(BUILD)/bin/klpctl
 
 # kbuild-cache: its own sources, one concern per file; main.c is the tool
 KBC_SRCS := $(sort $(wildcard kbuild-cache/src/*.c))
@@ -110,7 +111,8 @@ SHARED_LIB   := $(BUILD)/lib/$(SHARED_REAL)
 
 all: $(STATIC_LIB) $(SHARED_LIB) $(CLI_BINS) $(KBC_BIN) klp-conflicts man
 
-# The pre-load conflict check lives with the kernel series it mirrors.
+# The pre-load conflict check and the loader live with the kernel series
+# they drive.
 klp-conflicts: | deps-build
 	@$(MAKE) --no-print-directory -s -C klp-kernel BUILD=$(abspath $(BUILD)) \
 		CC="$(CC)" CFLAGS="$(SANFLAGS) $(CFLAGS)" LDFLAGS="$(SANFLAGS) $(LDFLAGS)"
@@ -256,14 +258,14 @@ bench-kbuild: all
 
 MAN1 := $(filter %.1,$(MAN_PAGES))
 MAN3 := $(filter %.3,$(MAN_PAGES))
-TOOLS := $(notdir $(CLI_BINS) $(KLP_CONFLICTS))
+TOOLS := $(notdir $(CLI_BINS) $(KLP_CONFLICTS) $(KLPCTL))
 HEADERS := libcdo/include/cdo/cdo.h $(VERSION_H)
 
 install: all
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(INCLUDEDIR)/cdo $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
 		$(DESTDIR)$(BASHCOMPDIR)
-	$(INSTALL) -m 0755 $(CLI_BINS) $(KLP_CONFLICTS) $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 0755 $(CLI_BINS) $(KLP_CONFLICTS) $(KLPCTL) $(DESTDIR)$(BINDIR)/
 	$(INSTALL) -m 0644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
 	$(INSTALL) -m 0755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf $(SHARED_REAL) $(DESTDIR)$(LIBDIR)/libcdo.so.$(SOVERSION)
@@ -278,6 +280,7 @@ install: all
 	$(INSTALL) -m 0644 completion/cdo.bash $(DESTDIR)$(BASHCOMPDIR)/create-diff-object
 	ln -sf create-diff-object $(DESTDIR)$(BASHCOMPDIR)/cdo-objcmp
 	ln -sf create-diff-object $(DESTDIR)$(BASHCOMPDIR)/klp-conflicts
+	ln -sf create-diff-object $(DESTDIR)$(BASHCOMPDIR)/klpctl
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(TOOLS))

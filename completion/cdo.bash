@@ -1,5 +1,5 @@
-# bash completion for cdo's tools: create-diff-object, cdo-objcmp and
-# klp-conflicts.  Installed as .../bash-completion/completions/<tool>.
+# bash completion for cdo's tools: create-diff-object, cdo-objcmp,
+# klp-conflicts and klpctl.  Installed as .../bash-completion/completions/<tool>.
 # SPDX-License-Identifier: GPL-2.0
 
 _cdo_create_diff_object()
@@ -58,7 +58,7 @@ _cdo_klp_conflicts()
 	_init_completion || return
 
 	case $prev in
-	--sysfs)
+	--sysfs | --params)
 		_filedir -d
 		return
 		;;
@@ -68,12 +68,65 @@ _cdo_klp_conflicts()
 		;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W '--sysfs --kallsyms --replace -h --help -V --version' -- "$cur"))
+		COMPREPLY=($(compgen -W '--sysfs --kallsyms --params --replace --order --json
+			-h --help -V --version' -- "$cur"))
 		return
 	fi
 	_filedir ko
 }
 
+_cdo_klpctl()
+{
+	local cur prev words cword
+	_init_completion || return
+
+	case $prev in
+	--sys | --proc | --patch-dir)
+		_filedir -d
+		return
+		;;
+	--kallsyms | --modules)
+		_filedir
+		return
+		;;
+	--enable-wait | --signal-wait | --ref-wait | --retries | --retry-interval)
+		return
+		;;
+	esac
+	local i cmd=
+	for ((i = 1; i < cword; i++)); do
+		case ${words[i]} in
+		--sys | --proc | --patch-dir | --kallsyms | --modules | --enable-wait | \
+			--signal-wait | --ref-wait | --retries | --retry-interval) ((i++)) ;;
+		-*) ;;
+		*)
+			cmd=${words[i]}
+			break
+			;;
+		esac
+	done
+	if [[ $cur == -* ]]; then
+		local opts='--sys --proc --kallsyms --modules --patch-dir --enable-wait
+			--signal-wait --ref-wait --retries --retry-interval -q --quiet -v --verbose
+			-h --help -V --version'
+		case $cmd in
+		load) opts+=' --allow-conflicts --no-check --all' ;;
+		unload) opts+=' --all' ;;
+		esac
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		return
+	fi
+	case $cmd in
+	'') COMPREPLY=($(compgen -W 'load unload list check' -- "$cur")) ;;
+	load | check) _filedir ko ;;
+	unload)
+		# the loaded livepatches
+		COMPREPLY=($(compgen -W "$(ls /sys/kernel/livepatch 2>/dev/null)" -- "$cur"))
+		;;
+	esac
+}
+
 complete -F _cdo_create_diff_object create-diff-object
 complete -F _cdo_objcmp cdo-objcmp
 complete -F _cdo_klp_conflicts klp-conflicts
+complete -F _cdo_klpctl klpctl

@@ -202,7 +202,10 @@ if [ "$what" = all ] || [ "$what" = cli ]; then
 	done
 fi
 if [ "$what" = all ] || [ "$what" = cli ]; then
-	run_group klp-tool make --no-print-directory -C klp-kernel check BUILD="$build"
+	run_group klp-unit make --no-print-directory -C klp-kernel check-unit BUILD="$build"
+	run_group klp-tool make --no-print-directory -C klp-kernel check-tool BUILD="$build"
+	run_group klp-order make --no-print-directory -C klp-kernel check-order BUILD="$build"
+	run_group klpctl make --no-print-directory -C klp-kernel check-klpctl BUILD="$build"
 fi
 # kbuild-cache: a stand-in kernel tree, then the HTTP store on a real nginx
 if [ "$what" = all ] || [ "$what" = kbc ]; then

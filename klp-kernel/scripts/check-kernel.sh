@@ -145,11 +145,15 @@ build_kernel() {
 	log "kernel built: $(kmake -s kernelrelease 2>/dev/null)"
 }
 
+# klp-conflicts and klpctl, static, with the library they share
 build_tool() {
+	local t lib=("$HERE"/tools/klp-util.c "$HERE"/tools/klp-module.c \
+		"$HERE"/tools/klp-sysfs.c "$HERE"/tools/klp-order.c)
 	mkdir -p "$WORK/tools"
-	run_logged "$WORK/tool.log" gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra \
-		-Werror -static -o "$WORK/tools/klp-conflicts" \
-		"$HERE/tools/klp-conflicts.c"
+	for t in klp-conflicts klpctl; do
+		run_logged "$WORK/tool-$t.log" gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra \
+			-Werror -static -o "$WORK/tools/$t" "$HERE/tools/$t.c" "${lib[@]}"
+	done
 }
 
 # Copy a binary and the shared libraries it needs, keeping their paths.
@@ -197,6 +201,7 @@ build_initramfs() {
 	cp "$SRC"/tools/testing/selftests/livepatch/*.sh "$ROOT/kselftest/livepatch/"
 	cp "$HERE"/tests/*.sh "$ROOT/klp/"
 	install -m 0755 "$WORK/tools/klp-conflicts" "$ROOT/usr/bin/klp-conflicts"
+	install -m 0755 "$WORK/tools/klpctl" "$ROOT/usr/bin/klpctl"
 	install -m 0755 "$HERE/scripts/guest-init.sh" "$ROOT/init"
 	install -m 0755 "$HERE/scripts/guest-run.sh" "$ROOT/klp/run.sh"
 

@@ -15,7 +15,7 @@ passed=0 failed=0
 pass() { echo "ok $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 
-for tool in create-diff-object cdo-objcmp klp-conflicts; do
+for tool in create-diff-object cdo-objcmp klp-conflicts klpctl; do
 	bin=$build/bin/$tool
 	if out=$("$bin" --version 2>&1) && [ "$out" = "$tool (cdo) $version" ]; then
 		pass "$tool-version"
@@ -89,6 +89,12 @@ check_completion cdo-object '<files o>' create-diff-object ''
 check_completion objcmp --strict-order cdo-objcmp --st
 check_completion klp-sysfs '<files -d>' klp-conflicts --sysfs ''
 check_completion klp-ko '<files ko>' klp-conflicts ''
+check_completion klp-order --order klp-conflicts --or
+check_completion klpctl-command unload klpctl un
+check_completion klpctl-load-option --allow-conflicts klpctl load --allow
+check_completion klpctl-unload-option --all klpctl --sys /sys unload --a
+check_completion klpctl-ko '<files ko>' klpctl load ''
+check_completion klpctl-sys '<files -d>' klpctl --sys ''
 
 echo "tools: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -24,6 +24,9 @@ FUZZ_SECONDS ?= 60
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/obj/%.o)
 FUZZ_CLI_OBJS := $(CLI_COMMON:%.c=$(FUZZ_BUILD)/obj/%.o)
 FUZZ_SHARED  := $(FUZZ_BUILD)/obj/tests/fuzz/fuzz-input.o $(FUZZ_BUILD)/obj/tests/fuzz/elf-mutator.o
+# the library of the klp tools (klp-kernel/Makefile builds it for them)
+FUZZ_KLP_OBJS := $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,klp-kernel/tools/klp-util.c \
+	klp-kernel/tools/klp-module.c klp-kernel/tools/klp-sysfs.c klp-kernel/tools/klp-order.c)
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/bin/fuzz_%)
 FUZZ_DEPS    := clang libclang-rt-14-dev
 
@@ -44,6 +47,10 @@ $(FUZZ_BUILD)/obj/tests/fuzz/%.o: tests/fuzz/%.c | deps-fuzz $(VERSION_H)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(LIB_INC) -Icdo-cli -Itests/fuzz -Iklp-kernel/tools -MMD -MP -c $< -o $@
 
+$(FUZZ_BUILD)/obj/klp-kernel/%.o: klp-kernel/%.c | deps-fuzz
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
 $(FUZZ_BUILD)/lib/libcdo.a: $(FUZZ_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@
@@ -55,7 +62,7 @@ $(FUZZ_BUILD)/bin/fuzz_%: $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_SHARED) $
 
 # the tools' own main() renamed, for the targets that run a whole tool
 $(FUZZ_BUILD)/bin/fuzz_objcmp: $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_objcmp_main.o
-$(FUZZ_BUILD)/bin/fuzz_klp_conflicts: $(FUZZ_BUILD)/obj/tests/fuzz/klp_conflicts_main.o
+$(FUZZ_BUILD)/bin/fuzz_klp_conflicts: $(FUZZ_BUILD)/obj/tests/fuzz/klp_conflicts_main.o $(FUZZ_KLP_OBJS)
 
 # the seed packer is a plain host tool
 $(BUILD)/bin/fuzz-seed: tests/fuzz/fuzz-seed.c tests/fuzz/fuzz-input.c tests/fuzz/fuzz-input.h | deps-build
@@ -75,4 +82,5 @@ check-fuzz: fuzz-build all
 
 -include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_CLI_OBJS:.o=.d) $(FUZZ_SHARED:.o=.d) \
 	$(FUZZ_NAMES:%=$(FUZZ_BUILD)/obj/tests/fuzz/fuzz_%.d) \
-	$(FUZZ_BUILD)/obj/tests/fuzz/fuzz_objcmp_main.d $(FUZZ_BUILD)/obj/tests/fuzz/klp_conflicts_main.d
+	$(FUZZ_BUILD)/obj/tests/fuzz/fuzz_objcmp_main.d $(FUZZ_BUILD)/obj/tests/fuzz/klp_conflicts_main.d \
+	$(FUZZ_KLP_OBJS:.o=.d)

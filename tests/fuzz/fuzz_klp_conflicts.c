@@ -9,12 +9,11 @@
  * ".." or a leading '/' are dropped.  The tree is rebuilt only when its
  * part changed, since most mutations hit the module.
  *
- * klp-conflicts exits on errors; here exit() returns to the harness
- * (klp_conflicts_main.c), so leak checking is off for this target.
+ * klp-conflicts and its library (klp-kernel/tools) return on every
+ * error, so leak checking is on for this target too.
  */
 #include <fcntl.h>
 #include <ftw.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,9 +24,6 @@
 #include "fuzz-input.h"
 
 int klpc_main(int argc, char **argv);
-extern jmp_buf klpc_exit_jmp;
-extern int klpc_exit_armed;
-void klpc_release(void);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max, unsigned int seed);
@@ -91,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_parts in;
 	char mod[64], ksyms[64];
 	int fm, fk;
-	volatile int rc = 0;
+	int rc;
 
 	if (fuzz_split(data, size, 3, &in))
 		return -1;
@@ -113,14 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		char *argv[] = { "klp-conflicts", "--sysfs", sysroot, "--kallsyms", ksyms, mod, NULL };
 
-		if (!setjmp(klpc_exit_jmp)) {
-			klpc_exit_armed = 1;
-			rc = klpc_main(6, argv);
-		} else {
-			rc = 2;
-		}
-		klpc_exit_armed = 0;
-		klpc_release();
+		rc = klpc_main(6, argv);
 	}
 	if (rc < 0 || rc > 2)
 		abort();

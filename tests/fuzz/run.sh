@@ -168,13 +168,9 @@ make_seeds() {
 passed=0 failed=0
 
 # Per-target libFuzzer options: the whole-tool targets print on stdout and
-# stderr, and klp-conflicts leaves through exit(), which the harness turns
-# into a longjmp (so no leak check there).
+# stderr; every target runs with leak checking.
 target_env() {
-	case $1 in
-	klp_conflicts) echo "ASAN_OPTIONS=detect_leaks=0" ;;
-	*) echo "ASAN_OPTIONS=detect_leaks=1" ;;
-	esac
+	echo "ASAN_OPTIONS=detect_leaks=1"
 }
 target_opts() {
 	case $1 in

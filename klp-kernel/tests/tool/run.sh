@@ -77,10 +77,48 @@ check "static replace flag" 0 "" \
 	--sysfs "$T/sys" --kallsyms "$T/kallsyms" "$T/fake_replace.ko"
 check "--replace" 0 "" \
 	--replace --sysfs "$T/sys" --kallsyms "$T/kallsyms" "$T/fake_patch.ko"
+# (patch folders are read in byte order, so the output is reproducible)
 check "kpatch-build module" 1 \
-"fake_kpatch: vmlinux cmdline_proc_show,1 is already replaced by other
-fake_kpatch: vmlinux cmdline_proc_show,1 is already replaced by fake_patch" \
+"fake_kpatch: vmlinux cmdline_proc_show,1 is already replaced by fake_patch
+fake_kpatch: vmlinux cmdline_proc_show,1 is already replaced by other" \
 	--sysfs "$T/sys" --kallsyms "$T/kallsyms" "$T/fake_kpatch.ko"
+# the policy and the one-shot override are livepatch parameters
+# stderr_has NAME TEXT: the last check's stderr holds TEXT ("" : is empty)
+stderr_has() {
+	if { [[ -z "$2" ]] && [[ ! -s "$T/stderr" ]]; } ||
+		{ [[ -n "$2" ]] && grep -qF -- "$2" "$T/stderr"; }; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL klp-conflicts: $1: stderr does not hold '$2':"
+		sed 's/^/  stderr: /' "$T/stderr"
+	fi
+}
+mkdir -p "$T/params"
+one_conflict="fake_kpatch: vmlinux cmdline_proc_show,1 is already replaced by other"
+rm -r "$T/sys/fake_patch"
+echo warn >"$T/params/conflict_policy"
+check "policy warn" 1 "$one_conflict" \
+	--sysfs "$T/sys" --kallsyms "$T/kallsyms" --params "$T/params" "$T/fake_kpatch.ko"
+stderr_has "policy warn" "note: the kernel would load fake_kpatch anyway (conflict_policy is warn)"
+echo strict >"$T/params/conflict_policy"
+check "policy strict" 1 "$one_conflict" \
+	--sysfs "$T/sys" --kallsyms "$T/kallsyms" --params "$T/params" "$T/fake_kpatch.ko"
+stderr_has "policy strict" ""
+echo fake_kpatch >"$T/params/allow_conflicts_once"
+check "one-shot override" 1 "$one_conflict" \
+	--sysfs "$T/sys" --kallsyms "$T/kallsyms" --params "$T/params" "$T/fake_kpatch.ko"
+stderr_has "one-shot override" "anyway (allow_conflicts_once names it)"
+echo other_patch >"$T/params/allow_conflicts_once"
+check "one-shot override for another patch" 1 "$one_conflict" \
+	--sysfs "$T/sys" --kallsyms "$T/kallsyms" --params "$T/params" "$T/fake_kpatch.ko"
+stderr_has "one-shot override for another patch" ""
+# without the parameter, the policy file of the series' first version counts
+echo allow >"$T/sys/conflict_policy"
+check "policy in the sysfs folder" 1 "$one_conflict" \
+	--sysfs "$T/sys" --kallsyms "$T/kallsyms" --params "$T/empty" "$T/fake_kpatch.ko"
+stderr_has "policy in the sysfs folder" "(conflict_policy is allow)"
+
 check "not an ELF file" 2 "" --sysfs "$T/sys" "$T/junk.ko"
 check "missing file" 2 "" --sysfs "$T/sys" "$T/nothing.ko"
 check "no livepatch in the file" 2 "" --sysfs "$T/sys" \
