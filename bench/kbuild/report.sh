@@ -23,6 +23,9 @@ verdict() { # value op limit
 mib() { awk -v b="$1" 'BEGIN { if (b == "") print "–"; else printf "%.1f MiB", b / 1048576 }'; }
 
 cold=$(secs kpatch-cold) ccw=$(secs kpatch-ccache) first=$(secs cache-cold) warm=$(secs kbc-warm)
+# the cache's own build and store, from the first run's log (also when its
+# kpatch-build then failed on the patch)
+firstbuild=$(sed -n 's/.*built and stored in \([0-9]*\)s.*/\1/p' "$WORK/logs/cache-cold.log" 2>/dev/null | tail -n 1)
 rest=$(secs restore)
 objs() { [ -f "$WORK/out/$1.objs" ] && wc -l <"$WORK/out/$1.objs"; }
 entry=$(du -sb --apparent-size "$WORK/cache" 2>/dev/null | cut -f1)
@@ -42,13 +45,13 @@ md() {
 	echo "Debian linux-source-6.1 ($(sed -n 's/^# Linux\/x86_64 \(.*\) Kernel Configuration/\1/p' "$WORK/bench.config")), $(cat "$WORK/config.desc" 2>/dev/null), \`-j$(nproc)\`."
 	echo "Machine: $(machine).  Load is the 1-minute average before→after each step."
 	echo
-	echo "**kpatch-build**, one-file patch (\`sys-subreaper-lock\`, kernel/sys.c):"
+	echo "**kpatch-build**, one-file patch (\`workqueue-queue-work-once\`, kernel/workqueue.c):"
 	echo
 	echo "| run | time | vs cold kpatch-build | load | measured |"
 	echo "|---|---:|---:|---|---|"
 	echo "| kpatch-build, cold (empty ccache) | $(fmt "$cold") | 1 | $(load kpatch-cold) | $(when kpatch-cold) |"
 	echo "| kpatch-build, ccache warm, same tree path | $(fmt "$ccw") | $(ratio "$ccw" "$cold") | $(load kpatch-ccache) | $(when kpatch-ccache) |"
-	echo "| first \`kbuild-cache kpatch-build\` (builds and stores the entry, then runs kpatch-build) | $(fmt "$first") | $(ratio "$first" "$cold") | $(load cache-cold) | $(when cache-cold) |"
+	echo "| first \`kbuild-cache kpatch-build\`: the cache's one full build and store | $(fmt "$firstbuild") | $(ratio "$firstbuild" "$cold") | $(load cache-cold) | $(when cache-cold) |"
 	echo "| \`kbuild-cache kpatch-build\`, warm (restore + kpatch-build) | $(fmt "$warm") | $(ratio "$warm" "$cold") | $(load kbc-warm) | $(when kbc-warm) |"
 	echo
 	echo "Target: warm at most 1/10 of cold kpatch-build: $(verdict "$(ratio "$warm" "$cold")" "<=" 0.1)."
@@ -60,16 +63,17 @@ md() {
 	local p label
 	for p in one five header; do
 		case $p in
-		one) label="one file (kernel/sys.c)" ;;
-		five) label="five files (sys.c, workqueue.c, page_alloc.c, tcp.c, ext4/inode.c)" ;;
+		one) label="one file (kernel/workqueue.c)" ;;
+		five) label="five files (workqueue.c, af_packet.c, page_alloc.c, tcp.c, ext4/inode.c)" ;;
 		header) label="header (fs/ext4/ext4.h)" ;;
 		esac
 		d=$(secs "direct-$p") f=$(secs "direct-$p-floor")
 		echo "| $label | $(objs "direct-$p" || echo –) | $(fmt "$d") | $(fmt "$f") | $(ratio "$d" "$f") | $(load "direct-$p") |"
 	done
-	d1=$(secs direct-one) f1=$(secs direct-one-floor)
+	d1=$(secs direct-one) f1=$(secs direct-one-floor) d1a=$(secs direct-one-again)
+	echo "| one file again, same tree (stat cache and partial restore in place) | $(objs direct-one || echo –) | $(fmt "$d1a") | $(fmt "$f1") | $(ratio "$d1a" "$f1") | $(load direct-one-again) |"
 	echo
-	echo "Targets: one-file patch within 2x the floor ($(verdict "$(ratio "$d1" "$f1")" "<=" 2)) and under 30 s ($(verdict "$d1" "<" 30))."
+	echo "Targets: one-file patch within 2x the floor (fresh copy: $(verdict "$(ratio "$d1" "$f1")" "<=" 2); same tree again: $(verdict "$(ratio "$d1a" "$f1")" "<=" 2)) and under 30 s ($(verdict "$d1" "<" 30))."
 	echo
 	echo "**Restore and entry size**:"
 	echo
