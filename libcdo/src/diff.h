@@ -13,14 +13,7 @@
 #include "object.h"
 #include "parent.h"
 #include "pool.h"
-
-struct strtab_builder {
-	char *buf;
-	size_t len, cap;
-	struct hidx index;	/* string hash -> entry id */
-	uint32_t *offsets;	/* entry id -> offset in @buf */
-	uint32_t count;
-};
+#include "strtab.h"
 
 /* Bump storage for the result items' strings, so they outlive the mapping. */
 struct str_chunk {
@@ -139,11 +132,5 @@ int diff_parent_lookup(struct diff *d, uint32_t y, struct parent_sym *res);
 
 /* writer.c */
 int write_object(struct diff *d, const char *path);
-
-/* strings */
-int strtab_init(struct strtab_builder *b, uint32_t max_entries);
-void strtab_free(struct strtab_builder *b);
-/* offset of @s in the table, adding it on first use; negative on ENOMEM */
-int64_t strtab_offset(struct strtab_builder *b, const char *s);
 
 #endif
