@@ -97,7 +97,7 @@ int diff_add_item(struct diff *d, enum cdo_item_kind kind, const struct cdo_item
 }
 
 struct prepare_job {
-	struct diff *d[2];
+	struct object *objs[2];
 	struct errbuf eb[2];
 	int err[2];
 };
@@ -106,31 +106,23 @@ static void prepare_one(void *arg, size_t i)
 {
 	struct prepare_job *job = arg;
 
-	job->err[i] = prepare_object(job->d[i], i ? &job->d[i]->patched : &job->d[i]->orig);
+	job->err[i] = prepare_object(job->objs[i], &job->eb[i]);
 }
 
 /*
- * The two objects are prepared on two threads.  Each thread gets a view
- * of the diff with its own error buffer, since stages report through
- * d->eb; they touch disjoint objects.
+ * The two objects are prepared on two threads.  Preparation is a pass
+ * over one object: each thread gets its object and an error buffer of
+ * its own, and nothing else of the diff.
  */
 static int prepare_both(struct diff *d)
 {
 	struct prepare_job job;
-	struct diff views[2];
 	int i;
 
 	memset(&job, 0, sizeof(job));
-	for (i = 0; i < 2; i++) {
-		views[i] = *d;
-		views[i].eb = &job.eb[i];
-		views[i].log = NULL;
-		job.d[i] = &views[i];
-	}
+	job.objs[0] = &d->orig;
+	job.objs[1] = &d->patched;
 	pool_for(d->pool, 2, 1, prepare_one, &job);
-	/* the views shared the objects by value: copy the results back */
-	d->orig = views[0].orig;
-	d->patched = views[1].patched;
 	for (i = 0; i < 2; i++)
 		if (job.err[i])
 			return err_copy(d->eb, &job.eb[i]);

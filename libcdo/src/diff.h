@@ -83,7 +83,11 @@ int diff_run(struct diff *d, const char *orig_path, const char *patched_path);
 void diff_release(struct diff *d);
 
 /* prepare.c: per-object facts every later stage uses */
-int prepare_object(struct diff *d, struct object *o);
+/*
+ * Facts of one object that every later stage uses; a pass over @o alone,
+ * so the two objects are prepared on two threads.
+ */
+int prepare_object(struct object *o, struct errbuf *eb);
 bool is_special_static(const struct object *o, uint32_t sym);
 bool is_normal_static_local(const struct object *o, uint32_t sym);
 uint32_t correlated_parent(const struct object *o, uint32_t sym);

@@ -46,7 +46,7 @@ static uint64_t position_key(uint32_t sec, uint64_t value)
 }
 
 /* __pfx_/__cfi_ symbols cover the padding in front of a function. */
-static int link_prefixes(struct diff *d, struct object *o)
+static int link_prefixes(struct object *o, struct errbuf *eb)
 {
 	struct hidx at;
 	bool any = false;
@@ -62,7 +62,7 @@ static int link_prefixes(struct diff *d, struct object *o)
 	if (!any)
 		return 0;
 	if (hidx_init(&at, o->nsyms, 0))
-		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		return err_set(eb, CDO_ERR_NOMEM, "out of memory");
 	for_each_symbol(o, i)
 		if (o->syms[i].type == STT_FUNC && o->syms[i].sec != NONE)
 			hidx_add(&at, position_key(o->syms[i].sec, o->syms[i].sym.st_value), i);
@@ -83,7 +83,7 @@ static int link_prefixes(struct diff *d, struct object *o)
 			found = true;
 		}
 		if (!found) {
-			err = diff_fail(d, "missing func for %s", p->name);
+			err = err_set(eb, CDO_ERR_UNSUPPORTED, "missing func for %s", p->name);
 			break;
 		}
 	}
@@ -124,7 +124,7 @@ static bool is_bundleable(const struct object *o, const struct symbol *s)
 	return false;
 }
 
-static int bundle_symbols(struct diff *d, struct object *o)
+static int bundle_symbols(struct object *o, struct errbuf *eb)
 {
 	uint32_t i;
 
@@ -136,9 +136,10 @@ static int bundle_symbols(struct diff *d, struct object *o)
 			continue;
 		expected = s->pfx != NONE ? o->syms[s->pfx].sym.st_size : 0;
 		if (s->sym.st_value != expected)
-			return diff_fail(d, "symbol %s at offset %llu within section %s, expected %llu",
-					 s->name, (unsigned long long)s->sym.st_value,
-					 o->secs[s->sec].name, (unsigned long long)expected);
+			return err_set(eb, CDO_ERR_UNSUPPORTED,
+				       "symbol %s at offset %llu within section %s, expected %llu",
+				       s->name, (unsigned long long)s->sym.st_value,
+				       o->secs[s->sec].name, (unsigned long long)expected);
 		o->secs[s->sec].sym = i;
 	}
 	return 0;
@@ -164,14 +165,14 @@ static uint32_t find_defined_function(const struct object *o, const char *name)
 	return best;
 }
 
-static int detect_children(struct diff *d, struct object *o)
+static int detect_children(struct object *o, struct errbuf *eb)
 {
 	uint32_t *last_child;
 	uint32_t i;
 
 	last_child = malloc(sizeof(*last_child) * o->nsyms);
 	if (!last_child)
-		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		return err_set(eb, CDO_ERR_NOMEM, "out of memory");
 	for_each_symbol(o, i)
 		last_child[i] = NONE;
 
@@ -192,14 +193,15 @@ static int detect_children(struct diff *d, struct object *o)
 		pname = strndup(s->name, (size_t)(cut - s->name));
 		if (!pname) {
 			free(last_child);
-			return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+			return err_set(eb, CDO_ERR_NOMEM, "out of memory");
 		}
 		p = find_defined_function(o, pname);
 		free(pname);
 		if (p == NONE) {
 			if (strstr(s->name, ".cold") == cut) {
 				free(last_child);
-				return diff_fail(d, "failed to find parent function for %s", s->name);
+				return err_set(eb, CDO_ERR_UNSUPPORTED,
+					       "failed to find parent function for %s", s->name);
 			}
 			continue;
 		}
@@ -214,7 +216,7 @@ static int detect_children(struct diff *d, struct object *o)
 	return 0;
 }
 
-static int mark_grouped(struct diff *d, struct object *o)
+static int mark_grouped(struct object *o, struct errbuf *eb)
 {
 	uint32_t i;
 
@@ -225,7 +227,7 @@ static int mark_grouped(struct diff *d, struct object *o)
 		if (g->sh.sh_type != SHT_GROUP)
 			continue;
 		if (!g->data || g->size % 4)
-			return err_set(d->eb, CDO_ERR_MALFORMED, "%s: malformed section group %s",
+			return err_set(eb, CDO_ERR_MALFORMED, "%s: malformed section group %s",
 				       o->path, g->name);
 		/* word 0 holds the flags (GRP_COMDAT) */
 		for (w = 1; w < g->size / 4; w++) {
@@ -233,7 +235,7 @@ static int mark_grouped(struct diff *d, struct object *o)
 
 			memcpy(&member, g->data + w * 4, 4);
 			if (member == 0 || member >= o->nsecs)
-				return err_set(d->eb, CDO_ERR_MALFORMED,
+				return err_set(eb, CDO_ERR_MALFORMED,
 					       "%s: section group %s names section %u, out of range",
 					       o->path, g->name, member);
 			o->secs[member].grouped = true;
@@ -396,7 +398,7 @@ static bool keeps_section_symbol(const char *name)
  * Rewrite "section + offset" references into "symbol + offset" so that
  * a reference compares equal when the section layout around it moved.
  */
-static int replace_section_symbols(struct diff *d, struct object *o)
+static int replace_section_symbols(struct object *o, struct errbuf *eb)
 {
 	struct span_index si;
 	bool found_any = false;
@@ -405,7 +407,7 @@ static int replace_section_symbols(struct diff *d, struct object *o)
 
 	if (span_index_build(&si, o)) {
 		span_index_free(&si);
-		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		return err_set(eb, CDO_ERR_NOMEM, "out of memory");
 	}
 	for_each_section(o, i) {
 		struct section *rs = &o->secs[i];
@@ -435,7 +437,7 @@ static int replace_section_symbols(struct diff *d, struct object *o)
 				r->addend = (int64_t)((uint64_t)r->addend - o->syms[tsec->sym].sym.st_value);
 				continue;
 			}
-			err = section_rela_target_offset(o, i, r, &target, d->eb);
+			err = section_rela_target_offset(o, i, r, &target, eb);
 			if (err)
 				goto out;
 			end_ref = base->is_text && !tsec->is_text && r->type == R_X86_64_32S &&
@@ -454,9 +456,10 @@ static int replace_section_symbols(struct diff *d, struct object *o)
 			 */
 			if (!found_any && !names_is_string_literal_section(tsec->name) &&
 			    !names_is_clang_unnamed_data(ts->name) && !has_prefix(ts->name, ".rodata")) {
-				err = diff_fail(d, "%s+0x%llx: can't find replacement symbol for %s+%lld reference",
-						base->name, (unsigned long long)r->offset, ts->name,
-						(long long)r->addend);
+				err = err_set(eb, CDO_ERR_UNSUPPORTED,
+					      "%s+0x%llx: can't find replacement symbol for %s+%lld reference",
+					      base->name, (unsigned long long)r->offset, ts->name,
+					      (long long)r->addend);
 				goto out;
 			}
 		}
@@ -468,24 +471,24 @@ out:
 
 static void classify_statics(struct object *o);
 
-int prepare_object(struct diff *d, struct object *o)
+int prepare_object(struct object *o, struct errbuf *eb)
 {
 	int err;
 
 	/* the rest of loading first: which debug relocations need strings depends on groups */
-	err = mark_grouped(d, o);
+	err = mark_grouped(o, eb);
 	if (!err)
-		err = object_resolve_strings(o, d->eb);
+		err = object_resolve_strings(o, eb);
 	if (!err)
-		err = link_prefixes(d, o);
+		err = link_prefixes(o, eb);
 	if (!err) {
 		find_fentry_calls(o);
-		err = bundle_symbols(d, o);
+		err = bundle_symbols(o, eb);
 	}
 	if (!err)
-		err = detect_children(d, o);
+		err = detect_children(o, eb);
 	if (!err)
-		err = replace_section_symbols(d, o);
+		err = replace_section_symbols(o, eb);
 	if (!err)
 		classify_statics(o);
 	return err;
