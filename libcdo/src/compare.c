@@ -202,8 +202,8 @@ static int first_error(struct diff *d, struct compare_job *job, uint32_t n, bool
 		if (!job->errs[k])
 			continue;
 		if (line_check)
-			return line_macro_change_only(d, job->secs[k], &only, d->eb);
-		return compare_section(d, job->secs[k], d->eb);
+			return line_macro_change_only(d, job->secs[k], &only, d->sink.eb);
+		return compare_section(d, job->secs[k], d->sink.eb);
 	}
 	return 0;
 }
@@ -239,7 +239,7 @@ static int compare_sections(struct diff *d)
 	job.errs = calloc(p->nsecs, sizeof(*job.errs));
 	job.revert = calloc(p->nsecs, sizeof(*job.revert));
 	if (!job.secs || !job.errs || !job.revert) {
-		err = err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		err = sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	for_each_section(p, i) {
@@ -260,7 +260,7 @@ static int compare_sections(struct diff *d)
 	for (i = 0; i < n; i++) {
 		if (!job.revert[i])
 			continue;
-		diff_debug(d, "reverting macro / line number section %s status to SAME",
+		sink_debug(&d->sink, "reverting macro / line number section %s status to SAME",
 			   p->secs[job.secs[i]].name);
 		p->secs[job.secs[i]].status = ST_SAME;
 	}
@@ -313,7 +313,7 @@ static int compare_symbols(struct diff *d)
 		}
 		b = &o->syms[a->twin];
 		if (a->sym.st_info != b->sym.st_info || (a->sec == NONE) != (b->sec == NONE))
-			return diff_fatal(d, "symbol info mismatch: %s", a->name);
+			return sink_diff_fatal(&d->sink, "symbol info mismatch: %s", a->name);
 		if (a->sec != NONE && p->secs[a->sec].twin != b->sec) {
 			uint32_t moved_from = o->secs[b->sec].twin;
 
@@ -321,10 +321,10 @@ static int compare_symbols(struct diff *d)
 			    subsection(p->secs[a->sec].name) != subsection(o->secs[b->sec].name))
 				a->status = ST_CHANGED;
 			else
-				return diff_fatal(d, "symbol changed sections: %s", a->name);
+				return sink_diff_fatal(&d->sink, "symbol changed sections: %s", a->name);
 		}
 		if (a->type == STT_OBJECT && a->sym.st_size != b->sym.st_size)
-			return diff_fatal(d, "object size mismatch: %s", a->name);
+			return sink_diff_fatal(&d->sink, "object size mismatch: %s", a->name);
 		if (a->sym.st_shndx == SHN_UNDEF || a->sym.st_shndx == SHN_ABS)
 			a->status = ST_SAME;
 	}
@@ -358,12 +358,12 @@ static int stash_modinfo_namespaces(struct diff *d, const struct section *s)
 			break;
 		z = memchr(m, '\0', (size_t)(end - m));
 		if (!z)
-			return err_set(d->eb, CDO_ERR_MALFORMED, "%s: unterminated .modinfo string",
-				       d->patched.path);
+			return sink_fail(&d->sink, CDO_ERR_MALFORMED, "%s: unterminated .modinfo string",
+					 d->patched.path);
 		len = (size_t)(z - m) + 1;
 		grown = realloc(d->modinfo, d->modinfo_len + len);
 		if (!grown)
-			return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+			return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 		d->modinfo = grown;
 		memcpy(d->modinfo + d->modinfo_len, m, len);
 		d->modinfo_len += len;
@@ -406,7 +406,7 @@ int mark_ignored_sections(struct diff *d)
 		uint32_t target;
 
 		if (ts->sec == NONE)
-			return diff_fail(d, "KPATCH_IGNORE_SECTION: reference to undefined symbol %s", ts->name);
+			return sink_unsupported(&d->sink, "KPATCH_IGNORE_SECTION: reference to undefined symbol %s", ts->name);
 		strsec = &p->secs[ts->sec];
 		/*
 		 * The macro's string literal changes the string section; it is
@@ -418,13 +418,13 @@ int mark_ignored_sections(struct diff *d)
 			p->syms[strsec->secsym].include = true;
 		if (!strsec->data || r->addend < 0 || (uint64_t)r->addend >= strsec->size ||
 		    !memchr(strsec->data + r->addend, '\0', strsec->size - (uint64_t)r->addend))
-			return err_set(d->eb, CDO_ERR_MALFORMED, "%s: KPATCH_IGNORE_SECTION string out of range",
-				       p->path);
+			return sink_fail(&d->sink, CDO_ERR_MALFORMED, "%s: KPATCH_IGNORE_SECTION string out of range",
+					 p->path);
 		name = (const char *)strsec->data + r->addend;
 		target = object_find_section(p, name);
 		if (target == NONE)
-			return diff_fail(d, "KPATCH_IGNORE_SECTION: can't find %s", name);
-		diff_info(d, "ignoring section: %s", name);
+			return sink_unsupported(&d->sink, "KPATCH_IGNORE_SECTION: can't find %s", name);
+		sink_info(&d->sink, "ignoring section: %s", name);
 		if (p->secs[target].is_rela)
 			target = p->secs[target].base;
 		p->secs[target].ignore = true;
@@ -459,12 +459,12 @@ static int mark_ignored_functions_same(struct diff *d)
 			struct section *s;
 
 			if (fn->sec == NONE)
-				return diff_fail(d, "expected bundled symbol");
+				return sink_unsupported(&d->sink, "expected bundled symbol");
 			if (fn->type != STT_FUNC)
-				return diff_fail(d, "expected function symbol");
-			diff_info(d, "ignoring function: %s", fn->name);
+				return sink_unsupported(&d->sink, "expected function symbol");
+			sink_info(&d->sink, "ignoring function: %s", fn->name);
 			if (fn->status != ST_CHANGED)
-				diff_info(d, "NOTICE: no change detected in function %s, unnecessary KPATCH_IGNORE_FUNCTION()?",
+				sink_info(&d->sink, "NOTICE: no change detected in function %s, unnecessary KPATCH_IGNORE_FUNCTION()?",
 					  fn->name);
 			fn->status = ST_SAME;
 			s = &p->secs[fn->sec];
@@ -474,7 +474,7 @@ static int mark_ignored_functions_same(struct diff *d)
 				p->syms[s->secsym].status = ST_SAME;
 			if (s->rela != NONE)
 				p->secs[s->rela].status = ST_SAME;
-			diff_add_item(d, CDO_ITEM_IGNORED_FUNC, &(struct cdo_item){
+			sink_add_item(&d->sink, CDO_ITEM_IGNORED_FUNC, &(struct cdo_item){
 				.name = fn->name, .section = s->name });
 		}
 	}
@@ -529,12 +529,12 @@ int check_fentry(struct diff *d)
 		if (y->parent != NONE && p->syms[y->parent].status == ST_CHANGED)
 			continue;
 		if (y->twin == NONE || !d->orig.syms[y->twin].has_fentry) {
-			diff_error(d, "function %s doesn't have patchable function entry, unable to patch",
+			sink_error(&d->sink, "function %s doesn't have patchable function entry, unable to patch",
 				   y->name);
 			errs++;
 		}
 	}
 	if (errs)
-		return diff_fatal(d, "%d function(s) can not be patched", errs);
+		return sink_diff_fatal(&d->sink, "%d function(s) can not be patched", errs);
 	return 0;
 }

@@ -13,28 +13,14 @@
 #include "object.h"
 #include "parent.h"
 #include "pool.h"
+#include "sink.h"
 #include "strtab.h"
-
-/* Bump storage for the result items' strings, so they outlive the mapping. */
-struct str_chunk {
-	struct str_chunk *next;
-	size_t used, cap;
-	char data[];
-};
-
-struct item_list {
-	struct cdo_item *items;
-	size_t n, cap;
-};
 
 struct diff {
 	struct object orig, patched;
 	const struct parent *parent;	/* NULL when no symtab was given */
 	struct pool *pool;
-	struct errbuf *eb;
-	cdo_log_fn log;
-	void *log_user;
-	enum cdo_log_level log_level;
+	struct sink sink;		/* errors, log lines, result items */
 	const char *display;		/* prefix of user-facing messages */
 	const char *parent_name;
 	struct cdo_struct_sizes sizes;
@@ -58,26 +44,7 @@ struct diff {
 	/* parent lookups by patched symbol: asked once per relocation */
 	struct parent_sym *lookups;
 	uint8_t *looked;		/* 0 not yet, 1 not found, 2 found */
-
-	struct item_list results[CDO_ITEM_KIND_COUNT];
-	struct str_chunk *item_strings;	/* copies of the items' strings */
-	char **owned_strings;		/* names we allocated */
-	size_t n_owned, owned_cap;
 };
-
-void diff_log(struct diff *d, enum cdo_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-#define diff_info(d, ...) diff_log((d), CDO_LOG_INFO, __VA_ARGS__)
-#define diff_debug(d, ...) diff_log((d), CDO_LOG_DEBUG, __VA_ARGS__)
-#define diff_error(d, ...) diff_log((d), CDO_LOG_ERROR, __VA_ARGS__)
-
-/* Record a fatal problem: exit status 1 (unsupported) or 2 (diff). */
-#define diff_fail(d, ...) err_set((d)->eb, CDO_ERR_UNSUPPORTED, __VA_ARGS__)
-#define diff_fatal(d, ...) err_set((d)->eb, CDO_ERR_DIFF, __VA_ARGS__)
-
-/* A string owned by the diff, freed with it. NULL when out of memory. */
-char *diff_strdup(struct diff *d, const char *s);
-int diff_add_item(struct diff *d, enum cdo_item_kind kind, const struct cdo_item *item);
 
 int diff_run(struct diff *d, const char *orig_path, const char *patched_path);
 void diff_release(struct diff *d);

@@ -503,9 +503,9 @@ int compare_headers(struct diff *d)
 	    a->e_entry != b->e_entry || a->e_phoff != b->e_phoff || a->e_flags != b->e_flags ||
 	    a->e_ehsize != b->e_ehsize || a->e_phentsize != b->e_phentsize ||
 	    a->e_shentsize != b->e_shentsize)
-		return diff_fatal(d, "ELF headers differ");
+		return sink_diff_fatal(&d->sink, "ELF headers differ");
 	if (a->e_phnum || b->e_phnum)
-		return diff_fatal(d, "ELF contains program header");
+		return sink_diff_fatal(&d->sink, "ELF contains program header");
 	return 0;
 }
 
@@ -637,7 +637,7 @@ int match_parent_blocks(struct diff *d)
 		free(names);
 		free(types);
 		free(empty);
-		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 	}
 	for (i = 0; i < o->nsyms && !err; i++) {
 		struct parent_file_query q = { .file_name = o->syms[i].name, .work = &work };
@@ -660,7 +660,7 @@ int match_parent_blocks(struct diff *d)
 		q.local_types = types;
 		q.local_empty = empty;
 		q.n_locals = n;
-		block = parent_match_file(d->parent, &q, d->eb);
+		block = parent_match_file(d->parent, &q, d->sink.eb);
 		if (block < 0) {
 			err = (int)block;
 			break;

@@ -106,7 +106,7 @@ static int jump_label_filter(struct diff *d, uint32_t rs, const uint32_t *relas,
 
 	*keep = false;
 	if (n != 3)
-		return diff_fail(d, "BUG: __jump_table has an unexpected format");
+		return sink_unsupported(&d->sink, "BUG: __jump_table has an unexpected format");
 	code = &p->secs[rs].relas[relas[0]];
 	key = &p->secs[rs].relas[relas[2]];
 	keyname = p->syms[key->sym].name;
@@ -117,7 +117,7 @@ static int jump_label_filter(struct diff *d, uint32_t rs, const uint32_t *relas,
 		/* such kernels cannot apply jump labels in patch modules */
 		if (tracepoint || dyndbg)
 			return 0;
-		diff_error(d, "Found a jump label at %s()+0x%llx, using key %s.  Jump labels aren't supported with this kernel.  Use static_key_enabled() instead.",
+		sink_error(&d->sink, "Found a jump label at %s()+0x%llx, using key %s.  Jump labels aren't supported with this kernel.  Use static_key_enabled() instead.",
 			   p->syms[code->sym].name, (unsigned long long)code->addend, keyname);
 		return 1;
 	}
@@ -131,7 +131,7 @@ static int jump_label_filter(struct diff *d, uint32_t rs, const uint32_t *relas,
 		 */
 		if (tracepoint || dyndbg)
 			return 0;
-		diff_error(d, "Found a jump label at %s()+0x%llx, using key %s, which is defined in a module.  Use static_key_enabled() instead.",
+		sink_error(&d->sink, "Found a jump label at %s()+0x%llx, using key %s, which is defined in a module.  Use static_key_enabled() instead.",
 			   p->syms[code->sym].name, (unsigned long long)code->addend, keyname);
 		return 1;
 	}
@@ -153,7 +153,7 @@ static int static_call_filter(struct diff *d, uint32_t rs, const uint32_t *relas
 
 	*keep = false;
 	if (n != 2)
-		return diff_fail(d, "BUG: .static_call_sites has an unexpected format");
+		return sink_unsupported(&d->sink, "BUG: .static_call_sites has an unexpected format");
 	code = &p->secs[rs].relas[relas[0]];
 	key = &p->secs[rs].relas[relas[1]];
 	keyname = p->syms[key->sym].name;
@@ -163,7 +163,7 @@ static int static_call_filter(struct diff *d, uint32_t rs, const uint32_t *relas
 	if (in_module) {
 		if (has_prefix(keyname, "__SCK__tp_func_"))
 			return 0;
-		diff_error(d, "Found a static call at %s()+0x%llx, using key %s, which is defined in a module.  Use KPATCH_STATIC_CALL() instead.",
+		sink_error(&d->sink, "Found a static call at %s()+0x%llx, using key %s, which is defined in a module.  Use KPATCH_STATIC_CALL() instead.",
 			   p->syms[code->sym].name, (unsigned long long)code->addend, keyname);
 		return 2;
 	}
@@ -183,7 +183,7 @@ static int fixup_group_size(struct diff *d, uint64_t offset, uint64_t *size)
 	bool found = false;
 
 	if (ex == NONE || p->secs[ex].rela == NONE)
-		return diff_fail(d, "missing .rela__ex_table section");
+		return sink_unsupported(&d->sink, "missing .rela__ex_table section");
 	rs = &p->secs[p->secs[ex].rela];
 	for (j = 0; j < rs->nrelas; j++) {
 		if (!strcmp(p->syms[rs->relas[j].sym].name, ".fixup") &&
@@ -193,7 +193,8 @@ static int fixup_group_size(struct diff *d, uint64_t offset, uint64_t *size)
 		}
 	}
 	if (!found)
-		return diff_fail(d, "can't find .fixup rela group at offset %llu", (unsigned long long)offset);
+		return sink_unsupported(&d->sink, "can't find .fixup rela group at offset %llu",
+					(unsigned long long)offset);
 	for (j++; j < rs->nrelas; j++) {
 		if (!strcmp(p->syms[rs->relas[j].sym].name, ".fixup") &&
 		    rs->relas[j].addend > (int64_t)offset) {
@@ -252,11 +253,11 @@ static int group_size_of(struct diff *d, const struct special_section *ss, uint6
 	case SIZE_OPTION:
 		memcpy(&v, (const char *)&d->sizes + ss->size_field, sizeof(v));
 		if (!v)
-			return diff_fail(d, "%s not set", ss->env_name);
+			return sink_unsupported(&d->sink, "%s not set", ss->env_name);
 		*size = v;
 		return 0;
 	}
-	return diff_fail(d, "internal error: bad size source");
+	return sink_unsupported(&d->sink, "internal error: bad size source");
 }
 
 static int regenerate(struct diff *d, const struct special_section *ss, uint32_t sec,
@@ -278,8 +279,8 @@ static int regenerate(struct diff *d, const struct special_section *ss, uint32_t
 	 * none, whatever size its header claims.
 	 */
 	if (!base->data || base->size != total)
-		return diff_fail(d, "%s: special section %s has no contents in the file",
-				 p->path, base->name);
+		return sink_unsupported(&d->sink, "%s: special section %s has no contents in the file",
+					p->path, base->name);
 
 	if (!strcmp(ss->name, "__ex_table") && rg->ex_addend) {
 		for (j = 0; j < rs->nrelas && j < rg->ex_nrelas; j++)
@@ -295,7 +296,7 @@ static int regenerate(struct diff *d, const struct special_section *ss, uint32_t
 			rg->ex_nrelas = exr->nrelas;
 			rg->ex_addend = malloc(sizeof(int64_t) * (exr->nrelas + 1));
 			if (!rg->ex_addend)
-				return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+				return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 			for (j = 0; j < exr->nrelas; j++)
 				rg->ex_addend[j] = exr->relas[j].addend;
 		}
@@ -311,7 +312,7 @@ static int regenerate(struct diff *d, const struct special_section *ss, uint32_t
 		if (err)
 			goto out;
 		if (!gsize) {
-			err = diff_fail(d, "%s: zero-sized entry", ss->name);
+			err = sink_unsupported(&d->sink, "%s: zero-sized entry", ss->name);
 			goto out;
 		}
 		ngroups++;
@@ -323,7 +324,7 @@ static int regenerate(struct diff *d, const struct special_section *ss, uint32_t
 	rgroup = malloc(sizeof(*rgroup) * (rs->nrelas + 1));
 	newrelas = malloc(sizeof(*newrelas) * (rs->nrelas + 1));
 	if (!dest || !gstart || !gfirst || !in_group || !rgroup || !newrelas) {
-		err = err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		err = sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	for (g = 0, src = 0; src < total; src += gsize, g++) {
@@ -355,7 +356,7 @@ static int regenerate(struct diff *d, const struct special_section *ss, uint32_t
 		uint32_t *fill = malloc(sizeof(*fill) * (ngroups + 1));
 
 		if (!fill) {
-			err = err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+			err = sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 			goto out;
 		}
 		memcpy(fill, gfirst, sizeof(*fill) * (ngroups + 1));
@@ -410,13 +411,13 @@ static int regenerate(struct diff *d, const struct special_section *ss, uint32_t
 		dst += gsize;
 	}
 	if (rg->jump_label_errors) {
-		err = diff_fail(d, "Found %d unsupported jump label(s) in the patched code. Use static_key_enabled() instead.",
-				rg->jump_label_errors);
+		err = sink_unsupported(&d->sink, "Found %d unsupported jump label(s) in the patched code. Use static_key_enabled() instead.",
+				       rg->jump_label_errors);
 		goto out;
 	}
 	if (rg->static_call_errors) {
-		err = diff_fail(d, "Found %d unsupported static call(s) in the patched code. Use KPATCH_STATIC_CALL() instead.",
-				rg->static_call_errors);
+		err = sink_unsupported(&d->sink, "Found %d unsupported static call(s) in the patched code. Use KPATCH_STATIC_CALL() instead.",
+				       rg->static_call_errors);
 		goto out;
 	}
 	if (!dst) {
@@ -488,15 +489,15 @@ static int regenerate_orc(struct diff *d)
 	os = &p->secs[o];
 	is = &p->secs[ip];
 	if (os->sh.sh_size % esz)
-		return diff_fail(d, "bad .orc_unwind size");
+		return sink_unsupported(&d->sink, "bad .orc_unwind size");
 	if (is->sh.sh_size != (os->sh.sh_size / esz) * ORC_IP_SIZE)
-		return diff_fail(d, ".orc_unwind/.orc_unwind_ip size mismatch");
+		return sink_unsupported(&d->sink, ".orc_unwind/.orc_unwind_ip size mismatch");
 	if (is->rela == NONE)
 		return 0;
 	irs = &p->secs[is->rela];
 	dest = malloc(os->sh.sh_size ? os->sh.sh_size : 1);
 	if (!dest)
-		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 	for (j = 0; j < irs->nrelas; j++, src++) {
 		struct rela r = irs->relas[j];
 		const struct symbol *t = &p->syms[r.sym];
@@ -505,8 +506,8 @@ static int regenerate_orc(struct diff *d)
 			continue;
 		if ((uint64_t)(src + 1) * esz > os->size) {
 			free(dest);
-			return err_set(d->eb, CDO_ERR_MALFORMED, "%s: more .orc_unwind_ip entries than .orc_unwind entries",
-				       p->path);
+			return sink_fail(&d->sink, CDO_ERR_MALFORMED, "%s: more .orc_unwind_ip entries than .orc_unwind entries",
+					 p->path);
 		}
 		memcpy(dest + (size_t)dst * esz, os->data + (size_t)src * esz, esz);
 		r.offset = (uint64_t)dst * ORC_IP_SIZE;
