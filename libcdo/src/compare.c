@@ -7,7 +7,8 @@
  */
 #include <string.h>
 
-#include "diff.h"
+#include "compare.h"
+#include "correlate.h"
 #include "names.h"
 #include "x86/insn.h"
 

@@ -8,7 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "diff.h"
+#include "pipeline.h"
+#include "writer.h"
 
 struct cdo_ctx {
 	struct cdo_opts opts;
@@ -228,7 +229,7 @@ static int diff_sources(struct cdo_ctx *ctx, const struct obj_source src[2])
 			return err_copy(&ctx->eb, &job.eb[i]);
 	d->parent = ctx->parent;
 
-	return diff_run(d, src[0].name, src[1].name);
+	return diff_run(d);
 }
 
 CDO_API int cdo_diff(struct cdo_ctx *ctx, const char *orig, const char *patched)

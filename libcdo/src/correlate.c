@@ -13,7 +13,8 @@
  */
 #include <string.h>
 
-#include "diff.h"
+#include "correlate.h"
+#include "prepare.h"
 #include "names.h"
 
 /*

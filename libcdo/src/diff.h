@@ -3,10 +3,11 @@
 #define CDO_DIFF_H
 
 /*
- * State of one diff, shared by the stages.  Stages run in the order of
- * diff_run() (diff.c); each reads what earlier ones produced.  After
- * correlation, the patched object is the one being edited into the
- * output; the original is reached through twins.
+ * State of one diff, shared by the stages.  The stages run in the order
+ * of diff_run() (pipeline.c); each reads what earlier ones produced and
+ * reports through d->sink.  After correlation, the patched object is the
+ * one being edited into the output; the original is reached through
+ * twins.  Each stage declares its functions in a header of its own.
  */
 
 #include "cdo/cdo.h"
@@ -46,62 +47,7 @@ struct diff {
 	uint8_t *looked;		/* 0 not yet, 1 not found, 2 found */
 };
 
-int diff_run(struct diff *d, const char *orig_path, const char *patched_path);
+/* Free everything the diff owns (sink, output, both objects) and zero it. */
 void diff_release(struct diff *d);
-
-/* prepare.c: per-object facts every later stage uses */
-/*
- * Facts of one object that every later stage uses; a pass over @o alone,
- * so the two objects are prepared on two threads.
- */
-int prepare_object(struct object *o, struct errbuf *eb);
-bool is_special_static(const struct object *o, uint32_t sym);
-bool is_normal_static_local(const struct object *o, uint32_t sym);
-uint32_t correlated_parent(const struct object *o, uint32_t sym);
-int compare_headers(struct diff *d);
-int match_parent_blocks(struct diff *d);
-
-/* correlate.c, statics.c */
-int correlate(struct diff *d);
-int correlate_statics(struct diff *d);
-int correlate_sections(struct diff *d, uint32_t so, uint32_t sp);
-/* Do twin sections agree in type, flags, entry size and (data) alignment? */
-bool sections_agree(const struct section *a, const struct section *b);
-void correlate_symbols(struct diff *d, uint32_t yo, uint32_t yp);
-
-/* compare.c */
-int compare(struct diff *d);
-int mark_ignored_sections(struct diff *d);
-int mark_ignored_same(struct diff *d);
-int check_fentry(struct diff *d);
-bool rela_equal(const struct diff *d, const struct rela *a, const struct rela *b);
-
-/* include.c */
-int include_all(struct diff *d);
-void include_symbol(struct diff *d, uint32_t sym);
-void include_section(struct diff *d, uint32_t sec);
-int verify_patchability(struct diff *d);
-void report_changes(struct diff *d);
-
-/* special.c */
-int process_special_sections(struct diff *d);
-bool is_special_section_name(const char *name);
-
-/* explain.c: change reasons, and the CDO_LOG_DEBUG trace of decisions */
-const char *function_change_reason(const struct object *p, uint32_t fn);
-void explain_comparison(struct diff *d);
-void explain_inclusion(struct diff *d);
-
-/* emit.c */
-int emit_output(struct diff *d);
-/*
- * Look patched symbol @y up in the parent, once per symbol: 1 found, 0
- * not, < 0 error.  A lookup may walk every same-named local of the table,
- * and one symbol may be the target of thousands of relocations.
- */
-int diff_parent_lookup(struct diff *d, uint32_t y, struct parent_sym *res);
-
-/* writer.c */
-int write_object(struct diff *d, const char *path);
 
 #endif

@@ -21,7 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
+#include "emit.h"
+#include "explain.h"
+#include "parentcache.h"
+#include "special.h"
 #include "names.h"
 
 #define FUNC_SIZE 56
@@ -216,38 +219,6 @@ static int add_strings_section(struct emit *e)
 	return 0;
 }
 
-int diff_parent_lookup(struct diff *d, uint32_t y, struct parent_sym *res)
-{
-	const struct symbol *s = &d->patched.syms[y];
-	int found;
-
-	memset(res, 0, sizeof(*res));
-	if (!d->parent)
-		return 0;
-	/* symbols we add later are never looked up: size for the input's */
-	if (!d->looked && y < d->patched.syms_cap) {
-		d->looked = calloc(d->patched.syms_cap, 1);
-		d->lookups = malloc(sizeof(*d->lookups) * d->patched.syms_cap);
-		if (!d->looked || !d->lookups) {
-			free(d->looked);
-			free(d->lookups);
-			d->looked = NULL;
-			d->lookups = NULL;
-			return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
-		}
-	}
-	if (d->looked && y < d->patched.syms_cap && d->looked[y]) {
-		*res = d->lookups[y];
-		return d->looked[y] - 1;
-	}
-	found = parent_lookup(d->parent, s->parent_block, s->name, res, d->sink.eb);
-	if (found >= 0 && d->looked && y < d->patched.syms_cap) {
-		d->lookups[y] = *res;
-		d->looked[y] = (uint8_t)(found + 1);
-	}
-	return found;
-}
-
 static int add_funcs(struct emit *e)
 {
 	struct diff *d = e->d;
@@ -276,7 +247,7 @@ static int add_funcs(struct emit *e)
 
 		if (y->type != STT_FUNC || y->status != ST_CHANGED || y->parent != NONE)
 			continue;
-		found = diff_parent_lookup(d, yi, &res);
+		found = parent_cache_lookup(d, yi, &res);
 		if (found < 0)
 			return found;
 		if (!found)
@@ -348,7 +319,7 @@ static int need_klp_reloc(struct diff *d, uint32_t rs, const struct rela *r, boo
 		*need = funcptr && t->status != ST_NEW && !strchr(t->name, '.');
 		return 0;
 	}
-	found = diff_parent_lookup((struct diff *)d, r->sym, &res);
+	found = parent_cache_lookup((struct diff *)d, r->sym, &res);
 	if (found <= 0)
 		return found;	/* not in the parent: another object of the patch */
 	if (t->bind == STB_LOCAL) {
@@ -443,7 +414,7 @@ static int convert_klp_relocations(struct emit *e, uint8_t *klp)
 			if (!d->klp_arch && !d->vmlinux && special)
 				return sink_unsupported(&d->sink, "unsupported klp relocation reference to symbol '%s' in module-specific special section '%s'",
 							t->name, p->secs[base].name);
-			found = diff_parent_lookup(d, r.sym, &res);
+			found = parent_cache_lookup(d, r.sym, &res);
 			if (found < 0)
 				return found;
 			if (!found)

@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
+#include "compare.h"
+#include "explain.h"
+#include "special.h"
 #include "names.h"
 
 static bool tracing(const struct diff *d)

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
+#include "include.h"
 #include "names.h"
 
 /*

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
+#include "prepare.h"
 #include "names.h"
 
 static void find_fentry_calls(struct object *o)

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
+#include "include.h"
+#include "parentcache.h"
+#include "special.h"
 #include "names.h"
 
 enum size_source {
@@ -88,7 +90,7 @@ static int key_in_module(struct diff *d, uint32_t y, bool *in_module)
 	*in_module = false;
 	if (!d->parent)
 		return 0;
-	found = diff_parent_lookup(d, y, &res);
+	found = parent_cache_lookup(d, y, &res);
 	if (found < 0)
 		return found;
 	*in_module = found && strcmp(res.objname, "vmlinux");

@@ -8,7 +8,9 @@
  */
 #include <string.h>
 
-#include "diff.h"
+#include "correlate.h"
+#include "prepare.h"
+#include "statics.h"
 #include "names.h"
 
 static void uncorrelate_section(struct object *o, struct object *other, uint32_t s)

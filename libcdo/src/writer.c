@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "diff.h"
+#include "writer.h"
 #include "names.h"
 
 struct outfile {

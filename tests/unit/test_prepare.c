@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "diff.h"
+#include "prepare.h"
 #include "objgen.h"
 
 static char tmpdir[PATH_MAX / 2];
