@@ -10,7 +10,6 @@
 #include "compare.h"
 #include "correlate.h"
 #include "names.h"
-#include "x86/insn.h"
 
 bool rela_equal(const struct diff *d, const struct rela *a, const struct rela *b)
 {
@@ -134,6 +133,7 @@ static int line_macro_change_only(const struct diff *d, uint32_t i, bool *only, 
 {
 	const struct section *a = &d->patched.secs[i];
 	const struct section *b = &d->orig.secs[a->twin];
+	const struct arch_ops *arch = d->patched.arch;
 	bool found_any = false;
 	uint64_t off = 0;
 
@@ -142,8 +142,8 @@ static int line_macro_change_only(const struct diff *d, uint32_t i, bool *only, 
 	    a->rela == NONE || d->patched.secs[a->rela].status != ST_SAME || !a->data || !b->data)
 		return 0;
 	while (off < a->size) {
-		unsigned int la = x86_insn_length(a->data + off, a->size - off);
-		unsigned int lb = x86_insn_length(b->data + off, b->size - off);
+		unsigned int la = arch->insn_length(a->data + off, a->size - off);
+		unsigned int lb = arch->insn_length(b->data + off, b->size - off);
 
 		if (!la || !lb)
 			return err_set(eb, CDO_ERR_UNSUPPORTED,
@@ -152,8 +152,8 @@ static int line_macro_change_only(const struct diff *d, uint32_t i, bool *only, 
 		if (la != lb)
 			return 0;
 		if (memcmp(a->data + off, b->data + off, la)) {
-			if (!x86_insn_is_load_immediate(a->data + off, la) ||
-			    !x86_insn_is_load_immediate(b->data + off, lb))
+			if (!arch->insn_is_load_immediate(a->data + off, la) ||
+			    !arch->insn_is_load_immediate(b->data + off, lb))
 				return 0;
 			if (!next_call_takes_line(d, &d->patched.secs[a->rela], off + la))
 				return 0;

@@ -14,9 +14,10 @@
  *	struct kpatch_relocation  40 bytes: dest, type, external, addend,
  *		objname, ksym
  *	struct kpatch_arch        16 bytes: sec, objname
- * Pointer fields are left zero and filled by R_X86_64_64 relocations
- * against section symbols, because `ld -r` concatenates these sections
- * from every object of the patch.
+ * Pointer fields are left zero and filled by pointer relocations
+ * (the architecture's rela_pointer, R_X86_64_64) against section symbols,
+ * because `ld -r` concatenates these sections from every object of the
+ * patch.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -135,7 +136,7 @@ static int new_section_pair(struct emit *e, const char *name, const char *rela_n
 
 static int add_rela(struct emit *e, uint32_t rs, uint64_t off, uint32_t sym, int64_t addend)
 {
-	if (object_add_rela(e->p, rs, off, R_X86_64_64, sym, addend))
+	if (object_add_rela(e->p, rs, off, e->p->arch->rela_pointer, sym, addend))
 		return sink_fail(&e->d->sink, CDO_ERR_NOMEM, "out of memory");
 	return 0;
 }
@@ -314,7 +315,7 @@ static int need_klp_reloc(struct diff *d, uint32_t rs, const struct rela *r, boo
 		 * functions are referenced directly.
 		 */
 		bool funcptr = t->type == STT_FUNC && t->parent == NONE &&
-			       r->addend == (int32_t)t->sym.st_value && r->type == R_X86_64_32S;
+			       r->addend == (int32_t)t->sym.st_value && r->type == p->arch->rela_addr;
 
 		*need = funcptr && t->status != ST_NEW && !strchr(t->name, '.');
 		return 0;
@@ -603,29 +604,33 @@ static int add_mcount(struct emit *e)
 		if (text->rela == NONE || !p->secs[text->rela].nrelas)
 			return sink_unsupported(&d->sink, "%s: missing __fentry__ relocation", y->name);
 		first = &p->secs[text->rela].relas[0];
-		if (first->type == R_X86_64_NONE) {
+		if (first->type == p->arch->rela_none) {
 			/*
 			 * Old recordmcount kernels leave a NOP where the call
 			 * goes; a patch module needs the real call.
 			 */
 			uint8_t *copy;
 
-			if (!text->data || text->size < 5 || text->data[0] != 0x0f)
+			if (!text->data || !text->size)
 				return sink_unsupported(&d->sink, "%s: unexpected instruction at the start of the function",
 							y->name);
 			copy = malloc(text->size);
 			if (!copy)
 				return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 			memcpy(copy, text->data, text->size);
-			copy[0] = 0xe8;
-			memset(copy + 1, 0, 4);
+			if (!p->arch->fentry_nop_to_call(copy, text->size)) {
+				free(copy);
+				return sink_unsupported(&d->sink, "%s: unexpected instruction at the start of the function",
+							y->name);
+			}
 			free(text->owned);
 			text->owned = copy;
 			text->data = copy;
-			first->type = R_X86_64_PC32;
+			first->type = p->arch->rela_fentry;
 		}
 		err = add_rela(e, p->secs[ms].rela, (uint64_t)idx * 8, yi,
-			       (int64_t)first->offset - 1 - (int64_t)y->sym.st_value);
+			       (int64_t)first->offset - (int64_t)p->arch->fentry_field_offset -
+			       (int64_t)y->sym.st_value);
 		idx++;
 	}
 	return err;

@@ -3,7 +3,7 @@
 #define CDO_OBJECT_H
 
 /*
- * The object model: one relocatable x86-64 ELF file, read from a private
+ * The object model: one relocatable 64-bit ELF file, read from a private
  * mapping into flat arrays.  Sections are indexed by their ELF index and
  * symbols by their symbol-table index, so every "by index" lookup is an
  * array access; "by name" lookups go through hash indexes built once.
@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "arch.h"
 #include "error.h"
 #include "hashidx.h"
 
@@ -112,6 +113,7 @@ struct object {
 	bool owns_map;		/* @map is our mapping of @path, unmapped on free */
 	uint8_t *copy;		/* an aligned copy of a misaligned caller buffer */
 	Elf64_Ehdr ehdr;
+	const struct arch_ops *arch;	/* from e_machine: relocation and instruction facts */
 
 	struct section *secs;	/* [0] is the null section */
 	uint32_t nsecs, secs_cap;

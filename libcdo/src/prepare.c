@@ -31,8 +31,7 @@ static void find_fentry_calls(struct object *o)
 			continue;
 		/* the first relocation of the section is the __fentry__ call */
 		first = &rs->relas[0];
-		if ((first->type == R_X86_64_NONE || first->type == R_X86_64_PC32 ||
-		     first->type == R_X86_64_PLT32) &&
+		if (o->arch->is_fentry_rela(first->type) &&
 		    !strcmp(o->syms[first->sym].name, "__fentry__"))
 			s->has_fentry = true;
 	}
@@ -440,7 +439,7 @@ static int replace_section_symbols(struct object *o, struct errbuf *eb)
 			err = section_rela_target_offset(o, i, r, &target, eb);
 			if (err)
 				goto out;
-			end_ref = base->is_text && !tsec->is_text && r->type == R_X86_64_32S &&
+			end_ref = base->is_text && !tsec->is_text && r->type == o->arch->rela_addr &&
 				  r->addend == (int64_t)tsec->sh.sh_size;
 			repl = find_covering_symbol(o, &si, ts->sec, target, end_ref);
 			if (repl != NONE) {
