@@ -541,6 +541,7 @@ void object_free(struct object *o)
 	free(o->rela_pool);
 	hidx_free(&o->sec_names);
 	hidx_free(&o->sym_names);
+	span_index_free(&o->spans);
 	if (o->map && o->owns_map)
 		munmap((void *)o->map, o->map_size);
 	free(o->copy);

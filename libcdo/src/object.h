@@ -22,6 +22,7 @@
 #include "arch.h"
 #include "error.h"
 #include "hashidx.h"
+#include "symspan.h"
 
 #define NONE UINT32_MAX
 
@@ -127,6 +128,7 @@ struct object {
 
 	struct hidx sec_names;	/* exact section name -> index */
 	struct hidx sym_names;	/* exact symbol name -> index */
+	struct span_index spans;	/* symbol intervals per section, once prepared */
 };
 
 /**

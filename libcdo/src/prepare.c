@@ -243,149 +243,6 @@ static int mark_grouped(struct object *o, struct errbuf *eb)
 	return 0;
 }
 
-/* Symbols of one section, ordered by address, for "who covers offset X". */
-struct sym_span {
-	uint64_t start, end;
-	uint32_t sym;
-	uint32_t sec;
-};
-
-static int span_cmp(const void *a, const void *b)
-{
-	const struct sym_span *x = a, *y = b;
-
-	if (x->sec != y->sec)
-		return x->sec < y->sec ? -1 : 1;
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return x->sym < y->sym ? -1 : x->sym > y->sym;
-}
-
-struct span_index {
-	struct sym_span *spans;
-	uint64_t *max_end;	/* running maximum of end within a section */
-	uint32_t *first;	/* per section: first span, spans sorted by section */
-	uint32_t n;
-};
-
-static void sort_spans(struct sym_span *v, uint32_t n)
-{
-	uint32_t i, j;
-
-	if (n > 32) {
-		qsort(v, n, sizeof(*v), span_cmp);
-		return;
-	}
-	/* most sections hold one or two symbols */
-	for (i = 1; i < n; i++) {
-		struct sym_span x = v[i];
-
-		for (j = i; j > 0 && span_cmp(&v[j - 1], &x) > 0; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
-}
-
-/*
- * Spans are bucketed by section in one counting pass, then each section's
- * few symbols are sorted by address: no global sort of every symbol.
- */
-static int span_index_build(struct span_index *si, const struct object *o)
-{
-	uint32_t i, n = 0, *fill;
-
-	memset(si, 0, sizeof(*si));
-	si->spans = malloc(sizeof(*si->spans) * (o->nsyms + 1));
-	si->max_end = malloc(sizeof(*si->max_end) * (o->nsyms + 1));
-	si->first = calloc(o->nsecs + 2, sizeof(*si->first));
-	fill = malloc(sizeof(*fill) * (o->nsecs + 1));
-	if (!si->spans || !si->max_end || !si->first || !fill) {
-		free(fill);
-		return -1;
-	}
-	for_each_symbol(o, i)
-		if (o->syms[i].type != STT_SECTION && o->syms[i].sec != NONE)
-			si->first[o->syms[i].sec + 1]++;
-	for (i = 0; i < o->nsecs; i++)
-		si->first[i + 1] += si->first[i];
-	memcpy(fill, si->first, sizeof(*fill) * (o->nsecs + 1));
-	for_each_symbol(o, i) {
-		const struct symbol *s = &o->syms[i];
-		struct sym_span *sp;
-
-		if (s->type == STT_SECTION || s->sec == NONE)
-			continue;
-		sp = &si->spans[fill[s->sec]++];
-		sp->start = s->sym.st_value;
-		sp->end = s->sym.st_value + s->sym.st_size;
-		sp->sym = i;
-		sp->sec = s->sec;
-		n++;
-	}
-	free(fill);
-	si->n = n;
-	for (i = 0; i < o->nsecs; i++)
-		sort_spans(si->spans + si->first[i], si->first[i + 1] - si->first[i]);
-	for (i = 0; i < n; i++) {
-		uint64_t prev = (i && si->spans[i - 1].sec == si->spans[i].sec) ? si->max_end[i - 1] : 0;
-
-		si->max_end[i] = si->spans[i].end > prev ? si->spans[i].end : prev;
-	}
-	return 0;
-}
-
-static void span_index_free(struct span_index *si)
-{
-	free(si->spans);
-	free(si->max_end);
-	free(si->first);
-}
-
-/*
- * The symbol a section-relative reference points into.  Among all
- * candidates the one first in the symbol table wins, as in upstream's
- * linear scan, so aliases resolve the same way.
- */
-static uint32_t find_covering_symbol(const struct object *o, const struct span_index *si,
-				     uint32_t sec, int64_t target, bool end_of_data_ref)
-{
-	uint32_t lo = si->first[sec], hi = si->first[sec + 1], best = NONE;
-	uint32_t j;
-
-	if (lo >= hi)
-		return NONE;
-	/* last span starting at or before target */
-	while (hi - lo > 1) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if ((int64_t)si->spans[mid].start <= target)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	if (end_of_data_ref) {
-		/* a pointer to the end of the section belongs to its last object */
-		for (j = si->first[sec]; j < si->first[sec + 1]; j++)
-			if (si->spans[j].end == o->secs[sec].sh.sh_size &&
-			    (best == NONE || si->spans[j].sym < best))
-				best = si->spans[j].sym;
-	}
-	if ((int64_t)si->spans[lo].start > target)
-		return best;
-	for (j = lo + 1; j-- > si->first[sec];) {
-		const struct sym_span *sp = &si->spans[j];
-
-		if ((int64_t)si->max_end[j] < target)
-			break;
-		if ((target == (int64_t)sp->start && target == (int64_t)sp->end) ||
-		    (target >= (int64_t)sp->start && target < (int64_t)sp->end)) {
-			if (best == NONE || sp->sym < best)
-				best = sp->sym;
-		}
-	}
-	return best;
-}
-
 static bool keeps_section_symbol(const char *name)
 {
 	return names_is_ubsan(name) || !strcmp(name, ".toc") || !strcmp(name, ".fixup") ||
@@ -399,13 +256,12 @@ static bool keeps_section_symbol(const char *name)
  */
 static int replace_section_symbols(struct object *o, struct errbuf *eb)
 {
-	struct span_index si;
 	bool found_any = false;
 	uint32_t i, j;
 	int err = 0;
 
-	if (span_index_build(&si, o)) {
-		span_index_free(&si);
+	if (span_index_build(&o->spans, o)) {
+		span_index_free(&o->spans);
 		return err_set(eb, CDO_ERR_NOMEM, "out of memory");
 	}
 	for_each_section(o, i) {
@@ -441,7 +297,7 @@ static int replace_section_symbols(struct object *o, struct errbuf *eb)
 				goto out;
 			end_ref = base->is_text && !tsec->is_text && r->type == o->arch->rela_addr &&
 				  r->addend == (int64_t)tsec->sh.sh_size;
-			repl = find_covering_symbol(o, &si, ts->sec, target, end_ref);
+			repl = span_index_covering(&o->spans, o, ts->sec, target, end_ref);
 			if (repl != NONE) {
 				found_any = true;
 				r->sym = repl;
@@ -464,7 +320,6 @@ static int replace_section_symbols(struct object *o, struct errbuf *eb)
 		}
 	}
 out:
-	span_index_free(&si);
 	return err;
 }
 
