@@ -181,6 +181,42 @@ symbol_tests() {
 	[ $bad = 0 ]
 }
 
+# The pipeline (pipeline.c) only orders the stages: no other library file
+# includes its header, and no library object but the context's refers to
+# a name it defines.  Stages report through the sink (sink.c) instead.
+layout_tests() {
+	local n=0 bad=0 f defs users o
+	f=$(grep -l '#include "pipeline.h"' libcdo/src/*.[ch] libcdo/src/*/*.[ch] 2>/dev/null |
+		grep -vxE 'libcdo/src/(pipeline|context)\.c' || true)
+	if [ -n "$f" ]; then
+		echo "FAIL: stage files include the pipeline's header: $f"
+		bad=$((bad + 1))
+	else
+		n=$((n + 1))
+	fi
+	defs=$(nm -g --defined-only "$build/obj/libcdo/src/pipeline.o" | awk 'NF == 3 {print $3}')
+	if [ -z "$defs" ]; then
+		echo "FAIL: pipeline.o defines nothing: the check would see nothing"
+		bad=$((bad + 1))
+	fi
+	users=""
+	for o in "$build"/obj/libcdo/src/*.o "$build"/obj/libcdo/src/*/*.o; do
+		[ -f "$o" ] || continue
+		case ${o##*/} in pipeline.o | context.o) continue ;; esac
+		if nm -u "$o" | awk '{print $2}' | grep -qxF -f <(printf '%s\n' $defs); then
+			users="$users ${o##*/}"
+		fi
+	done
+	if [ -n "$users" ]; then
+		echo "FAIL: stage objects call into the pipeline:$users"
+		bad=$((bad + 1))
+	else
+		n=$((n + 1))
+	fi
+	echo "layout: $n passed, $bad failed"
+	[ $bad = 0 ]
+}
+
 case_tests() {
 	make -s -C test-objects O="$build/test-objects" >/dev/null || return 1
 	local args=(--cdo "$build/bin/create-diff-object" --out "$build/test-objects")
@@ -194,6 +230,7 @@ if [ "$what" = all ] || [ "$what" = unit ]; then
 	run_group unit unit_tests
 	run_group headers header_tests
 	[ -f "$build/lib/libcdo.so.0" ] && run_group symbols symbol_tests
+	run_group layout layout_tests
 fi
 if [ "$what" = all ] || [ "$what" = cli ]; then
 	for t in tests/cli/*.sh; do

@@ -7,9 +7,9 @@
  */
 #include <string.h>
 
-#include "diff.h"
+#include "compare.h"
+#include "correlate.h"
 #include "names.h"
-#include "x86/insn.h"
 
 bool rela_equal(const struct diff *d, const struct rela *a, const struct rela *b)
 {
@@ -101,16 +101,49 @@ static bool is_line_consumer(const char *n)
 }
 
 /*
+ * Where a walk for "the first relocation at or after an offset" may start,
+ * for offsets asked in increasing order: in a section whose relocations
+ * are in offset order (as compilers write them) the relocations before
+ * the cursor are all before the offset, so a section is walked once in
+ * all instead of once per differing instruction.  Otherwise the cursor
+ * stays at 0 and every walk starts from the beginning.
+ */
+struct rela_cursor {
+	uint32_t next;
+	bool sorted;
+};
+
+static void rela_cursor_init(struct rela_cursor *c, const struct section *rs)
+{
+	uint32_t j;
+
+	c->next = 0;
+	c->sorted = true;
+	for (j = 1; j < rs->nrelas && c->sorted; j++)
+		c->sorted = rs->relas[j - 1].offset <= rs->relas[j].offset;
+}
+
+static uint32_t rela_cursor_seek(struct rela_cursor *c, const struct section *rs, uint64_t off)
+{
+	if (!c->sorted)
+		return 0;
+	while (c->next < rs->nrelas && rs->relas[c->next].offset < off)
+		c->next++;
+	return c->next;
+}
+
+/*
  * Does the first interesting call after @after take __LINE__?  The
  * immediate that differs must be an argument of a WARN/might_sleep/printk
  * style call, whose relocation is the next one that is not a string, a
  * once-flag or __func__.
  */
-static bool next_call_takes_line(const struct diff *d, const struct section *rs, uint64_t after)
+static bool next_call_takes_line(const struct diff *d, const struct section *rs, uint64_t after,
+				 struct rela_cursor *cur)
 {
 	uint32_t j;
 
-	for (j = 0; j < rs->nrelas; j++) {
+	for (j = rela_cursor_seek(cur, rs, after); j < rs->nrelas; j++) {
 		const struct rela *r = &rs->relas[j];
 		const char *n = d->patched.syms[r->sym].name;
 
@@ -133,6 +166,8 @@ static int line_macro_change_only(const struct diff *d, uint32_t i, bool *only, 
 {
 	const struct section *a = &d->patched.secs[i];
 	const struct section *b = &d->orig.secs[a->twin];
+	const struct arch_ops *arch = d->patched.arch;
+	struct rela_cursor cur;
 	bool found_any = false;
 	uint64_t off = 0;
 
@@ -140,9 +175,10 @@ static int line_macro_change_only(const struct diff *d, uint32_t i, bool *only, 
 	if (a->status != ST_CHANGED || a->is_rela || !a->is_text || a->sh.sh_size != b->sh.sh_size ||
 	    a->rela == NONE || d->patched.secs[a->rela].status != ST_SAME || !a->data || !b->data)
 		return 0;
+	rela_cursor_init(&cur, &d->patched.secs[a->rela]);
 	while (off < a->size) {
-		unsigned int la = x86_insn_length(a->data + off, a->size - off);
-		unsigned int lb = x86_insn_length(b->data + off, b->size - off);
+		unsigned int la = arch->insn_length(a->data + off, a->size - off);
+		unsigned int lb = arch->insn_length(b->data + off, b->size - off);
 
 		if (!la || !lb)
 			return err_set(eb, CDO_ERR_UNSUPPORTED,
@@ -151,10 +187,10 @@ static int line_macro_change_only(const struct diff *d, uint32_t i, bool *only, 
 		if (la != lb)
 			return 0;
 		if (memcmp(a->data + off, b->data + off, la)) {
-			if (!x86_insn_is_load_immediate(a->data + off, la) ||
-			    !x86_insn_is_load_immediate(b->data + off, lb))
+			if (!arch->insn_is_load_immediate(a->data + off, la) ||
+			    !arch->insn_is_load_immediate(b->data + off, lb))
 				return 0;
-			if (!next_call_takes_line(d, &d->patched.secs[a->rela], off + la))
+			if (!next_call_takes_line(d, &d->patched.secs[a->rela], off + la, &cur))
 				return 0;
 			found_any = true;
 		}
@@ -202,8 +238,8 @@ static int first_error(struct diff *d, struct compare_job *job, uint32_t n, bool
 		if (!job->errs[k])
 			continue;
 		if (line_check)
-			return line_macro_change_only(d, job->secs[k], &only, d->eb);
-		return compare_section(d, job->secs[k], d->eb);
+			return line_macro_change_only(d, job->secs[k], &only, d->sink.eb);
+		return compare_section(d, job->secs[k], d->sink.eb);
 	}
 	return 0;
 }
@@ -239,7 +275,7 @@ static int compare_sections(struct diff *d)
 	job.errs = calloc(p->nsecs, sizeof(*job.errs));
 	job.revert = calloc(p->nsecs, sizeof(*job.revert));
 	if (!job.secs || !job.errs || !job.revert) {
-		err = err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		err = sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	for_each_section(p, i) {
@@ -260,7 +296,7 @@ static int compare_sections(struct diff *d)
 	for (i = 0; i < n; i++) {
 		if (!job.revert[i])
 			continue;
-		diff_debug(d, "reverting macro / line number section %s status to SAME",
+		sink_debug(&d->sink, "reverting macro / line number section %s status to SAME",
 			   p->secs[job.secs[i]].name);
 		p->secs[job.secs[i]].status = ST_SAME;
 	}
@@ -313,7 +349,7 @@ static int compare_symbols(struct diff *d)
 		}
 		b = &o->syms[a->twin];
 		if (a->sym.st_info != b->sym.st_info || (a->sec == NONE) != (b->sec == NONE))
-			return diff_fatal(d, "symbol info mismatch: %s", a->name);
+			return sink_diff_fatal(&d->sink, "symbol info mismatch: %s", a->name);
 		if (a->sec != NONE && p->secs[a->sec].twin != b->sec) {
 			uint32_t moved_from = o->secs[b->sec].twin;
 
@@ -321,10 +357,10 @@ static int compare_symbols(struct diff *d)
 			    subsection(p->secs[a->sec].name) != subsection(o->secs[b->sec].name))
 				a->status = ST_CHANGED;
 			else
-				return diff_fatal(d, "symbol changed sections: %s", a->name);
+				return sink_diff_fatal(&d->sink, "symbol changed sections: %s", a->name);
 		}
 		if (a->type == STT_OBJECT && a->sym.st_size != b->sym.st_size)
-			return diff_fatal(d, "object size mismatch: %s", a->name);
+			return sink_diff_fatal(&d->sink, "object size mismatch: %s", a->name);
 		if (a->sym.st_shndx == SHN_UNDEF || a->sym.st_shndx == SHN_ABS)
 			a->status = ST_SAME;
 	}
@@ -358,12 +394,12 @@ static int stash_modinfo_namespaces(struct diff *d, const struct section *s)
 			break;
 		z = memchr(m, '\0', (size_t)(end - m));
 		if (!z)
-			return err_set(d->eb, CDO_ERR_MALFORMED, "%s: unterminated .modinfo string",
-				       d->patched.path);
+			return sink_fail(&d->sink, CDO_ERR_MALFORMED, "%s: unterminated .modinfo string",
+					 d->patched.path);
 		len = (size_t)(z - m) + 1;
 		grown = realloc(d->modinfo, d->modinfo_len + len);
 		if (!grown)
-			return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+			return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 		d->modinfo = grown;
 		memcpy(d->modinfo + d->modinfo_len, m, len);
 		d->modinfo_len += len;
@@ -406,7 +442,7 @@ int mark_ignored_sections(struct diff *d)
 		uint32_t target;
 
 		if (ts->sec == NONE)
-			return diff_fail(d, "KPATCH_IGNORE_SECTION: reference to undefined symbol %s", ts->name);
+			return sink_unsupported(&d->sink, "KPATCH_IGNORE_SECTION: reference to undefined symbol %s", ts->name);
 		strsec = &p->secs[ts->sec];
 		/*
 		 * The macro's string literal changes the string section; it is
@@ -418,13 +454,13 @@ int mark_ignored_sections(struct diff *d)
 			p->syms[strsec->secsym].include = true;
 		if (!strsec->data || r->addend < 0 || (uint64_t)r->addend >= strsec->size ||
 		    !memchr(strsec->data + r->addend, '\0', strsec->size - (uint64_t)r->addend))
-			return err_set(d->eb, CDO_ERR_MALFORMED, "%s: KPATCH_IGNORE_SECTION string out of range",
-				       p->path);
+			return sink_fail(&d->sink, CDO_ERR_MALFORMED, "%s: KPATCH_IGNORE_SECTION string out of range",
+					 p->path);
 		name = (const char *)strsec->data + r->addend;
 		target = object_find_section(p, name);
 		if (target == NONE)
-			return diff_fail(d, "KPATCH_IGNORE_SECTION: can't find %s", name);
-		diff_info(d, "ignoring section: %s", name);
+			return sink_unsupported(&d->sink, "KPATCH_IGNORE_SECTION: can't find %s", name);
+		sink_info(&d->sink, "ignoring section: %s", name);
 		if (p->secs[target].is_rela)
 			target = p->secs[target].base;
 		p->secs[target].ignore = true;
@@ -459,12 +495,12 @@ static int mark_ignored_functions_same(struct diff *d)
 			struct section *s;
 
 			if (fn->sec == NONE)
-				return diff_fail(d, "expected bundled symbol");
+				return sink_unsupported(&d->sink, "expected bundled symbol");
 			if (fn->type != STT_FUNC)
-				return diff_fail(d, "expected function symbol");
-			diff_info(d, "ignoring function: %s", fn->name);
+				return sink_unsupported(&d->sink, "expected function symbol");
+			sink_info(&d->sink, "ignoring function: %s", fn->name);
 			if (fn->status != ST_CHANGED)
-				diff_info(d, "NOTICE: no change detected in function %s, unnecessary KPATCH_IGNORE_FUNCTION()?",
+				sink_info(&d->sink, "NOTICE: no change detected in function %s, unnecessary KPATCH_IGNORE_FUNCTION()?",
 					  fn->name);
 			fn->status = ST_SAME;
 			s = &p->secs[fn->sec];
@@ -474,7 +510,7 @@ static int mark_ignored_functions_same(struct diff *d)
 				p->syms[s->secsym].status = ST_SAME;
 			if (s->rela != NONE)
 				p->secs[s->rela].status = ST_SAME;
-			diff_add_item(d, CDO_ITEM_IGNORED_FUNC, &(struct cdo_item){
+			sink_add_item(&d->sink, CDO_ITEM_IGNORED_FUNC, &(struct cdo_item){
 				.name = fn->name, .section = s->name });
 		}
 	}
@@ -529,12 +565,12 @@ int check_fentry(struct diff *d)
 		if (y->parent != NONE && p->syms[y->parent].status == ST_CHANGED)
 			continue;
 		if (y->twin == NONE || !d->orig.syms[y->twin].has_fentry) {
-			diff_error(d, "function %s doesn't have patchable function entry, unable to patch",
+			sink_error(&d->sink, "function %s doesn't have patchable function entry, unable to patch",
 				   y->name);
 			errs++;
 		}
 	}
 	if (errs)
-		return diff_fatal(d, "%d function(s) can not be patched", errs);
+		return sink_diff_fatal(&d->sink, "%d function(s) can not be patched", errs);
 	return 0;
 }

@@ -8,7 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "diff.h"
+#include "pipeline.h"
+#include "writer.h"
 
 struct cdo_ctx {
 	struct cdo_opts opts;
@@ -199,11 +200,12 @@ static int diff_sources(struct cdo_ctx *ctx, const struct obj_source src[2])
 	if (!src[0].name || !src[1].name)
 		return err_set(&ctx->eb, CDO_ERR_USAGE, "cdo_diff: missing object name");
 
-	d->eb = &ctx->eb;
+	d->sink.eb = &ctx->eb;
+	d->sink.log = ctx->opts.log;
+	d->sink.log_user = ctx->opts.log_user;
+	d->sink.level = ctx->opts.log_level != CDO_LOG_DEFAULT ? ctx->opts.log_level : CDO_LOG_INFO;
+	d->sink.context_string = ctx->parent_name;
 	d->pool = ctx->pool;
-	d->log = ctx->opts.log;
-	d->log_user = ctx->opts.log_user;
-	d->log_level = ctx->opts.log_level != CDO_LOG_DEFAULT ? ctx->opts.log_level : CDO_LOG_INFO;
 	d->display = ctx->display_name ? ctx->display_name : default_display(src[0].name);
 	d->parent_name = ctx->parent_name;
 	d->sizes = ctx->opts.sizes;
@@ -227,7 +229,7 @@ static int diff_sources(struct cdo_ctx *ctx, const struct obj_source src[2])
 			return err_copy(&ctx->eb, &job.eb[i]);
 	d->parent = ctx->parent;
 
-	return diff_run(d, src[0].name, src[1].name);
+	return diff_run(d);
 }
 
 CDO_API int cdo_diff(struct cdo_ctx *ctx, const char *orig, const char *patched)
@@ -305,7 +307,7 @@ CDO_API size_t cdo_result_count(const struct cdo_ctx *ctx, enum cdo_item_kind ki
 {
 	if (!ctx || !ctx->diff_valid || (unsigned int)kind >= CDO_ITEM_KIND_COUNT)
 		return 0;
-	return ctx->diff.results[kind].n;
+	return ctx->diff.sink.items[kind].n;
 }
 
 CDO_API const struct cdo_item *cdo_result_item(const struct cdo_ctx *ctx, enum cdo_item_kind kind,
@@ -313,7 +315,7 @@ CDO_API const struct cdo_item *cdo_result_item(const struct cdo_ctx *ctx, enum c
 {
 	if (i >= cdo_result_count(ctx, kind))
 		return NULL;
-	return &ctx->diff.results[kind].items[i];
+	return &ctx->diff.sink.items[kind].items[i];
 }
 
 CDO_API const char *cdo_item_kind_str(enum cdo_item_kind kind)

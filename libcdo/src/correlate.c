@@ -13,7 +13,8 @@
  */
 #include <string.h>
 
-#include "diff.h"
+#include "correlate.h"
+#include "prepare.h"
 #include "names.h"
 
 /*
@@ -66,7 +67,7 @@ static int check_twins(struct diff *d, uint32_t so, uint32_t sp)
 	const struct section *a = &d->orig.secs[so], *b = &d->patched.secs[sp];
 
 	if (!sections_agree(b, a))
-		return diff_fatal(d, "%s section header details differ from %s", b->name, a->name);
+		return sink_diff_fatal(&d->sink, "%s section header details differ from %s", b->name, a->name);
 	return 0;
 }
 
@@ -200,7 +201,7 @@ static int correlate_all_sections(struct diff *d)
 	int err = 0;
 
 	if (hidx_init(&by_key, p->nsecs, 0))
-		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 	for_each_section(p, i)
 		hidx_add(&by_key, names_mangled_key(p->secs[i].name), i);
 
@@ -232,7 +233,7 @@ static int correlate_all_symbols(struct diff *d)
 	uint32_t i, c;
 
 	if (hidx_init(&by_key, p->nsyms, 0))
-		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 	for_each_symbol(p, i)
 		hidx_add(&by_key, names_mangled_key(p->syms[i].name), i);
 

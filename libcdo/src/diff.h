@@ -3,45 +3,25 @@
 #define CDO_DIFF_H
 
 /*
- * State of one diff, shared by the stages.  Stages run in the order of
- * diff_run() (diff.c); each reads what earlier ones produced.  After
- * correlation, the patched object is the one being edited into the
- * output; the original is reached through twins.
+ * State of one diff, shared by the stages.  The stages run in the order
+ * of diff_run() (pipeline.c); each reads what earlier ones produced and
+ * reports through d->sink.  After correlation, the patched object is the
+ * one being edited into the output; the original is reached through
+ * twins.  Each stage declares its functions in a header of its own.
  */
 
 #include "cdo/cdo.h"
 #include "object.h"
 #include "parent.h"
 #include "pool.h"
-
-struct strtab_builder {
-	char *buf;
-	size_t len, cap;
-	struct hidx index;	/* string hash -> entry id */
-	uint32_t *offsets;	/* entry id -> offset in @buf */
-	uint32_t count;
-};
-
-/* Bump storage for the result items' strings, so they outlive the mapping. */
-struct str_chunk {
-	struct str_chunk *next;
-	size_t used, cap;
-	char data[];
-};
-
-struct item_list {
-	struct cdo_item *items;
-	size_t n, cap;
-};
+#include "sink.h"
+#include "strtab.h"
 
 struct diff {
 	struct object orig, patched;
 	const struct parent *parent;	/* NULL when no symtab was given */
 	struct pool *pool;
-	struct errbuf *eb;
-	cdo_log_fn log;
-	void *log_user;
-	enum cdo_log_level log_level;
+	struct sink sink;		/* errors, log lines, result items */
 	const char *display;		/* prefix of user-facing messages */
 	const char *parent_name;
 	struct cdo_struct_sizes sizes;
@@ -65,85 +45,9 @@ struct diff {
 	/* parent lookups by patched symbol: asked once per relocation */
 	struct parent_sym *lookups;
 	uint8_t *looked;		/* 0 not yet, 1 not found, 2 found */
-
-	struct item_list results[CDO_ITEM_KIND_COUNT];
-	struct str_chunk *item_strings;	/* copies of the items' strings */
-	char **owned_strings;		/* names we allocated */
-	size_t n_owned, owned_cap;
 };
 
-void diff_log(struct diff *d, enum cdo_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-#define diff_info(d, ...) diff_log((d), CDO_LOG_INFO, __VA_ARGS__)
-#define diff_debug(d, ...) diff_log((d), CDO_LOG_DEBUG, __VA_ARGS__)
-#define diff_error(d, ...) diff_log((d), CDO_LOG_ERROR, __VA_ARGS__)
-
-/* Record a fatal problem: exit status 1 (unsupported) or 2 (diff). */
-#define diff_fail(d, ...) err_set((d)->eb, CDO_ERR_UNSUPPORTED, __VA_ARGS__)
-#define diff_fatal(d, ...) err_set((d)->eb, CDO_ERR_DIFF, __VA_ARGS__)
-
-/* A string owned by the diff, freed with it. NULL when out of memory. */
-char *diff_strdup(struct diff *d, const char *s);
-int diff_add_item(struct diff *d, enum cdo_item_kind kind, const struct cdo_item *item);
-
-int diff_run(struct diff *d, const char *orig_path, const char *patched_path);
+/* Free everything the diff owns (sink, output, both objects) and zero it. */
 void diff_release(struct diff *d);
-
-/* prepare.c: per-object facts every later stage uses */
-int prepare_object(struct diff *d, struct object *o);
-bool is_special_static(const struct object *o, uint32_t sym);
-bool is_normal_static_local(const struct object *o, uint32_t sym);
-uint32_t correlated_parent(const struct object *o, uint32_t sym);
-int compare_headers(struct diff *d);
-int match_parent_blocks(struct diff *d);
-
-/* correlate.c, statics.c */
-int correlate(struct diff *d);
-int correlate_statics(struct diff *d);
-int correlate_sections(struct diff *d, uint32_t so, uint32_t sp);
-/* Do twin sections agree in type, flags, entry size and (data) alignment? */
-bool sections_agree(const struct section *a, const struct section *b);
-void correlate_symbols(struct diff *d, uint32_t yo, uint32_t yp);
-
-/* compare.c */
-int compare(struct diff *d);
-int mark_ignored_sections(struct diff *d);
-int mark_ignored_same(struct diff *d);
-int check_fentry(struct diff *d);
-bool rela_equal(const struct diff *d, const struct rela *a, const struct rela *b);
-
-/* include.c */
-int include_all(struct diff *d);
-void include_symbol(struct diff *d, uint32_t sym);
-void include_section(struct diff *d, uint32_t sec);
-int verify_patchability(struct diff *d);
-void report_changes(struct diff *d);
-
-/* special.c */
-int process_special_sections(struct diff *d);
-bool is_special_section_name(const char *name);
-
-/* explain.c: change reasons, and the CDO_LOG_DEBUG trace of decisions */
-const char *function_change_reason(const struct object *p, uint32_t fn);
-void explain_comparison(struct diff *d);
-void explain_inclusion(struct diff *d);
-
-/* emit.c */
-int emit_output(struct diff *d);
-/*
- * Look patched symbol @y up in the parent, once per symbol: 1 found, 0
- * not, < 0 error.  A lookup may walk every same-named local of the table,
- * and one symbol may be the target of thousands of relocations.
- */
-int diff_parent_lookup(struct diff *d, uint32_t y, struct parent_sym *res);
-
-/* writer.c */
-int write_object(struct diff *d, const char *path);
-
-/* strings */
-int strtab_init(struct strtab_builder *b, uint32_t max_entries);
-void strtab_free(struct strtab_builder *b);
-/* offset of @s in the table, adding it on first use; negative on ENOMEM */
-int64_t strtab_offset(struct strtab_builder *b, const char *s);
 
 #endif

@@ -14,14 +14,18 @@
  *	struct kpatch_relocation  40 bytes: dest, type, external, addend,
  *		objname, ksym
  *	struct kpatch_arch        16 bytes: sec, objname
- * Pointer fields are left zero and filled by R_X86_64_64 relocations
- * against section symbols, because `ld -r` concatenates these sections
- * from every object of the patch.
+ * Pointer fields are left zero and filled by pointer relocations
+ * (the architecture's rela_pointer, R_X86_64_64) against section symbols,
+ * because `ld -r` concatenates these sections from every object of the
+ * patch.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
+#include "emit.h"
+#include "explain.h"
+#include "parentcache.h"
+#include "special.h"
 #include "names.h"
 
 #define FUNC_SIZE 56
@@ -65,53 +69,6 @@ static void put32(uint8_t *p, uint32_t v)
 	memcpy(p, &v, 4);
 }
 
-int strtab_init(struct strtab_builder *b, uint32_t max_entries)
-{
-	memset(b, 0, sizeof(*b));
-	b->offsets = malloc(sizeof(*b->offsets) * (max_entries + 1));
-	if (!b->offsets || hidx_init(&b->index, max_entries + 1, 0))
-		return -1;
-	return 0;
-}
-
-void strtab_free(struct strtab_builder *b)
-{
-	free(b->buf);
-	free(b->offsets);
-	hidx_free(&b->index);
-	memset(b, 0, sizeof(*b));
-}
-
-int64_t strtab_offset(struct strtab_builder *b, const char *s)
-{
-	uint64_t key = hash_str(s);
-	size_t len = strlen(s) + 1;
-	uint32_t id;
-
-	hidx_for_each(&b->index, key, id)
-		if (!strcmp(b->buf + b->offsets[id], s))
-			return b->offsets[id];
-	if (b->count >= b->index.capacity)
-		return -1;
-	if (b->len + len > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 256;
-		char *nb;
-
-		while (cap < b->len + len)
-			cap *= 2;
-		nb = realloc(b->buf, cap);
-		if (!nb)
-			return -1;
-		b->buf = nb;
-		b->cap = cap;
-	}
-	memcpy(b->buf + b->len, s, len);
-	b->offsets[b->count] = (uint32_t)b->len;
-	hidx_add(&b->index, key, b->count++);
-	b->len += len;
-	return (int64_t)(b->len - len);
-}
-
 static int push_u32(uint32_t **arr, uint32_t *n, uint32_t *cap, uint32_t v)
 {
 	if (*n == *cap) {
@@ -136,14 +93,14 @@ struct emit {
 static int out_section(struct emit *e, uint32_t s)
 {
 	if (push_u32(&e->d->out_secs, &e->d->n_out_secs, &e->secs_cap, s))
-		return err_set(e->d->eb, CDO_ERR_NOMEM, "out of memory");
+		return sink_fail(&e->d->sink, CDO_ERR_NOMEM, "out of memory");
 	return 0;
 }
 
 static int out_symbol(struct emit *e, uint32_t y)
 {
 	if (push_u32(&e->d->out_syms, &e->d->n_out_syms, &e->syms_cap, y))
-		return err_set(e->d->eb, CDO_ERR_NOMEM, "out of memory");
+		return sink_fail(&e->d->sink, CDO_ERR_NOMEM, "out of memory");
 	return 0;
 }
 
@@ -157,30 +114,30 @@ static int new_section_pair(struct emit *e, const char *name, const char *rela_n
 
 	s = object_add_section(p, name, SHT_PROGBITS, SHF_ALLOC, entsize, 8);
 	if (s == NONE)
-		return err_set(e->d->eb, CDO_ERR_NOMEM, "out of memory");
+		return sink_fail(&e->d->sink, CDO_ERR_NOMEM, "out of memory");
 	buf = calloc(1, entsize * nr + 1);
 	if (!buf)
-		return err_set(e->d->eb, CDO_ERR_NOMEM, "out of memory");
+		return sink_fail(&e->d->sink, CDO_ERR_NOMEM, "out of memory");
 	p->secs[s].owned = buf;
 	p->secs[s].data = buf;
 	p->secs[s].size = p->secs[s].sh.sh_size = entsize * nr;
 	if (rela_name) {
 		r = object_add_section(p, rela_name, SHT_RELA, SHF_INFO_LINK, sizeof(Elf64_Rela), 8);
 		if (r == NONE)
-			return err_set(e->d->eb, CDO_ERR_NOMEM, "out of memory");
+			return sink_fail(&e->d->sink, CDO_ERR_NOMEM, "out of memory");
 		p->secs[r].base = s;
 		p->secs[s].rela = r;
 	}
 	if (out_section(e, s) || (rela_name && out_section(e, p->secs[s].rela)))
-		return e->d->eb->status;
+		return sink_status(&e->d->sink);
 	*sec = s;
 	return 0;
 }
 
 static int add_rela(struct emit *e, uint32_t rs, uint64_t off, uint32_t sym, int64_t addend)
 {
-	if (object_add_rela(e->p, rs, off, R_X86_64_64, sym, addend))
-		return err_set(e->d->eb, CDO_ERR_NOMEM, "out of memory");
+	if (object_add_rela(e->p, rs, off, e->p->arch->rela_pointer, sym, addend))
+		return sink_fail(&e->d->sink, CDO_ERR_NOMEM, "out of memory");
 	return 0;
 }
 
@@ -188,7 +145,7 @@ static int string_offset(struct emit *e, const char *s, int64_t *off)
 {
 	*off = strtab_offset(&e->d->kstrings, s);
 	if (*off < 0)
-		return err_set(e->d->eb, CDO_ERR_NOMEM, "out of memory");
+		return sink_fail(&e->d->sink, CDO_ERR_NOMEM, "out of memory");
 	return 0;
 }
 
@@ -205,7 +162,7 @@ static int migrate(struct emit *e)
 		if (!s->include)
 			continue;
 		if (out_section(e, i))
-			return e->d->eb->status;
+			return sink_status(&e->d->sink);
 		if (!s->is_rela && s->secsym != NONE && !p->syms[s->secsym].include)
 			s->secsym = NONE;
 	}
@@ -215,7 +172,7 @@ static int migrate(struct emit *e)
 		if (!y->include)
 			continue;
 		if (out_symbol(e, i))
-			return e->d->eb->status;
+			return sink_status(&e->d->sink);
 		y->strip = SYM_KEEP;
 		if (y->sec != NONE && !p->secs[y->sec].include)
 			y->sec = NONE;
@@ -236,7 +193,7 @@ static int add_modinfo(struct emit *e)
 	buf = malloc(d->modinfo_len);
 	if (s == NONE || !buf) {
 		free(buf);
-		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 	}
 	memcpy(buf, d->modinfo, d->modinfo_len);
 	e->p->secs[s].owned = buf;
@@ -252,47 +209,15 @@ static int add_strings_section(struct emit *e)
 	uint32_t y;
 
 	if (s == NONE)
-		return err_set(e->d->eb, CDO_ERR_NOMEM, "out of memory");
+		return sink_fail(&e->d->sink, CDO_ERR_NOMEM, "out of memory");
 	y = object_add_symbol(p, p->secs[s].name, STB_LOCAL, STT_SECTION, s);
 	if (y == NONE)
-		return err_set(e->d->eb, CDO_ERR_NOMEM, "out of memory");
+		return sink_fail(&e->d->sink, CDO_ERR_NOMEM, "out of memory");
 	e->d->kstrings_sec = s;
 	e->d->kstrings_sym = y;
 	if (out_section(e, s) || out_symbol(e, y))
-		return e->d->eb->status;
+		return sink_status(&e->d->sink);
 	return 0;
-}
-
-int diff_parent_lookup(struct diff *d, uint32_t y, struct parent_sym *res)
-{
-	const struct symbol *s = &d->patched.syms[y];
-	int found;
-
-	memset(res, 0, sizeof(*res));
-	if (!d->parent)
-		return 0;
-	/* symbols we add later are never looked up: size for the input's */
-	if (!d->looked && y < d->patched.syms_cap) {
-		d->looked = calloc(d->patched.syms_cap, 1);
-		d->lookups = malloc(sizeof(*d->lookups) * d->patched.syms_cap);
-		if (!d->looked || !d->lookups) {
-			free(d->looked);
-			free(d->lookups);
-			d->looked = NULL;
-			d->lookups = NULL;
-			return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
-		}
-	}
-	if (d->looked && y < d->patched.syms_cap && d->looked[y]) {
-		*res = d->lookups[y];
-		return d->looked[y] - 1;
-	}
-	found = parent_lookup(d->parent, s->parent_block, s->name, res, d->eb);
-	if (found >= 0 && d->looked && y < d->patched.syms_cap) {
-		d->lookups[y] = *res;
-		d->looked[y] = (uint8_t)(found + 1);
-	}
-	return found;
 }
 
 static int add_funcs(struct emit *e)
@@ -323,13 +248,13 @@ static int add_funcs(struct emit *e)
 
 		if (y->type != STT_FUNC || y->status != ST_CHANGED || y->parent != NONE)
 			continue;
-		found = diff_parent_lookup(d, yi, &res);
+		found = parent_cache_lookup(d, yi, &res);
 		if (found < 0)
 			return found;
 		if (!found)
-			return diff_fail(d, "can't find symbol '%s' in symbol table", y->name);
+			return sink_unsupported(&d->sink, "can't find symbol '%s' in symbol table", y->name);
 		if (y->bind == STB_LOCAL && res.global)
-			return diff_fail(d, "can't find local symbol '%s' in symbol table", y->name);
+			return sink_unsupported(&d->sink, "can't find local symbol '%s' in symbol table", y->name);
 		/*
 		 * Made local so that other objects of the patch module (the
 		 * callback code, say) cannot call the new version before its
@@ -350,7 +275,7 @@ static int add_funcs(struct emit *e)
 			err = add_rela(e, rs, (uint64_t)idx * FUNC_SIZE + FUNC_OBJNAME, d->kstrings_sym,
 				       objname_off);
 		if (!err)
-			err = diff_add_item(d, CDO_ITEM_CHANGED_FUNC, &(struct cdo_item){
+			err = sink_add_item(&d->sink, CDO_ITEM_CHANGED_FUNC, &(struct cdo_item){
 				.name = y->name, .section = p->secs[y->sec].name, .sympos = res.sympos,
 				.old_addr = res.addr, .old_size = res.size, .new_size = y->sym.st_size,
 				.objname = d->parent_name, .reason = function_change_reason(p, yi) });
@@ -390,17 +315,17 @@ static int need_klp_reloc(struct diff *d, uint32_t rs, const struct rela *r, boo
 		 * functions are referenced directly.
 		 */
 		bool funcptr = t->type == STT_FUNC && t->parent == NONE &&
-			       r->addend == (int32_t)t->sym.st_value && r->type == R_X86_64_32S;
+			       r->addend == (int32_t)t->sym.st_value && r->type == p->arch->rela_addr;
 
 		*need = funcptr && t->status != ST_NEW && !strchr(t->name, '.');
 		return 0;
 	}
-	found = diff_parent_lookup((struct diff *)d, r->sym, &res);
+	found = parent_cache_lookup((struct diff *)d, r->sym, &res);
 	if (found <= 0)
 		return found;	/* not in the parent: another object of the patch */
 	if (t->bind == STB_LOCAL) {
 		if (res.global)
-			return diff_fail(d, "can't find local symbol '%s' in symbol table", t->name);
+			return sink_unsupported(&d->sink, "can't find local symbol '%s' in symbol table", t->name);
 		*need = true;
 		return 0;
 	}
@@ -454,7 +379,7 @@ static int convert_klp_relocations(struct emit *e, uint8_t *klp)
 		return err;
 	ksym_sym = object_add_symbol(p, p->secs[ks].name, STB_LOCAL, STT_SECTION, ks);
 	if (ksym_sym == NONE || out_symbol(e, ksym_sym))
-		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 	err = string_offset(e, d->parent_name, &objname_off);
 	if (err)
 		return err;
@@ -488,13 +413,13 @@ static int convert_klp_relocations(struct emit *e, uint8_t *klp)
 			 * patch loads, possibly before the patched module does.
 			 */
 			if (!d->klp_arch && !d->vmlinux && special)
-				return diff_fail(d, "unsupported klp relocation reference to symbol '%s' in module-specific special section '%s'",
-						 t->name, p->secs[base].name);
-			found = diff_parent_lookup(d, r.sym, &res);
+				return sink_unsupported(&d->sink, "unsupported klp relocation reference to symbol '%s' in module-specific special section '%s'",
+							t->name, p->secs[base].name);
+			found = parent_cache_lookup(d, r.sym, &res);
 			if (found < 0)
 				return found;
 			if (!found)
-				return diff_fail(d, "can't find symbol '%s' in symbol table", t->name);
+				return sink_unsupported(&d->sink, "can't find symbol '%s' in symbol table", t->name);
 			put64(ksym + KSYM_SRC, d->vmlinux ? res.addr : 0);
 			put64(ksym + KSYM_SYMPOS, res.sympos);
 			ksym[KSYM_BIND] = t->bind;
@@ -519,7 +444,7 @@ static int convert_klp_relocations(struct emit *e, uint8_t *klp)
 							       STT_SECTION, base);
 
 				if (ss == NONE || out_symbol(e, ss))
-					return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+					return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 				s = &p->secs[rs];
 				t = &p->syms[r.sym];
 			}
@@ -532,7 +457,7 @@ static int convert_klp_relocations(struct emit *e, uint8_t *klp)
 				err = add_rela(e, p->secs[kr].rela, (uint64_t)idx * KRELA_SIZE + KRELA_KSYM,
 					       ksym_sym, (int64_t)idx * KSYM_SIZE);
 			if (!err)
-				err = diff_add_item(d, CDO_ITEM_KLP_RELOC, &(struct cdo_item){
+				err = sink_add_item(&d->sink, CDO_ITEM_KLP_RELOC, &(struct cdo_item){
 					.name = t->name, .section = p->secs[base].name,
 					.sympos = res.sympos, .old_addr = res.addr,
 					.objname = res.objname });
@@ -570,7 +495,7 @@ static int add_klp_relocations(struct emit *e)
 	}
 	klp = malloc(total ? total : 1);
 	if (!klp)
-		return err_set(e->d->eb, CDO_ERR_NOMEM, "out of memory");
+		return sink_fail(&e->d->sink, CDO_ERR_NOMEM, "out of memory");
 	err = convert_klp_relocations(e, klp);
 	free(klp);
 	return err;
@@ -603,7 +528,7 @@ static int add_arch_section(struct emit *e)
 			uint32_t ss = object_add_symbol(p, p->secs[s].name, STB_LOCAL, STT_SECTION, s);
 
 			if (ss == NONE || out_symbol(e, ss))
-				return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+				return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 		}
 		err = add_rela(e, p->secs[ka].rela, (uint64_t)idx * KARCH_SIZE + KARCH_SEC,
 			       p->secs[s].secsym, 0);
@@ -642,7 +567,7 @@ static int fill_strings(struct emit *e)
 	uint8_t *buf = malloc(e->d->kstrings.len + 1);
 
 	if (!buf)
-		return err_set(e->d->eb, CDO_ERR_NOMEM, "out of memory");
+		return sink_fail(&e->d->sink, CDO_ERR_NOMEM, "out of memory");
 	if (e->d->kstrings.len)
 		memcpy(buf, e->d->kstrings.buf, e->d->kstrings.len);
 	s->owned = buf;
@@ -677,31 +602,35 @@ static int add_mcount(struct emit *e)
 			continue;
 		text = &p->secs[y->sec];
 		if (text->rela == NONE || !p->secs[text->rela].nrelas)
-			return diff_fail(d, "%s: missing __fentry__ relocation", y->name);
+			return sink_unsupported(&d->sink, "%s: missing __fentry__ relocation", y->name);
 		first = &p->secs[text->rela].relas[0];
-		if (first->type == R_X86_64_NONE) {
+		if (first->type == p->arch->rela_none) {
 			/*
 			 * Old recordmcount kernels leave a NOP where the call
 			 * goes; a patch module needs the real call.
 			 */
 			uint8_t *copy;
 
-			if (!text->data || text->size < 5 || text->data[0] != 0x0f)
-				return diff_fail(d, "%s: unexpected instruction at the start of the function",
-						 y->name);
+			if (!text->data || !text->size)
+				return sink_unsupported(&d->sink, "%s: unexpected instruction at the start of the function",
+							y->name);
 			copy = malloc(text->size);
 			if (!copy)
-				return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+				return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 			memcpy(copy, text->data, text->size);
-			copy[0] = 0xe8;
-			memset(copy + 1, 0, 4);
+			if (!p->arch->fentry_nop_to_call(copy, text->size)) {
+				free(copy);
+				return sink_unsupported(&d->sink, "%s: unexpected instruction at the start of the function",
+							y->name);
+			}
 			free(text->owned);
 			text->owned = copy;
 			text->data = copy;
-			first->type = R_X86_64_PC32;
+			first->type = p->arch->rela_fentry;
 		}
 		err = add_rela(e, p->secs[ms].rela, (uint64_t)idx * 8, yi,
-			       (int64_t)first->offset - 1 - (int64_t)y->sym.st_value);
+			       (int64_t)first->offset - (int64_t)p->arch->fentry_field_offset -
+			       (int64_t)y->sym.st_value);
 		idx++;
 	}
 	return err;
@@ -731,7 +660,7 @@ static int reorder_and_strip(struct emit *e)
 	uint32_t g, k, n = 0;
 
 	if (!sorted)
-		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 	for (g = 0; g <= 4; g++)
 		for (k = 0; k < d->n_out_syms; k++) {
 			uint32_t y = d->out_syms[k];
@@ -755,7 +684,7 @@ int emit_output(struct diff *d)
 		if (d->patched.secs[i].is_rela && d->patched.secs[i].include)
 			max_strings += d->patched.secs[i].nrelas;
 	if (strtab_init(&d->kstrings, max_strings))
-		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 	err = migrate(&e);
 	if (!err)
 		err = add_modinfo(&e);

@@ -13,12 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
+#include "compare.h"
+#include "explain.h"
+#include "special.h"
 #include "names.h"
 
 static bool tracing(const struct diff *d)
 {
-	return d->log && d->log_level >= CDO_LOG_DEBUG;
+	return sink_wants(&d->sink, CDO_LOG_DEBUG);
 }
 
 static bool rela_changed(const struct object *p, const struct section *s)
@@ -85,17 +87,17 @@ static void explain_section_change(struct diff *d, uint32_t i)
 	uint32_t j;
 
 	if (a->is_rela && a->nrelas != b->nrelas) {
-		diff_debug(d, "compare: section %s changed: %" PRIu32 " -> %" PRIu32 " relocations",
+		sink_debug(&d->sink, "compare: section %s changed: %" PRIu32 " -> %" PRIu32 " relocations",
 			   a->name, b->nrelas, a->nrelas);
 		return;
 	}
 	if (a->sh.sh_size != b->sh.sh_size || a->size != b->size) {
-		diff_debug(d, "compare: section %s changed: size %" PRIu64 " -> %" PRIu64,
+		sink_debug(&d->sink, "compare: section %s changed: size %" PRIu64 " -> %" PRIu64,
 			   a->name, b->size, a->size);
 		return;
 	}
 	if ((a->rela == NONE) != (b->rela == NONE)) {
-		diff_debug(d, "compare: section %s changed: relocations %s", a->name,
+		sink_debug(&d->sink, "compare: section %s changed: relocations %s", a->name,
 			   a->rela == NONE ? "removed" : "added");
 		return;
 	}
@@ -105,27 +107,27 @@ static void explain_section_change(struct diff *d, uint32_t i)
 
 			if (rela_equal(d, ra, rb))
 				continue;
-			diff_debug(d, "compare: section %s changed: relocation %" PRIu32
+			sink_debug(&d->sink, "compare: section %s changed: relocation %" PRIu32
 				   " at 0x%" PRIx64 ": %s%+" PRId64 " -> %s%+" PRId64,
 				   a->name, j, ra->offset,
 				   rb->string ? rb->string : d->orig.syms[rb->sym].name, rb->addend,
 				   ra->string ? ra->string : d->patched.syms[ra->sym].name, ra->addend);
 			return;
 		}
-		diff_debug(d, "compare: section %s changed: %" PRIu32 " -> %" PRIu32 " relocations",
+		sink_debug(&d->sink, "compare: section %s changed: %" PRIu32 " -> %" PRIu32 " relocations",
 			   a->name, b->nrelas, a->nrelas);
 		return;
 	}
 	if (a->data && b->data) {
 		for (j = 0; j < a->size; j++) {
 			if (a->data[j] != b->data[j]) {
-				diff_debug(d, "compare: section %s changed: bytes differ from offset 0x%" PRIx32,
+				sink_debug(&d->sink, "compare: section %s changed: bytes differ from offset 0x%" PRIx32,
 					   a->name, j);
 				return;
 			}
 		}
 	}
-	diff_debug(d, "compare: section %s changed", a->name);
+	sink_debug(&d->sink, "compare: section %s changed", a->name);
 }
 
 void explain_comparison(struct diff *d)
@@ -139,13 +141,13 @@ void explain_comparison(struct diff *d)
 		const struct section *s = &p->secs[i];
 
 		if (s->twin == NONE)
-			diff_debug(d, "correlate: section %s is new (no twin in the original)", s->name);
+			sink_debug(&d->sink, "correlate: section %s is new (no twin in the original)", s->name);
 		else
-			diff_debug(d, "correlate: section %s <-> %s", o->secs[s->twin].name, s->name);
+			sink_debug(&d->sink, "correlate: section %s <-> %s", o->secs[s->twin].name, s->name);
 	}
 	for_each_section(o, i)
 		if (o->secs[i].twin == NONE)
-			diff_debug(d, "correlate: section %s is gone from the patched object",
+			sink_debug(&d->sink, "correlate: section %s is gone from the patched object",
 				   o->secs[i].name);
 	for_each_symbol(p, i) {
 		const struct symbol *y = &p->syms[i];
@@ -153,15 +155,15 @@ void explain_comparison(struct diff *d)
 		if (!i || y->type == STT_SECTION)
 			continue;
 		if (y->twin == NONE)
-			diff_debug(d, "correlate: symbol %s is new (no twin in the original)", y->name);
+			sink_debug(&d->sink, "correlate: symbol %s is new (no twin in the original)", y->name);
 		else
-			diff_debug(d, "correlate: symbol %s <-> %s%s", o->syms[y->twin].name, y->name,
+			sink_debug(&d->sink, "correlate: symbol %s <-> %s%s", o->syms[y->twin].name, y->name,
 				   y->normal_static ? " (static local, paired by use)" :
 				   y->special_static ? " (per-call-site static)" : "");
 	}
 	for_each_symbol(o, i)
 		if (i && o->syms[i].type != STT_SECTION && o->syms[i].twin == NONE)
-			diff_debug(d, "correlate: symbol %s is gone from the patched object",
+			sink_debug(&d->sink, "correlate: symbol %s is gone from the patched object",
 				   o->syms[i].name);
 
 	for_each_section(p, i)
@@ -171,11 +173,11 @@ void explain_comparison(struct diff *d)
 		const struct symbol *y = &p->syms[i];
 
 		if (y->type == STT_FUNC && y->status == ST_CHANGED)
-			diff_debug(d, "compare: function %s changed: %s%s", y->name,
+			sink_debug(&d->sink, "compare: function %s changed: %s%s", y->name,
 				   function_change_reason(p, i),
 				   y->parent != NONE ? " (a part of its parent function)" : "");
 		else if (y->type == STT_OBJECT && y->status != ST_SAME && y->twin != NONE)
-			diff_debug(d, "compare: object %s is %s", y->name, status_name(y->status));
+			sink_debug(&d->sink, "compare: object %s is %s", y->name, status_name(y->status));
 	}
 }
 
@@ -196,22 +198,22 @@ static void explain_section_inclusion(struct diff *d, uint32_t i, uint32_t from)
 	const struct symbol *fn = s->sym != NONE ? &p->syms[s->sym] : NULL;
 
 	if (s->is_rela)
-		diff_debug(d, "include: section %s: relocations of %s", s->name, p->secs[s->base].name);
+		sink_debug(&d->sink, "include: section %s: relocations of %s", s->name, p->secs[s->base].name);
 	else if (fn && fn->type == STT_FUNC && fn->status != ST_SAME)
-		diff_debug(d, "include: section %s: %s function %s", s->name,
+		sink_debug(&d->sink, "include: section %s: %s function %s", s->name,
 			   status_name(fn->status), fn->name);
 	else if (s->is_debug)
-		diff_debug(d, "include: section %s: debug info is kept whole", s->name);
+		sink_debug(&d->sink, "include: section %s: debug info is kept whole", s->name);
 	else if (kept_whole(s))
-		diff_debug(d, "include: section %s: string and symbol tables are always kept", s->name);
+		sink_debug(&d->sink, "include: section %s: string and symbol tables are always kept", s->name);
 	else if (is_special_section_name(s->name))
-		diff_debug(d, "include: section %s: special section, entries of included code kept",
+		sink_debug(&d->sink, "include: section %s: special section, entries of included code kept",
 			   s->name);
 	else if (from != NONE)
-		diff_debug(d, "include: section %s: %s, referenced from %s", s->name,
+		sink_debug(&d->sink, "include: section %s: %s, referenced from %s", s->name,
 			   status_name(s->status), p->secs[from].name);
 	else
-		diff_debug(d, "include: section %s: %s", s->name, status_name(s->status));
+		sink_debug(&d->sink, "include: section %s: %s", s->name, status_name(s->status));
 }
 
 void explain_inclusion(struct diff *d)
@@ -224,7 +226,7 @@ void explain_inclusion(struct diff *d)
 	sec_from = malloc(sizeof(*sec_from) * p->nsecs);
 	sym_from = malloc(sizeof(*sym_from) * p->nsyms);
 	if (!sec_from || !sym_from) {
-		diff_debug(d, "include: out of memory for the trace");
+		sink_debug(&d->sink, "include: out of memory for the trace");
 		goto out;
 	}
 	memset(sec_from, 0xff, sizeof(*sec_from) * p->nsecs);
@@ -255,18 +257,18 @@ void explain_inclusion(struct diff *d)
 		if (y->sec != NONE && p->secs[y->sec].include)
 			continue;	/* comes with its section, explained above */
 		if (sym_from[i] != NONE)
-			diff_debug(d, "include: symbol %s: %s, referenced from %s; resolved in %s",
+			sink_debug(&d->sink, "include: symbol %s: %s, referenced from %s; resolved in %s",
 				   y->name, y->sec == NONE ? "undefined" : "unchanged",
 				   p->secs[sym_from[i]].name, d->parent_name);
 		else
-			diff_debug(d, "include: symbol %s: %s; resolved in %s", y->name,
+			sink_debug(&d->sink, "include: symbol %s: %s; resolved in %s", y->name,
 				   y->sec == NONE ? "undefined" : "unchanged", d->parent_name);
 	}
 	for_each_section(p, i) {
 		const struct section *s = &p->secs[i];
 
 		if (!s->include && s->status == ST_CHANGED)
-			diff_debug(d, "include: section %s changed but is not included", s->name);
+			sink_debug(&d->sink, "include: section %s changed but is not included", s->name);
 	}
 out:
 	free(sec_from);

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
+#include "include.h"
 #include "names.h"
 
 /*
@@ -59,7 +59,7 @@ static uint32_t *work_stack(struct diff *d)
 	uint32_t *st = malloc(sizeof(uint32_t) * (d->patched.nsyms + 1));
 
 	if (!st) {
-		err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 		return no_stack;	/* include_symbol() then does nothing */
 	}
 	return st;
@@ -73,7 +73,7 @@ void include_symbol(struct diff *d, uint32_t y)
 		return;
 	d->patched.syms[y].include = true;
 	st = work_stack(d);
-	if (d->eb->status) {
+	if (sink_status(&d->sink)) {
 		return;
 	}
 	st[0] = y;
@@ -96,7 +96,7 @@ void include_section(struct diff *d, uint32_t sec)
 		return;
 	p->secs[s->rela].include = true;
 	st = work_stack(d);
-	if (d->eb->status)
+	if (sink_status(&d->sink))
 		return;
 	for (j = 0; j < p->secs[s->rela].nrelas; j++) {
 		uint32_t t = p->secs[s->rela].relas[j].sym;
@@ -183,8 +183,8 @@ static void include_callbacks(struct diff *d)
 		if (s->is_rela && s->nrelas) {
 			uint32_t fn = s->relas[0].sym;
 
-			diff_info(d, "found callback: %s", p->syms[fn].name);
-			diff_add_item(d, CDO_ITEM_CALLBACK, &(struct cdo_item){
+			sink_info(&d->sink, "found callback: %s", p->syms[fn].name);
+			sink_add_item(&d->sink, CDO_ITEM_CALLBACK, &(struct cdo_item){
 				.name = p->syms[fn].name, .section = p->secs[s->base].name });
 			include_symbol(d, fn);
 		} else if (!s->is_rela && s->secsym != NONE) {
@@ -215,7 +215,7 @@ static void include_forced(struct diff *d)
 			continue;
 		}
 		for (j = 0; j < s->nrelas; j++)
-			diff_info(d, "function '%s' marked with KPATCH_FORCE_UNSAFE!",
+			sink_info(&d->sink, "function '%s' marked with KPATCH_FORCE_UNSAFE!",
 				  p->syms[s->relas[j].sym].name);
 	}
 	for_each_symbol(p, i)
@@ -234,7 +234,7 @@ static void include_new_globals(struct diff *d)
 		if (y->bind == STB_GLOBAL && y->sec != NONE && y->status == ST_NEW) {
 			include_symbol(d, i);
 			d->new_globals++;
-			diff_add_item(d, CDO_ITEM_NEW_GLOBAL, &(struct cdo_item){
+			sink_add_item(&d->sink, CDO_ITEM_NEW_GLOBAL, &(struct cdo_item){
 				.name = y->name, .section = p->secs[y->sec].name,
 				.new_size = y->sym.st_size });
 		}
@@ -280,7 +280,7 @@ int include_all(struct diff *d)
 	include_forced(d);
 	include_new_globals(d);
 	include_debug(d);
-	return d->eb->status;
+	return sink_status(&d->sink);
 }
 
 void report_changes(struct diff *d)
@@ -297,10 +297,10 @@ void report_changes(struct diff *d)
 		item.section = p->secs[y->sec].name;
 		item.new_size = y->sym.st_size;
 		if (y->status == ST_NEW) {
-			diff_info(d, "new function: %s", y->name);
-			diff_add_item(d, CDO_ITEM_NEW_FUNC, &item);
+			sink_info(&d->sink, "new function: %s", y->name);
+			sink_add_item(&d->sink, CDO_ITEM_NEW_FUNC, &item);
 		} else if (y->status == ST_CHANGED) {
-			diff_info(d, "changed function: %s", y->name);
+			sink_info(&d->sink, "changed function: %s", y->name);
 		}
 	}
 }
@@ -315,26 +315,26 @@ int verify_patchability(struct diff *d)
 		const struct section *s = &p->secs[i];
 
 		if (s->status == ST_CHANGED && !s->include) {
-			diff_error(d, "changed section %s not selected for inclusion", s->name);
+			sink_error(&d->sink, "changed section %s not selected for inclusion", s->name);
 			errs++;
 		}
 		if (s->status != ST_SAME && s->grouped) {
-			diff_error(d, "changed section %s is part of a section group", s->name);
+			sink_error(&d->sink, "changed section %s is part of a section group", s->name);
 			errs++;
 		}
 		if (s->sh.sh_type == SHT_GROUP && s->status == ST_NEW) {
-			diff_error(d, "new/changed group sections are not supported");
+			sink_error(&d->sink, "new/changed group sections are not supported");
 			errs++;
 		}
 		if (s->include && s->status != ST_NEW &&
 		    (has_prefix(s->name, ".data") || has_prefix(s->name, ".bss")) &&
 		    strcmp(s->name, ".data.unlikely") && strcmp(s->name, ".data..unlikely") &&
 		    strcmp(s->name, ".data.once") && strcmp(s->name, ".data..once")) {
-			diff_error(d, "data section %s selected for inclusion", s->name);
+			sink_error(&d->sink, "data section %s selected for inclusion", s->name);
 			errs++;
 		}
 	}
 	if (errs)
-		return diff_fatal(d, "%d unsupported section change(s)", errs);
+		return sink_diff_fatal(&d->sink, "%d unsupported section change(s)", errs);
 	return 0;
 }

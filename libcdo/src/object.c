@@ -17,7 +17,6 @@
 
 #include "object.h"
 #include "names.h"
-#include "x86/insn.h"
 
 #define BAD(...) err_set(eb, CDO_ERR_MALFORMED, __VA_ARGS__)
 
@@ -54,7 +53,8 @@ static int read_headers(struct object *o, struct errbuf *eb, uint32_t *shnum, ui
 	if (o->map_size < sizeof(Elf64_Ehdr))
 		return BAD("%s: truncated ELF header", o->path);
 	memcpy(&o->ehdr, eh, sizeof(o->ehdr));
-	if (o->ehdr.e_machine != EM_X86_64)
+	o->arch = arch_for_machine(o->ehdr.e_machine);
+	if (!o->arch)
 		return err_set(eb, CDO_ERR_UNSUPPORTED, "%s: unsupported machine %u (only x86-64)",
 			       o->path, o->ehdr.e_machine);
 	if (o->ehdr.e_type != ET_REL)
@@ -265,28 +265,6 @@ static int read_symbols(struct object *o, struct errbuf *eb)
 	return 0;
 }
 
-/* Bytes a relocation of @type writes; 0 for types we do not know. */
-static unsigned int rela_width(uint32_t type)
-{
-	switch (type) {
-	case R_X86_64_NONE:
-		return 0;
-	case R_X86_64_64:
-	case R_X86_64_PC64:
-	case R_X86_64_GOTOFF64:
-	case R_X86_64_GOTPC64:
-		return 8;
-	case R_X86_64_16:
-	case R_X86_64_PC16:
-		return 2;
-	case R_X86_64_8:
-	case R_X86_64_PC8:
-		return 1;
-	default:
-		return 4;
-	}
-}
-
 static int read_relas(struct object *o, struct errbuf *eb)
 {
 	uint64_t total = 0;
@@ -344,7 +322,7 @@ static int read_relas(struct object *o, struct errbuf *eb)
 					   o->path, j, s->name, (unsigned long long)symi);
 			r->sym = (uint32_t)symi;
 			if (base->sh.sh_type != SHT_NOBITS &&
-			    !range_ok(r->offset, rela_width(r->type), base->sh.sh_size))
+			    !range_ok(r->offset, o->arch->rela_width(r->type), base->sh.sh_size))
 				return BAD("%s: relocation at %s+0x%llx is past the end of its section",
 					   o->path, base->name, (unsigned long long)r->offset);
 		}
@@ -363,7 +341,7 @@ static int decode_text(const struct object *o, struct section *s, struct errbuf 
 	s->insn_starts = malloc(sizeof(uint32_t) * (s->size + 1));
 	if (!s->insn_starts)
 		return err_set(eb, CDO_ERR_NOMEM, "out of memory");
-	n = x86_insn_boundaries(s->data, s->size, s->insn_starts, s->size + 1, &bad);
+	n = o->arch->insn_boundaries(s->data, s->size, s->insn_starts, s->size + 1, &bad);
 	if (n < 0)
 		return err_set(eb, CDO_ERR_UNSUPPORTED,
 			       "%s: can't decode instruction in section %s at offset 0x%zx",
@@ -376,13 +354,15 @@ int section_rela_target_offset(struct object *o, uint32_t rs, const struct rela 
 			       int64_t *off, struct errbuf *eb)
 {
 	struct section *base = &o->secs[o->secs[rs].base];
+	enum rela_place place;
 	uint32_t lo, hi, next;
 	int err;
 
 	*off = r->addend;
-	if (!base->is_text || r->type == R_X86_64_64 || r->type == R_X86_64_32S)
+	place = o->arch->rela_place(r->type);
+	if (!base->is_text || place == RELA_ABSOLUTE)
 		return 0;
-	if (r->type != R_X86_64_PC32 && r->type != R_X86_64_PLT32 && r->type != R_X86_64_NONE)
+	if (place != RELA_PC_RELATIVE)
 		return err_set(eb, CDO_ERR_UNSUPPORTED, "%s: unhandled rela type %u at %s+0x%llx",
 			       o->path, r->type, base->name, (unsigned long long)r->offset);
 	err = decode_text(o, base, eb);
@@ -561,6 +541,7 @@ void object_free(struct object *o)
 	free(o->rela_pool);
 	hidx_free(&o->sec_names);
 	hidx_free(&o->sym_names);
+	span_index_free(&o->spans);
 	if (o->map && o->owns_map)
 		munmap((void *)o->map, o->map_size);
 	free(o->copy);

@@ -3,7 +3,7 @@
 #define CDO_OBJECT_H
 
 /*
- * The object model: one relocatable x86-64 ELF file, read from a private
+ * The object model: one relocatable 64-bit ELF file, read from a private
  * mapping into flat arrays.  Sections are indexed by their ELF index and
  * symbols by their symbol-table index, so every "by index" lookup is an
  * array access; "by name" lookups go through hash indexes built once.
@@ -19,8 +19,10 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "arch.h"
 #include "error.h"
 #include "hashidx.h"
+#include "symspan.h"
 
 #define NONE UINT32_MAX
 
@@ -112,6 +114,7 @@ struct object {
 	bool owns_map;		/* @map is our mapping of @path, unmapped on free */
 	uint8_t *copy;		/* an aligned copy of a misaligned caller buffer */
 	Elf64_Ehdr ehdr;
+	const struct arch_ops *arch;	/* from e_machine: relocation and instruction facts */
 
 	struct section *secs;	/* [0] is the null section */
 	uint32_t nsecs, secs_cap;
@@ -125,6 +128,7 @@ struct object {
 
 	struct hidx sec_names;	/* exact section name -> index */
 	struct hidx sym_names;	/* exact symbol name -> index */
+	struct span_index spans;	/* symbol intervals per section, once prepared */
 };
 
 /**

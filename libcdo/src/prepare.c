@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
+#include "prepare.h"
 #include "names.h"
 
 static void find_fentry_calls(struct object *o)
@@ -31,8 +31,7 @@ static void find_fentry_calls(struct object *o)
 			continue;
 		/* the first relocation of the section is the __fentry__ call */
 		first = &rs->relas[0];
-		if ((first->type == R_X86_64_NONE || first->type == R_X86_64_PC32 ||
-		     first->type == R_X86_64_PLT32) &&
+		if (o->arch->is_fentry_rela(first->type) &&
 		    !strcmp(o->syms[first->sym].name, "__fentry__"))
 			s->has_fentry = true;
 	}
@@ -46,7 +45,7 @@ static uint64_t position_key(uint32_t sec, uint64_t value)
 }
 
 /* __pfx_/__cfi_ symbols cover the padding in front of a function. */
-static int link_prefixes(struct diff *d, struct object *o)
+static int link_prefixes(struct object *o, struct errbuf *eb)
 {
 	struct hidx at;
 	bool any = false;
@@ -62,7 +61,7 @@ static int link_prefixes(struct diff *d, struct object *o)
 	if (!any)
 		return 0;
 	if (hidx_init(&at, o->nsyms, 0))
-		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		return err_set(eb, CDO_ERR_NOMEM, "out of memory");
 	for_each_symbol(o, i)
 		if (o->syms[i].type == STT_FUNC && o->syms[i].sec != NONE)
 			hidx_add(&at, position_key(o->syms[i].sec, o->syms[i].sym.st_value), i);
@@ -83,7 +82,7 @@ static int link_prefixes(struct diff *d, struct object *o)
 			found = true;
 		}
 		if (!found) {
-			err = diff_fail(d, "missing func for %s", p->name);
+			err = err_set(eb, CDO_ERR_UNSUPPORTED, "missing func for %s", p->name);
 			break;
 		}
 	}
@@ -124,7 +123,7 @@ static bool is_bundleable(const struct object *o, const struct symbol *s)
 	return false;
 }
 
-static int bundle_symbols(struct diff *d, struct object *o)
+static int bundle_symbols(struct object *o, struct errbuf *eb)
 {
 	uint32_t i;
 
@@ -136,9 +135,10 @@ static int bundle_symbols(struct diff *d, struct object *o)
 			continue;
 		expected = s->pfx != NONE ? o->syms[s->pfx].sym.st_size : 0;
 		if (s->sym.st_value != expected)
-			return diff_fail(d, "symbol %s at offset %llu within section %s, expected %llu",
-					 s->name, (unsigned long long)s->sym.st_value,
-					 o->secs[s->sec].name, (unsigned long long)expected);
+			return err_set(eb, CDO_ERR_UNSUPPORTED,
+				       "symbol %s at offset %llu within section %s, expected %llu",
+				       s->name, (unsigned long long)s->sym.st_value,
+				       o->secs[s->sec].name, (unsigned long long)expected);
 		o->secs[s->sec].sym = i;
 	}
 	return 0;
@@ -164,14 +164,14 @@ static uint32_t find_defined_function(const struct object *o, const char *name)
 	return best;
 }
 
-static int detect_children(struct diff *d, struct object *o)
+static int detect_children(struct object *o, struct errbuf *eb)
 {
 	uint32_t *last_child;
 	uint32_t i;
 
 	last_child = malloc(sizeof(*last_child) * o->nsyms);
 	if (!last_child)
-		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		return err_set(eb, CDO_ERR_NOMEM, "out of memory");
 	for_each_symbol(o, i)
 		last_child[i] = NONE;
 
@@ -192,14 +192,15 @@ static int detect_children(struct diff *d, struct object *o)
 		pname = strndup(s->name, (size_t)(cut - s->name));
 		if (!pname) {
 			free(last_child);
-			return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+			return err_set(eb, CDO_ERR_NOMEM, "out of memory");
 		}
 		p = find_defined_function(o, pname);
 		free(pname);
 		if (p == NONE) {
 			if (strstr(s->name, ".cold") == cut) {
 				free(last_child);
-				return diff_fail(d, "failed to find parent function for %s", s->name);
+				return err_set(eb, CDO_ERR_UNSUPPORTED,
+					       "failed to find parent function for %s", s->name);
 			}
 			continue;
 		}
@@ -214,7 +215,7 @@ static int detect_children(struct diff *d, struct object *o)
 	return 0;
 }
 
-static int mark_grouped(struct diff *d, struct object *o)
+static int mark_grouped(struct object *o, struct errbuf *eb)
 {
 	uint32_t i;
 
@@ -225,7 +226,7 @@ static int mark_grouped(struct diff *d, struct object *o)
 		if (g->sh.sh_type != SHT_GROUP)
 			continue;
 		if (!g->data || g->size % 4)
-			return err_set(d->eb, CDO_ERR_MALFORMED, "%s: malformed section group %s",
+			return err_set(eb, CDO_ERR_MALFORMED, "%s: malformed section group %s",
 				       o->path, g->name);
 		/* word 0 holds the flags (GRP_COMDAT) */
 		for (w = 1; w < g->size / 4; w++) {
@@ -233,156 +234,13 @@ static int mark_grouped(struct diff *d, struct object *o)
 
 			memcpy(&member, g->data + w * 4, 4);
 			if (member == 0 || member >= o->nsecs)
-				return err_set(d->eb, CDO_ERR_MALFORMED,
+				return err_set(eb, CDO_ERR_MALFORMED,
 					       "%s: section group %s names section %u, out of range",
 					       o->path, g->name, member);
 			o->secs[member].grouped = true;
 		}
 	}
 	return 0;
-}
-
-/* Symbols of one section, ordered by address, for "who covers offset X". */
-struct sym_span {
-	uint64_t start, end;
-	uint32_t sym;
-	uint32_t sec;
-};
-
-static int span_cmp(const void *a, const void *b)
-{
-	const struct sym_span *x = a, *y = b;
-
-	if (x->sec != y->sec)
-		return x->sec < y->sec ? -1 : 1;
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return x->sym < y->sym ? -1 : x->sym > y->sym;
-}
-
-struct span_index {
-	struct sym_span *spans;
-	uint64_t *max_end;	/* running maximum of end within a section */
-	uint32_t *first;	/* per section: first span, spans sorted by section */
-	uint32_t n;
-};
-
-static void sort_spans(struct sym_span *v, uint32_t n)
-{
-	uint32_t i, j;
-
-	if (n > 32) {
-		qsort(v, n, sizeof(*v), span_cmp);
-		return;
-	}
-	/* most sections hold one or two symbols */
-	for (i = 1; i < n; i++) {
-		struct sym_span x = v[i];
-
-		for (j = i; j > 0 && span_cmp(&v[j - 1], &x) > 0; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
-}
-
-/*
- * Spans are bucketed by section in one counting pass, then each section's
- * few symbols are sorted by address: no global sort of every symbol.
- */
-static int span_index_build(struct span_index *si, const struct object *o)
-{
-	uint32_t i, n = 0, *fill;
-
-	memset(si, 0, sizeof(*si));
-	si->spans = malloc(sizeof(*si->spans) * (o->nsyms + 1));
-	si->max_end = malloc(sizeof(*si->max_end) * (o->nsyms + 1));
-	si->first = calloc(o->nsecs + 2, sizeof(*si->first));
-	fill = malloc(sizeof(*fill) * (o->nsecs + 1));
-	if (!si->spans || !si->max_end || !si->first || !fill) {
-		free(fill);
-		return -1;
-	}
-	for_each_symbol(o, i)
-		if (o->syms[i].type != STT_SECTION && o->syms[i].sec != NONE)
-			si->first[o->syms[i].sec + 1]++;
-	for (i = 0; i < o->nsecs; i++)
-		si->first[i + 1] += si->first[i];
-	memcpy(fill, si->first, sizeof(*fill) * (o->nsecs + 1));
-	for_each_symbol(o, i) {
-		const struct symbol *s = &o->syms[i];
-		struct sym_span *sp;
-
-		if (s->type == STT_SECTION || s->sec == NONE)
-			continue;
-		sp = &si->spans[fill[s->sec]++];
-		sp->start = s->sym.st_value;
-		sp->end = s->sym.st_value + s->sym.st_size;
-		sp->sym = i;
-		sp->sec = s->sec;
-		n++;
-	}
-	free(fill);
-	si->n = n;
-	for (i = 0; i < o->nsecs; i++)
-		sort_spans(si->spans + si->first[i], si->first[i + 1] - si->first[i]);
-	for (i = 0; i < n; i++) {
-		uint64_t prev = (i && si->spans[i - 1].sec == si->spans[i].sec) ? si->max_end[i - 1] : 0;
-
-		si->max_end[i] = si->spans[i].end > prev ? si->spans[i].end : prev;
-	}
-	return 0;
-}
-
-static void span_index_free(struct span_index *si)
-{
-	free(si->spans);
-	free(si->max_end);
-	free(si->first);
-}
-
-/*
- * The symbol a section-relative reference points into.  Among all
- * candidates the one first in the symbol table wins, as in upstream's
- * linear scan, so aliases resolve the same way.
- */
-static uint32_t find_covering_symbol(const struct object *o, const struct span_index *si,
-				     uint32_t sec, int64_t target, bool end_of_data_ref)
-{
-	uint32_t lo = si->first[sec], hi = si->first[sec + 1], best = NONE;
-	uint32_t j;
-
-	if (lo >= hi)
-		return NONE;
-	/* last span starting at or before target */
-	while (hi - lo > 1) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if ((int64_t)si->spans[mid].start <= target)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	if (end_of_data_ref) {
-		/* a pointer to the end of the section belongs to its last object */
-		for (j = si->first[sec]; j < si->first[sec + 1]; j++)
-			if (si->spans[j].end == o->secs[sec].sh.sh_size &&
-			    (best == NONE || si->spans[j].sym < best))
-				best = si->spans[j].sym;
-	}
-	if ((int64_t)si->spans[lo].start > target)
-		return best;
-	for (j = lo + 1; j-- > si->first[sec];) {
-		const struct sym_span *sp = &si->spans[j];
-
-		if ((int64_t)si->max_end[j] < target)
-			break;
-		if ((target == (int64_t)sp->start && target == (int64_t)sp->end) ||
-		    (target >= (int64_t)sp->start && target < (int64_t)sp->end)) {
-			if (best == NONE || sp->sym < best)
-				best = sp->sym;
-		}
-	}
-	return best;
 }
 
 static bool keeps_section_symbol(const char *name)
@@ -396,16 +254,15 @@ static bool keeps_section_symbol(const char *name)
  * Rewrite "section + offset" references into "symbol + offset" so that
  * a reference compares equal when the section layout around it moved.
  */
-static int replace_section_symbols(struct diff *d, struct object *o)
+static int replace_section_symbols(struct object *o, struct errbuf *eb)
 {
-	struct span_index si;
 	bool found_any = false;
 	uint32_t i, j;
 	int err = 0;
 
-	if (span_index_build(&si, o)) {
-		span_index_free(&si);
-		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+	if (span_index_build(&o->spans, o)) {
+		span_index_free(&o->spans);
+		return err_set(eb, CDO_ERR_NOMEM, "out of memory");
 	}
 	for_each_section(o, i) {
 		struct section *rs = &o->secs[i];
@@ -435,12 +292,12 @@ static int replace_section_symbols(struct diff *d, struct object *o)
 				r->addend = (int64_t)((uint64_t)r->addend - o->syms[tsec->sym].sym.st_value);
 				continue;
 			}
-			err = section_rela_target_offset(o, i, r, &target, d->eb);
+			err = section_rela_target_offset(o, i, r, &target, eb);
 			if (err)
 				goto out;
-			end_ref = base->is_text && !tsec->is_text && r->type == R_X86_64_32S &&
+			end_ref = base->is_text && !tsec->is_text && r->type == o->arch->rela_addr &&
 				  r->addend == (int64_t)tsec->sh.sh_size;
-			repl = find_covering_symbol(o, &si, ts->sec, target, end_ref);
+			repl = span_index_covering(&o->spans, o, ts->sec, target, end_ref);
 			if (repl != NONE) {
 				found_any = true;
 				r->sym = repl;
@@ -454,38 +311,38 @@ static int replace_section_symbols(struct diff *d, struct object *o)
 			 */
 			if (!found_any && !names_is_string_literal_section(tsec->name) &&
 			    !names_is_clang_unnamed_data(ts->name) && !has_prefix(ts->name, ".rodata")) {
-				err = diff_fail(d, "%s+0x%llx: can't find replacement symbol for %s+%lld reference",
-						base->name, (unsigned long long)r->offset, ts->name,
-						(long long)r->addend);
+				err = err_set(eb, CDO_ERR_UNSUPPORTED,
+					      "%s+0x%llx: can't find replacement symbol for %s+%lld reference",
+					      base->name, (unsigned long long)r->offset, ts->name,
+					      (long long)r->addend);
 				goto out;
 			}
 		}
 	}
 out:
-	span_index_free(&si);
 	return err;
 }
 
 static void classify_statics(struct object *o);
 
-int prepare_object(struct diff *d, struct object *o)
+int prepare_object(struct object *o, struct errbuf *eb)
 {
 	int err;
 
 	/* the rest of loading first: which debug relocations need strings depends on groups */
-	err = mark_grouped(d, o);
+	err = mark_grouped(o, eb);
 	if (!err)
-		err = object_resolve_strings(o, d->eb);
+		err = object_resolve_strings(o, eb);
 	if (!err)
-		err = link_prefixes(d, o);
+		err = link_prefixes(o, eb);
 	if (!err) {
 		find_fentry_calls(o);
-		err = bundle_symbols(d, o);
+		err = bundle_symbols(o, eb);
 	}
 	if (!err)
-		err = detect_children(d, o);
+		err = detect_children(o, eb);
 	if (!err)
-		err = replace_section_symbols(d, o);
+		err = replace_section_symbols(o, eb);
 	if (!err)
 		classify_statics(o);
 	return err;
@@ -500,9 +357,9 @@ int compare_headers(struct diff *d)
 	    a->e_entry != b->e_entry || a->e_phoff != b->e_phoff || a->e_flags != b->e_flags ||
 	    a->e_ehsize != b->e_ehsize || a->e_phentsize != b->e_phentsize ||
 	    a->e_shentsize != b->e_shentsize)
-		return diff_fatal(d, "ELF headers differ");
+		return sink_diff_fatal(&d->sink, "ELF headers differ");
 	if (a->e_phnum || b->e_phnum)
-		return diff_fatal(d, "ELF contains program header");
+		return sink_diff_fatal(&d->sink, "ELF contains program header");
 	return 0;
 }
 
@@ -634,7 +491,7 @@ int match_parent_blocks(struct diff *d)
 		free(names);
 		free(types);
 		free(empty);
-		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 	}
 	for (i = 0; i < o->nsyms && !err; i++) {
 		struct parent_file_query q = { .file_name = o->syms[i].name, .work = &work };
@@ -657,7 +514,7 @@ int match_parent_blocks(struct diff *d)
 		q.local_types = types;
 		q.local_empty = empty;
 		q.n_locals = n;
-		block = parent_match_file(d->parent, &q, d->eb);
+		block = parent_match_file(d->parent, &q, d->sink.eb);
 		if (block < 0) {
 			err = (int)block;
 			break;

@@ -5,14 +5,19 @@
  * fixed-size entries with relocations into the code; the output keeps
  * only the entries that point at code the patch carries.
  *
- * One table names every section, where its entry size comes from and
- * which extra rule filters its entries, in the order upstream processes
- * them (.fixup must come before __ex_table, whose addends it rewrites).
+ * One table names every section, where its entry size comes from, which
+ * extra rule filters its entries (and what is said when it refuses some),
+ * and the hooks a section needs beyond that, in the order upstream
+ * processes them (.fixup must come before __ex_table, whose addends it
+ * rewrites).  The walk over the entries (regenerate()) is the same for
+ * every section and names none.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
+#include "include.h"
+#include "parentcache.h"
+#include "special.h"
 #include "names.h"
 
 enum size_source {
@@ -21,9 +26,27 @@ enum size_source {
 	SIZE_FIXUP,		/* groups delimited by __ex_table references */
 };
 
-struct special_section;
+/* What the walk over special sections carries from one section to the next. */
+struct regen {
+	int64_t *ex_addend;	/* pending __ex_table addends, see move_ex_table_addends() */
+	uint32_t ex_nrelas;
+};
+
+/*
+ * An entry (@n relocations, indexes @relas into rela section @rs) that
+ * references code the patch carries: *keep says whether it stays.
+ * Return: 0, 1 when the entry is refused (the patch cannot be built;
+ * the reason was logged), or a negative status.
+ */
 typedef int (*group_filter_fn)(struct diff *d, uint32_t rs, const uint32_t *relas,
 			       uint32_t n, bool *keep);
+/* Before the entries of section @sec are grouped: 0 or a negative status. */
+typedef int (*section_hook_fn)(struct diff *d, uint32_t sec, struct regen *rg);
+/* An entry kept: it moves from offset @src to @dst and is @size bytes. */
+typedef void (*keep_hook_fn)(struct diff *d, struct regen *rg, uint64_t src, uint64_t dst,
+			     uint64_t size);
+/* Once every special section is done, when this one is in the output. */
+typedef void (*finish_hook_fn)(struct diff *d);
 
 struct special_section {
 	const char *name;
@@ -32,28 +55,50 @@ struct special_section {
 	size_t size_field;	/* offsetof(struct cdo_struct_sizes, ...) */
 	const char *env_name;	/* how kpatch-build passes the size */
 	group_filter_fn filter;
+	const char *refused;	/* message when @filter refused entries (%d: how many) */
+	section_hook_fn before;
+	keep_hook_fn on_keep;
+	finish_hook_fn finish;
 };
 
 static int jump_label_filter(struct diff *d, uint32_t rs, const uint32_t *relas, uint32_t n,
 			     bool *keep);
 static int static_call_filter(struct diff *d, uint32_t rs, const uint32_t *relas, uint32_t n,
 			      bool *keep);
+static int save_ex_table_addends(struct diff *d, uint32_t sec, struct regen *rg);
+static void move_ex_table_addends(struct diff *d, struct regen *rg, uint64_t src, uint64_t dst,
+				  uint64_t size);
+static int apply_ex_table_addends(struct diff *d, uint32_t sec, struct regen *rg);
+static void include_alt_replacements(struct diff *d);
 
-#define SIZE_OF(field, env) SIZE_OPTION, 0, offsetof(struct cdo_struct_sizes, field), env
+#define SIZE_OF(field, env) .source = SIZE_OPTION, \
+	.size_field = offsetof(struct cdo_struct_sizes, field), .env_name = env
+#define SIZE_BYTES(n) .source = SIZE_FIXED, .fixed = n
 
 static const struct special_section special_sections[] = {
-	{ "__bug_table", SIZE_OF(bug, "BUG_STRUCT_SIZE"), NULL },
-	{ ".fixup", SIZE_FIXUP, 0, 0, NULL, NULL },
-	{ "__ex_table", SIZE_OF(ex, "EX_STRUCT_SIZE"), NULL },
-	{ "__jump_table", SIZE_OF(jump, "JUMP_STRUCT_SIZE"), jump_label_filter },
-	{ ".printk_index", SIZE_OF(printk_index, "PRINTK_INDEX_STRUCT_SIZE"), NULL },
-	{ ".smp_locks", SIZE_FIXED, 4, 0, NULL, NULL },
-	{ ".parainstructions", SIZE_OF(para, "PARA_STRUCT_SIZE"), NULL },
-	{ ".altinstructions", SIZE_OF(alt, "ALT_STRUCT_SIZE"), NULL },
-	{ ".static_call_sites", SIZE_OF(static_call, "STATIC_CALL_STRUCT_SIZE"), static_call_filter },
-	{ ".call_sites", SIZE_FIXED, 4, 0, NULL, NULL },
-	{ ".retpoline_sites", SIZE_FIXED, 4, 0, NULL, NULL },
-	{ ".return_sites", SIZE_FIXED, 4, 0, NULL, NULL },
+	{ "__bug_table", SIZE_OF(bug, "BUG_STRUCT_SIZE") },
+	/* entries run to the next one __ex_table references; its addends follow them */
+	{ ".fixup", .source = SIZE_FIXUP,
+	  .before = save_ex_table_addends, .on_keep = move_ex_table_addends },
+	{ "__ex_table", SIZE_OF(ex, "EX_STRUCT_SIZE"), .before = apply_ex_table_addends },
+	{ "__jump_table", SIZE_OF(jump, "JUMP_STRUCT_SIZE"), .filter = jump_label_filter,
+	  .refused = "Found %d unsupported jump label(s) in the patched code. Use static_key_enabled() instead." },
+	{ ".printk_index", SIZE_OF(printk_index, "PRINTK_INDEX_STRUCT_SIZE") },
+	{ ".smp_locks", SIZE_BYTES(4) },
+	{ ".parainstructions", SIZE_OF(para, "PARA_STRUCT_SIZE") },
+	/* replacement code is only reachable through .altinstructions */
+	{ ".altinstructions", SIZE_OF(alt, "ALT_STRUCT_SIZE"), .finish = include_alt_replacements },
+	{ ".static_call_sites", SIZE_OF(static_call, "STATIC_CALL_STRUCT_SIZE"),
+	  .filter = static_call_filter,
+	  .refused = "Found %d unsupported static call(s) in the patched code. Use KPATCH_STATIC_CALL() instead." },
+	{ ".call_sites", SIZE_BYTES(4) },
+	{ ".retpoline_sites", SIZE_BYTES(4) },
+	{ ".return_sites", SIZE_BYTES(4) },
+};
+
+/* Sections a kernel with .klp.arch cannot take from a patch module. */
+static const char *const klp_arch_refused[] = {
+	"__jump_table", "__tracepoints", "__tracepoints_ptrs", "__tracepoints_strings",
 };
 
 #define N_SPECIAL (sizeof(special_sections) / sizeof(special_sections[0]))
@@ -88,7 +133,7 @@ static int key_in_module(struct diff *d, uint32_t y, bool *in_module)
 	*in_module = false;
 	if (!d->parent)
 		return 0;
-	found = diff_parent_lookup(d, y, &res);
+	found = parent_cache_lookup(d, y, &res);
 	if (found < 0)
 		return found;
 	*in_module = found && strcmp(res.objname, "vmlinux");
@@ -106,7 +151,7 @@ static int jump_label_filter(struct diff *d, uint32_t rs, const uint32_t *relas,
 
 	*keep = false;
 	if (n != 3)
-		return diff_fail(d, "BUG: __jump_table has an unexpected format");
+		return sink_unsupported(&d->sink, "BUG: __jump_table has an unexpected format");
 	code = &p->secs[rs].relas[relas[0]];
 	key = &p->secs[rs].relas[relas[2]];
 	keyname = p->syms[key->sym].name;
@@ -117,7 +162,7 @@ static int jump_label_filter(struct diff *d, uint32_t rs, const uint32_t *relas,
 		/* such kernels cannot apply jump labels in patch modules */
 		if (tracepoint || dyndbg)
 			return 0;
-		diff_error(d, "Found a jump label at %s()+0x%llx, using key %s.  Jump labels aren't supported with this kernel.  Use static_key_enabled() instead.",
+		sink_error(&d->sink, "Found a jump label at %s()+0x%llx, using key %s.  Jump labels aren't supported with this kernel.  Use static_key_enabled() instead.",
 			   p->syms[code->sym].name, (unsigned long long)code->addend, keyname);
 		return 1;
 	}
@@ -131,7 +176,7 @@ static int jump_label_filter(struct diff *d, uint32_t rs, const uint32_t *relas,
 		 */
 		if (tracepoint || dyndbg)
 			return 0;
-		diff_error(d, "Found a jump label at %s()+0x%llx, using key %s, which is defined in a module.  Use static_key_enabled() instead.",
+		sink_error(&d->sink, "Found a jump label at %s()+0x%llx, using key %s, which is defined in a module.  Use static_key_enabled() instead.",
 			   p->syms[code->sym].name, (unsigned long long)code->addend, keyname);
 		return 1;
 	}
@@ -153,7 +198,7 @@ static int static_call_filter(struct diff *d, uint32_t rs, const uint32_t *relas
 
 	*keep = false;
 	if (n != 2)
-		return diff_fail(d, "BUG: .static_call_sites has an unexpected format");
+		return sink_unsupported(&d->sink, "BUG: .static_call_sites has an unexpected format");
 	code = &p->secs[rs].relas[relas[0]];
 	key = &p->secs[rs].relas[relas[1]];
 	keyname = p->syms[key->sym].name;
@@ -163,9 +208,9 @@ static int static_call_filter(struct diff *d, uint32_t rs, const uint32_t *relas
 	if (in_module) {
 		if (has_prefix(keyname, "__SCK__tp_func_"))
 			return 0;
-		diff_error(d, "Found a static call at %s()+0x%llx, using key %s, which is defined in a module.  Use KPATCH_STATIC_CALL() instead.",
+		sink_error(&d->sink, "Found a static call at %s()+0x%llx, using key %s, which is defined in a module.  Use KPATCH_STATIC_CALL() instead.",
 			   p->syms[code->sym].name, (unsigned long long)code->addend, keyname);
-		return 2;
+		return 1;
 	}
 	*keep = true;
 	return 0;
@@ -183,7 +228,7 @@ static int fixup_group_size(struct diff *d, uint64_t offset, uint64_t *size)
 	bool found = false;
 
 	if (ex == NONE || p->secs[ex].rela == NONE)
-		return diff_fail(d, "missing .rela__ex_table section");
+		return sink_unsupported(&d->sink, "missing .rela__ex_table section");
 	rs = &p->secs[p->secs[ex].rela];
 	for (j = 0; j < rs->nrelas; j++) {
 		if (!strcmp(p->syms[rs->relas[j].sym].name, ".fixup") &&
@@ -193,7 +238,8 @@ static int fixup_group_size(struct diff *d, uint64_t offset, uint64_t *size)
 		}
 	}
 	if (!found)
-		return diff_fail(d, "can't find .fixup rela group at offset %llu", (unsigned long long)offset);
+		return sink_unsupported(&d->sink, "can't find .fixup rela group at offset %llu",
+					(unsigned long long)offset);
 	for (j++; j < rs->nrelas; j++) {
 		if (!strcmp(p->syms[rs->relas[j].sym].name, ".fixup") &&
 		    rs->relas[j].addend > (int64_t)offset) {
@@ -211,15 +257,16 @@ static int fixup_group_size(struct diff *d, uint64_t offset, uint64_t *size)
  * __ex_table itself is processed, so .fixup's group walk still sees the
  * old ones.
  */
-static void move_ex_table_addends(struct diff *d, int64_t *ex_addend, uint64_t src, uint64_t dst,
+static void move_ex_table_addends(struct diff *d, struct regen *rg, uint64_t src, uint64_t dst,
 				  uint64_t size)
 {
 	struct object *p = &d->patched;
 	uint32_t ex = object_find_section(p, "__ex_table");
+	int64_t *ex_addend = rg->ex_addend;
 	const struct section *rs;
 	uint32_t j;
 
-	if (ex == NONE || p->secs[ex].rela == NONE)
+	if (!ex_addend || ex == NONE || p->secs[ex].rela == NONE)
 		return;
 	rs = &p->secs[p->secs[ex].rela];
 	for (j = 0; j < rs->nrelas; j++) {
@@ -231,12 +278,40 @@ static void move_ex_table_addends(struct diff *d, int64_t *ex_addend, uint64_t s
 	}
 }
 
-struct regen {
-	int64_t *ex_addend;	/* pending __ex_table addends, see above */
-	uint32_t ex_nrelas;
-	int jump_label_errors;
-	int static_call_errors;
-};
+/* .fixup, before its entries move: the __ex_table addends as they are. */
+static int save_ex_table_addends(struct diff *d, uint32_t sec, struct regen *rg)
+{
+	struct object *p = &d->patched;
+	uint32_t ex = object_find_section(p, "__ex_table"), j;
+	const struct section *exr;
+
+	(void)sec;
+	if (ex == NONE || p->secs[ex].rela == NONE)
+		return 0;
+	exr = &p->secs[p->secs[ex].rela];
+	rg->ex_nrelas = exr->nrelas;
+	rg->ex_addend = malloc(sizeof(int64_t) * (exr->nrelas + 1));
+	if (!rg->ex_addend)
+		return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
+	for (j = 0; j < exr->nrelas; j++)
+		rg->ex_addend[j] = exr->relas[j].addend;
+	return 0;
+}
+
+/* __ex_table, before its entries are grouped: the addends .fixup's moves left. */
+static int apply_ex_table_addends(struct diff *d, uint32_t sec, struct regen *rg)
+{
+	struct object *p = &d->patched;
+	struct section *rs = &p->secs[p->secs[sec].rela];
+	uint32_t j;
+
+	if (!rg->ex_addend)
+		return 0;
+	for (j = 0; j < rs->nrelas && j < rg->ex_nrelas; j++)
+		if (!strcmp(p->syms[rs->relas[j].sym].name, ".fixup"))
+			rs->relas[j].addend = rg->ex_addend[j];
+	return 0;
+}
 
 static int group_size_of(struct diff *d, const struct special_section *ss, uint64_t offset,
 			 uint64_t *size)
@@ -252,11 +327,11 @@ static int group_size_of(struct diff *d, const struct special_section *ss, uint6
 	case SIZE_OPTION:
 		memcpy(&v, (const char *)&d->sizes + ss->size_field, sizeof(v));
 		if (!v)
-			return diff_fail(d, "%s not set", ss->env_name);
+			return sink_unsupported(&d->sink, "%s not set", ss->env_name);
 		*size = v;
 		return 0;
 	}
-	return diff_fail(d, "internal error: bad size source");
+	return sink_unsupported(&d->sink, "internal error: bad size source");
 }
 
 static int regenerate(struct diff *d, const struct special_section *ss, uint32_t sec,
@@ -271,34 +346,20 @@ static int regenerate(struct diff *d, const struct special_section *ss, uint32_t
 	uint64_t *gstart = NULL;
 	struct rela *newrelas = NULL;
 	uint8_t *dest = NULL;
-	int err = 0;
+	int err = 0, refused = 0;
 
 	/*
 	 * Entries are read from the section's bytes: a NOBITS section has
 	 * none, whatever size its header claims.
 	 */
 	if (!base->data || base->size != total)
-		return diff_fail(d, "%s: special section %s has no contents in the file",
-				 p->path, base->name);
+		return sink_unsupported(&d->sink, "%s: special section %s has no contents in the file",
+					p->path, base->name);
 
-	if (!strcmp(ss->name, "__ex_table") && rg->ex_addend) {
-		for (j = 0; j < rs->nrelas && j < rg->ex_nrelas; j++)
-			if (!strcmp(p->syms[rs->relas[j].sym].name, ".fixup"))
-				rs->relas[j].addend = rg->ex_addend[j];
-	}
-	if (!strcmp(ss->name, ".fixup")) {
-		uint32_t ex = object_find_section(p, "__ex_table");
-
-		if (ex != NONE && p->secs[ex].rela != NONE) {
-			const struct section *exr = &p->secs[p->secs[ex].rela];
-
-			rg->ex_nrelas = exr->nrelas;
-			rg->ex_addend = malloc(sizeof(int64_t) * (exr->nrelas + 1));
-			if (!rg->ex_addend)
-				return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
-			for (j = 0; j < exr->nrelas; j++)
-				rg->ex_addend[j] = exr->relas[j].addend;
-		}
+	if (ss->before) {
+		err = ss->before(d, sec, rg);
+		if (err)
+			return err;
 	}
 
 	/*
@@ -311,7 +372,7 @@ static int regenerate(struct diff *d, const struct special_section *ss, uint32_t
 		if (err)
 			goto out;
 		if (!gsize) {
-			err = diff_fail(d, "%s: zero-sized entry", ss->name);
+			err = sink_unsupported(&d->sink, "%s: zero-sized entry", ss->name);
 			goto out;
 		}
 		ngroups++;
@@ -323,7 +384,7 @@ static int regenerate(struct diff *d, const struct special_section *ss, uint32_t
 	rgroup = malloc(sizeof(*rgroup) * (rs->nrelas + 1));
 	newrelas = malloc(sizeof(*newrelas) * (rs->nrelas + 1));
 	if (!dest || !gstart || !gfirst || !in_group || !rgroup || !newrelas) {
-		err = err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		err = sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	for (g = 0, src = 0; src < total; src += gsize, g++) {
@@ -355,7 +416,7 @@ static int regenerate(struct diff *d, const struct special_section *ss, uint32_t
 		uint32_t *fill = malloc(sizeof(*fill) * (ngroups + 1));
 
 		if (!fill) {
-			err = err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+			err = sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 			goto out;
 		}
 		memcpy(fill, gfirst, sizeof(*fill) * (ngroups + 1));
@@ -388,9 +449,7 @@ static int regenerate(struct diff *d, const struct special_section *ss, uint32_t
 				goto out;
 			}
 			if (res == 1)
-				rg->jump_label_errors++;
-			if (res == 2)
-				rg->static_call_errors++;
+				refused++;
 			if (!keep)
 				continue;
 		}
@@ -401,22 +460,16 @@ static int regenerate(struct diff *d, const struct special_section *ss, uint32_t
 			p->syms[r->sym].include = true;
 			newrelas[kept++] = *r;
 		}
-		if (!strcmp(ss->name, ".fixup") && rg->ex_addend)
-			move_ex_table_addends(d, rg->ex_addend, src, dst, gsize);
+		if (ss->on_keep)
+			ss->on_keep(d, rg, src, dst, gsize);
 		if (base->data)
 			memcpy(dest + dst, base->data + src, gsize);
 		else
 			memset(dest + dst, 0, gsize);
 		dst += gsize;
 	}
-	if (rg->jump_label_errors) {
-		err = diff_fail(d, "Found %d unsupported jump label(s) in the patched code. Use static_key_enabled() instead.",
-				rg->jump_label_errors);
-		goto out;
-	}
-	if (rg->static_call_errors) {
-		err = diff_fail(d, "Found %d unsupported static call(s) in the patched code. Use KPATCH_STATIC_CALL() instead.",
-				rg->static_call_errors);
+	if (refused) {
+		err = sink_unsupported(&d->sink, ss->refused, refused);
 		goto out;
 	}
 	if (!dst) {
@@ -488,15 +541,15 @@ static int regenerate_orc(struct diff *d)
 	os = &p->secs[o];
 	is = &p->secs[ip];
 	if (os->sh.sh_size % esz)
-		return diff_fail(d, "bad .orc_unwind size");
+		return sink_unsupported(&d->sink, "bad .orc_unwind size");
 	if (is->sh.sh_size != (os->sh.sh_size / esz) * ORC_IP_SIZE)
-		return diff_fail(d, ".orc_unwind/.orc_unwind_ip size mismatch");
+		return sink_unsupported(&d->sink, ".orc_unwind/.orc_unwind_ip size mismatch");
 	if (is->rela == NONE)
 		return 0;
 	irs = &p->secs[is->rela];
 	dest = malloc(os->sh.sh_size ? os->sh.sh_size : 1);
 	if (!dest)
-		return err_set(d->eb, CDO_ERR_NOMEM, "out of memory");
+		return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
 	for (j = 0; j < irs->nrelas; j++, src++) {
 		struct rela r = irs->relas[j];
 		const struct symbol *t = &p->syms[r.sym];
@@ -505,8 +558,8 @@ static int regenerate_orc(struct diff *d)
 			continue;
 		if ((uint64_t)(src + 1) * esz > os->size) {
 			free(dest);
-			return err_set(d->eb, CDO_ERR_MALFORMED, "%s: more .orc_unwind_ip entries than .orc_unwind entries",
-				       p->path);
+			return sink_fail(&d->sink, CDO_ERR_MALFORMED, "%s: more .orc_unwind_ip entries than .orc_unwind entries",
+					 p->path);
 		}
 		memcpy(dest + (size_t)dst * esz, os->data + (size_t)src * esz, esz);
 		r.offset = (uint64_t)dst * ORC_IP_SIZE;
@@ -530,11 +583,21 @@ static int regenerate_orc(struct diff *d)
 	return 0;
 }
 
+static bool is_klp_arch_refused(const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(klp_arch_refused) / sizeof(klp_arch_refused[0]); k++)
+		if (!strcmp(name, klp_arch_refused[k]))
+			return true;
+	return false;
+}
+
 int process_special_sections(struct diff *d)
 {
 	struct object *p = &d->patched;
 	struct regen rg = { 0 };
-	bool altinstr = false;
+	bool finish[N_SPECIAL] = { false };
 	size_t k;
 	uint32_t i;
 	int err = 0;
@@ -545,22 +608,19 @@ int process_special_sections(struct diff *d)
 		if (s == NONE || p->secs[s].rela == NONE)
 			continue;
 		err = regenerate(d, &special_sections[k], s, &rg);
-		if (!err && !strcmp(special_sections[k].name, ".altinstructions") && p->secs[s].include)
-			altinstr = true;
+		finish[k] = !err && special_sections[k].finish && p->secs[s].include;
 	}
 	free(rg.ex_addend);
 	if (err)
 		return err;
-	/* replacement code is only reachable through .altinstructions */
-	if (altinstr)
-		include_alt_replacements(d);
+	for (k = 0; k < N_SPECIAL; k++)
+		if (finish[k])
+			special_sections[k].finish(d);
 	if (d->klp_arch) {
-		/* kernels with .klp.arch cannot take these from a patch */
 		for_each_section(p, i) {
 			struct section *s = &p->secs[i];
 
-			if (strcmp(s->name, "__jump_table") && strcmp(s->name, "__tracepoints") &&
-			    strcmp(s->name, "__tracepoints_ptrs") && strcmp(s->name, "__tracepoints_strings"))
+			if (!is_klp_arch_refused(s->name))
 				continue;
 			s->status = ST_SAME;
 			s->include = false;

@@ -8,7 +8,9 @@
  */
 #include <string.h>
 
-#include "diff.h"
+#include "correlate.h"
+#include "prepare.h"
+#include "statics.h"
 #include "names.h"
 
 static void uncorrelate_section(struct object *o, struct object *other, uint32_t s)
@@ -183,14 +185,14 @@ static int pair_by_reference(struct diff *d)
 				continue;
 			twin = find_static_twin(d, rs, y);
 			if (twin == NONE)
-				return diff_fatal(d, "reference to static local variable %s in %s was removed",
-						  o->syms[y].name, function_name(o, rs));
+				return sink_diff_fatal(&d->sink, "reference to static local variable %s in %s was removed",
+						       o->syms[y].name, function_name(o, rs));
 			if (bundled != is_bundled(p, twin))
-				return diff_fail(d, "bundle mismatch for symbol %s", o->syms[y].name);
+				return sink_unsupported(&d->sink, "bundle mismatch for symbol %s", o->syms[y].name);
 			if (!bundled && o->secs[o->syms[y].sec].twin != p->syms[twin].sec)
-				return diff_fail(d, "sections %s and %s aren't correlated for symbol %s",
-						 o->secs[o->syms[y].sec].name,
-						 p->secs[p->syms[twin].sec].name, o->syms[y].name);
+				return sink_unsupported(&d->sink, "sections %s and %s aren't correlated for symbol %s",
+							o->secs[o->syms[y].sec].name,
+							p->secs[p->syms[twin].sec].name, o->syms[y].name);
 			o->syms[y].twin = twin;
 			p->syms[twin].twin = y;
 			o->syms[y].status = p->syms[twin].status = ST_SAME;
@@ -222,13 +224,13 @@ static int check_references(struct diff *d)
 				continue;
 			target = standin_rela_section(o, rs);
 			if (target == NONE || o->syms[y].twin == NONE || o->secs[target].twin == NONE)
-				return diff_fatal(d, "reference to static local variable %s in %s was removed",
-						  o->syms[y].name,
-						  function_name(o, target == NONE ? rs : target));
+				return sink_diff_fatal(&d->sink, "reference to static local variable %s in %s was removed",
+						       o->syms[y].name,
+						       function_name(o, target == NONE ? rs : target));
 			if (!has_twin_ref(d, o->secs[target].twin, y))
-				return diff_fatal(d, "static local %s has been correlated with %s, but patched %s is missing a reference to it",
-						  o->syms[y].name, p->syms[o->syms[y].twin].name,
-						  function_name(p, o->secs[target].twin));
+				return sink_diff_fatal(&d->sink, "static local %s has been correlated with %s, but patched %s is missing a reference to it",
+						       o->syms[y].name, p->syms[o->syms[y].twin].name,
+						       function_name(p, o->secs[target].twin));
 		}
 	}
 	return 0;
@@ -248,7 +250,7 @@ static void warn_new_statics(struct diff *d)
 			if (!is_normal_static_local(p, y) || p->syms[y].twin != NONE)
 				continue;
 			/* one warning is enough to send the user looking */
-			diff_info(d, "WARNING: unable to correlate static local variable %s used by %s, assuming variable is new",
+			sink_info(&d->sink, "WARNING: unable to correlate static local variable %s used by %s, assuming variable is new",
 				  p->syms[y].name, function_name(p, rs));
 			return;
 		}

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "diff.h"
+#include "writer.h"
 #include "names.h"
 
 struct outfile {
@@ -28,7 +28,7 @@ struct outfile {
 
 static int nomem(struct outfile *of)
 {
-	return err_set(of->d->eb, CDO_ERR_NOMEM, "out of memory");
+	return sink_fail(&of->d->sink, CDO_ERR_NOMEM, "out of memory");
 }
 
 static int assign_indexes(struct outfile *of)
@@ -50,12 +50,12 @@ static int assign_indexes(struct outfile *of)
 			of->shstrtab = k + 1;
 	}
 	if (!of->symtab || !of->strtab)
-		return diff_fail(d, "missing .symtab or .strtab in the output");
+		return sink_unsupported(&d->sink, "missing .symtab or .strtab in the output");
 	if (!of->shstrtab)
 		of->shstrtab = of->strtab;
 	if (d->n_out_secs + 1 >= SHN_LORESERVE)
-		return diff_fail(d, "output would have %u sections; extended section numbering is not supported",
-				 d->n_out_secs + 1);
+		return sink_unsupported(&d->sink, "output would have %u sections; extended section numbering is not supported",
+					d->n_out_secs + 1);
 	for (k = 0; k < d->n_out_syms; k++)
 		p->syms[d->out_syms[k]].out_index = k;
 	return 0;
@@ -168,8 +168,8 @@ static int build_relas(struct outfile *of, uint32_t k)
 
 	/* every index the output holds must name one of its sections */
 	if (base->out_index == NONE || !base->include)
-		return diff_fail(d, "relocation section %s applies to %s, which is not in the output",
-				 s->name, base->name);
+		return sink_unsupported(&d->sink, "relocation section %s applies to %s, which is not in the output",
+					s->name, base->name);
 	out = malloc(sizeof(*out) * (s->nrelas + 1));
 	if (!out)
 		return nomem(of);
@@ -180,8 +180,8 @@ static int build_relas(struct outfile *of, uint32_t k)
 		const struct symbol *t = &p->syms[r->sym];
 
 		if (t->out_index == NONE || !t->include || t->strip == SYM_STRIP)
-			return diff_fail(d, "relocation %s+0x%llx refers to %s, which is not in the output",
-					 s->name, (unsigned long long)r->offset, t->name);
+			return sink_unsupported(&d->sink, "relocation %s+0x%llx refers to %s, which is not in the output",
+						s->name, (unsigned long long)r->offset, t->name);
 		out[j].r_offset = r->offset;
 		out[j].r_addend = r->addend;
 		out[j].r_info = ELF64_R_INFO((uint64_t)t->out_index, r->type);
@@ -214,16 +214,16 @@ static int check_relocation_ranges(struct diff *d)
 
 			if (t->sec == NONE)
 				continue;
-			err = section_rela_target_offset(p, rs, r, &off, d->eb);
+			err = section_rela_target_offset(p, rs, r, &off, d->sink.eb);
 			if (err)
 				return err;
 			if (__builtin_add_overflow((int64_t)t->sym.st_value, off, &at))
 				at = -1;
 			/* pointers to the very end of a section are legitimate */
 			if (at < 0 || at > (int64_t)p->secs[t->sec].size)
-				return diff_fail(d, "%s+0x%llx: out-of-range relocation %s+%llx",
-						 p->secs[s->base].name, (unsigned long long)r->offset,
-						 t->name, (unsigned long long)r->addend);
+				return sink_unsupported(&d->sink, "%s+0x%llx: out-of-range relocation %s+%llx",
+							p->secs[s->base].name, (unsigned long long)r->offset,
+							t->name, (unsigned long long)r->addend);
 		}
 	}
 	return 0;
@@ -322,8 +322,8 @@ static int lay_out(struct outfile *of, uint64_t *shoff)
 			off += h->sh_size;
 	}
 	if (padding > MAX_OUTPUT_PADDING)
-		return diff_fail(of->d, "output would need %llu bytes of alignment padding",
-				 (unsigned long long)padding);
+		return sink_unsupported(&of->d->sink, "output would need %llu bytes of alignment padding",
+					(unsigned long long)padding);
 	*shoff = (off + 7) / 8 * 8;
 	return 0;
 }
@@ -501,18 +501,18 @@ int write_object(struct diff *d, const char *path)
 
 	fd = open_temp(path, &tmp, &unnamed);
 	if (fd < 0) {
-		err = err_set(d->eb, CDO_ERR_IO, "%s: %s", path, strerror(errno));
+		err = sink_fail(&d->sink, CDO_ERR_IO, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (write_file(&of, fd) || (unnamed && name_temp(fd, path, &tmp))) {
-		err = err_set(d->eb, CDO_ERR_IO, "%s: %s", path, strerror(errno));
+		err = sink_fail(&d->sink, CDO_ERR_IO, "%s: %s", path, strerror(errno));
 		close(fd);
 		if (tmp)
 			unlink(tmp);
 		goto out;
 	}
 	if (close(fd) < 0 || (tmp && rename(tmp, path) < 0)) {
-		err = err_set(d->eb, CDO_ERR_IO, "%s: %s", path, strerror(errno));
+		err = sink_fail(&d->sink, CDO_ERR_IO, "%s: %s", path, strerror(errno));
 		unlink(tmp ? tmp : path);
 	}
 out:

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "diff.h"
+#include "prepare.h"
 #include "objgen.h"
 
 static char tmpdir[PATH_MAX / 2];
@@ -34,18 +34,14 @@ static int group_teardown(void **state)
 /* Compile @src, load it and prepare it; the status of prepare_object(). */
 static int prepare_source(const char *name, const char *src, struct object *o, struct errbuf *eb)
 {
-	struct diff d;
 	char out[256];
 
 	snprintf(out, sizeof(out), "%s.o", name);
 	assert_int_equal(og_compile(tmpdir, name, "t.c", src, OG_KFLAGS, out), 0);
 	memset(o, 0, sizeof(*o));
 	memset(eb, 0, sizeof(*eb));
-	memset(&d, 0, sizeof(d));
-	d.eb = eb;
-	d.log_level = CDO_LOG_INFO;
 	assert_int_equal(object_load(o, og_path(tmpdir, out), eb), 0);
-	return prepare_object(&d, o);
+	return prepare_object(o, eb);
 }
 
 /*

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef CDO_ARCH_H
+#define CDO_ARCH_H
+
+/*
+ * What the diff engine knows about an architecture, in one table of
+ * operations per architecture (x86/arch.c for x86-64): which relocation
+ * types mean what, and the few instruction facts the stages need.
+ * Generic code asks the object's table (o->arch) and never names a
+ * relocation type or an opcode itself.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* How a relocation in code finds the address it refers to. */
+enum rela_place {
+	RELA_ABSOLUTE,		/* the addend is the offset into the target */
+	RELA_PC_RELATIVE,	/* relative to the end of its instruction */
+	RELA_UNHANDLED,		/* a type the diff engine does not follow */
+};
+
+struct arch_ops {
+	const char *name;
+	uint16_t machine;		/* ELF e_machine */
+
+	/*
+	 * Relocation types, by what they are used for:
+	 * @rela_none:      no relocation (and the NOP recordmcount leaves
+	 *                  where the __fentry__ call goes)
+	 * @rela_pointer:   a pointer-sized absolute address (the pointer
+	 *                  fields of the .kpatch.* tables)
+	 * @rela_addr:      an absolute address taken in code (a function
+	 *                  pointer, or the end of a section)
+	 * @rela_fentry:    the __fentry__ call a patch module needs
+	 */
+	uint32_t rela_none;
+	uint32_t rela_pointer;
+	uint32_t rela_addr;
+	uint32_t rela_fentry;
+
+	/* Bytes a relocation of @type writes; 0 for types we do not know. */
+	unsigned int (*rela_width)(uint32_t type);
+	/* How a relocation of @type in code finds its target. */
+	enum rela_place (*rela_place)(uint32_t type);
+	/* Can a relocation of @type be the __fentry__ call at a function's start? */
+	bool (*is_fentry_rela)(uint32_t type);
+	/*
+	 * The relocated field of the __fentry__ call starts this many bytes
+	 * into the call instruction.
+	 */
+	unsigned int fentry_field_offset;
+	/*
+	 * Turn the NOP an old recordmcount leaves at a function's start into
+	 * the call a patch module needs, in place; false when @code does not
+	 * start with that NOP.
+	 */
+	bool (*fentry_nop_to_call)(uint8_t *code, size_t size);
+
+	/* Length of the instruction at @p (1..), or 0 when undecodable. */
+	unsigned int (*insn_length)(const uint8_t *p, size_t avail);
+	/* Instruction start offsets of a code buffer: see x86_insn_boundaries(). */
+	long (*insn_boundaries)(const uint8_t *code, size_t size, uint32_t *starts,
+				size_t max, size_t *bad_off);
+	/*
+	 * Does the instruction at @p load an immediate into an argument
+	 * register, the way a __LINE__ argument is passed?
+	 */
+	bool (*insn_is_load_immediate)(const uint8_t *p, unsigned int len);
+};
+
+extern const struct arch_ops x86_64_arch_ops;
+
+/* The table for ELF machine @machine, or NULL when it is not supported. */
+const struct arch_ops *arch_for_machine(uint16_t machine);
+
+#endif

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The x86-64 table of operations (arch.h): every relocation type and
+ * opcode the diff engine relies on.
+ */
+#include <elf.h>
+#include <string.h>
+
+#include "arch.h"
+#include "x86/insn.h"
+
+static unsigned int x86_64_rela_width(uint32_t type)
+{
+	switch (type) {
+	case R_X86_64_NONE:
+		return 0;
+	case R_X86_64_64:
+	case R_X86_64_PC64:
+	case R_X86_64_GOTOFF64:
+	case R_X86_64_GOTPC64:
+		return 8;
+	case R_X86_64_16:
+	case R_X86_64_PC16:
+		return 2;
+	case R_X86_64_8:
+	case R_X86_64_PC8:
+		return 1;
+	default:
+		return 4;
+	}
+}
+
+/*
+ * Under -mcmodel=kernel code takes addresses with R_X86_64_32S and
+ * R_X86_64_64; calls, jumps and RIP-relative operands are PC32/PLT32,
+ * relative to the end of the instruction (not of the field: an immediate
+ * may follow it).  R_X86_64_NONE marks the __fentry__ NOP of old
+ * recordmcount kernels, a call in waiting.
+ */
+static enum rela_place x86_64_rela_place(uint32_t type)
+{
+	switch (type) {
+	case R_X86_64_64:
+	case R_X86_64_32S:
+		return RELA_ABSOLUTE;
+	case R_X86_64_PC32:
+	case R_X86_64_PLT32:
+	case R_X86_64_NONE:
+		return RELA_PC_RELATIVE;
+	default:
+		return RELA_UNHANDLED;
+	}
+}
+
+static bool x86_64_is_fentry_rela(uint32_t type)
+{
+	return type == R_X86_64_NONE || type == R_X86_64_PC32 || type == R_X86_64_PLT32;
+}
+
+/* The 5-byte NOP (0f 1f 44 00 00) becomes `call rel32` (e8 00 00 00 00). */
+static bool x86_64_fentry_nop_to_call(uint8_t *code, size_t size)
+{
+	if (!code || size < 5 || code[0] != 0x0f)
+		return false;
+	code[0] = 0xe8;
+	memset(code + 1, 0, 4);
+	return true;
+}
+
+const struct arch_ops x86_64_arch_ops = {
+	.name = "x86-64",
+	.machine = EM_X86_64,
+	.rela_none = R_X86_64_NONE,
+	.rela_pointer = R_X86_64_64,
+	.rela_addr = R_X86_64_32S,
+	.rela_fentry = R_X86_64_PC32,
+	.rela_width = x86_64_rela_width,
+	.rela_place = x86_64_rela_place,
+	.is_fentry_rela = x86_64_is_fentry_rela,
+	.fentry_field_offset = 1,	/* after the e8 opcode */
+	.fentry_nop_to_call = x86_64_fentry_nop_to_call,
+	.insn_length = x86_insn_length,
+	.insn_boundaries = x86_insn_boundaries,
+	.insn_is_load_immediate = x86_insn_is_load_immediate,
+};
