@@ -45,7 +45,9 @@ start_cdo() {
 			"$cdo" "${args[@]}" "$work/out/out.o" >/dev/null 2>"$work/stderr" &
 		local tracer=$! i
 		pid=
-		for i in $(seq 200); do
+		# strace forks the traced run; on a loaded machine that can take
+		# seconds, and taking strace itself for it fails every check
+		for i in $(seq 2000); do
 			pid=$(pgrep -P "$tracer" || true)
 			[ -n "$pid" ] && break
 			sleep 0.01
