@@ -139,6 +139,8 @@ long klp_find_conflicts(const struct klp_fn_list *mine, const struct klp_fn_list
 void klp_json_str(FILE *f, const char *s);
 /* A small file's first line, without the newline; false if unreadable. */
 bool klp_read_line(const char *path, char *buf, size_t len);
+/* A file holding one decimal integer; KLP_UNKNOWN if unreadable or not one. */
+long klp_read_long(const char *path);
 /* "@dir/@name" into @buf; false when it does not fit. */
 bool klp_join(char *buf, size_t len, const char *dir, const char *name);
 

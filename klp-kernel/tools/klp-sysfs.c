@@ -28,16 +28,9 @@ static bool is_subdir(const char *dir, const char *name)
 /* An integer attribute of @dir, or KLP_UNKNOWN. */
 static long read_attr(const char *dir, const char *name)
 {
-	char path[4096], val[64], *end;
-	long v;
+	char path[4096];
 
-	if (!klp_join(path, sizeof(path), dir, name) || !klp_read_line(path, val, sizeof(val)))
-		return KLP_UNKNOWN;
-	errno = 0;
-	v = strtol(val, &end, 10);
-	if (errno || end == val || *end)
-		return KLP_UNKNOWN;
-	return v;
+	return klp_join(path, sizeof(path), dir, name) ? klp_read_long(path) : KLP_UNKNOWN;
 }
 
 /* Subfolders of @dir in byte order, so every listing is reproducible. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Errors, function lists and small file helpers of the klp tools' library. */
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +83,20 @@ bool klp_read_line(const char *path, char *buf, size_t len)
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	return true;
+}
+
+long klp_read_long(const char *path)
+{
+	char val[64], *end;
+	long v;
+
+	if (!klp_read_line(path, val, sizeof(val)))
+		return KLP_UNKNOWN;
+	errno = 0;
+	v = strtol(val, &end, 10);
+	if (errno || end == val || *end)
+		return KLP_UNKNOWN;
+	return v;
 }
 
 bool klp_join(char *buf, size_t len, const char *dir, const char *name)

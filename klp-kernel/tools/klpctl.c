@@ -117,27 +117,13 @@ static bool pathf(char *buf, size_t len, const char *fmt, ...)
 	return n >= 0 && (size_t)n < len;
 }
 
-static long read_long(const char *path)
-{
-	char val[64], *end;
-	long v;
-
-	if (!klp_read_line(path, val, sizeof(val)))
-		return KLP_UNKNOWN;
-	errno = 0;
-	v = strtol(val, &end, 10);
-	if (errno || end == val || *end)
-		return KLP_UNKNOWN;
-	return v;
-}
-
 static long patch_attr(const struct ctx *c, const char *name, const char *attr)
 {
 	char path[PATH_MAX];
 
 	if (!pathf(path, sizeof(path), "%s/%s/%s", c->lp, name, attr))
 		return KLP_UNKNOWN;
-	return read_long(path);
+	return klp_read_long(path);
 }
 
 static bool exists(const char *path)
@@ -391,7 +377,7 @@ static void show_stalled(const struct ctx *c, const char *name, FILE *out)
 			if (t->d_name[0] < '0' || t->d_name[0] > '9' ||
 			    !pathf(path, sizeof(path), "%s/%s/patch_state", tdir, t->d_name))
 				continue;
-			state = read_long(path);
+			state = klp_read_long(path);
 			if (state == KLP_UNKNOWN || state == -1 || state == target)
 				continue;
 			if (!header && out == stderr)
@@ -475,7 +461,7 @@ static int disable_patch(const struct ctx *c, const char *name)
 
 	if (!pathf(path, sizeof(path), "%s/%s/enabled", c->lp, name))
 		return fail("%s: path too long", name);
-	if (read_long(path) != 1)
+	if (klp_read_long(path) != 1)
 		return 0;
 	say(c, "disabling patch module: %s", name);
 	for (attempt = 1;; attempt++) {
@@ -498,10 +484,10 @@ static int remove_module(const struct ctx *c, const char *name, bool quiet)
 
 	if (!pathf(path, sizeof(path), "%s/module/%s/refcnt", c->sys, name))
 		return fail("%s: path too long", name);
-	ref = read_long(path);
+	ref = klp_read_long(path);
 	if (ref > 0) {
 		say(c, "waiting (up to %g seconds) for module refcount...", c->ref_wait);
-		while ((ref = read_long(path)) > 0 && now() - start < c->ref_wait)
+		while ((ref = klp_read_long(path)) > 0 && now() - start < c->ref_wait)
 			sleep_for(0.1);
 		if (ref > 0)
 			return fail("%s: cannot unload: the module is still in use (refcnt %ld)",
