@@ -6,29 +6,7 @@
  * arbitrary size, as the tool must not depend on them.
  */
 
-struct fake_func {
-	const char *old_name;
-	void *new_func;
-	unsigned long old_sympos;
-	char internal[120];
-};
-
-struct fake_object {
-	const char *name;
-	struct fake_func *funcs;
-	void *callbacks[4];
-	_Bool post_unpatch_enabled;
-	char internal[100];
-};
-
-struct fake_patch {
-	void *mod;
-	struct fake_object *objs;
-	void *states;
-	_Bool replace;
-	_Bool allow_conflicts;
-	char internal[200];
-};
+#include "fake_klp.h"
 
 extern char __this_module[];
 
