@@ -257,55 +257,46 @@ static bool is_build_file(const char *path)
  * per entry and kept beside it in the store, as reading a large vmlinux
  * costs seconds.
  */
-static int symtab_of(struct store *s, const struct entry *e, const char *src, const char *bin,
-		     const char *out)
+static int symtab_of(struct store *s, const struct entry *e, const char *bin, const char *out)
 {
 	char *name = xasprintf("%s.symtab", bin), *kept = store_derived_path(s, e->key, name);
-	char *path = xasprintf("%s/%s", src, bin), *tmp = NULL, *cmd, *text;
+	char *tmp = NULL, *text, *data;
 	size_t len;
 	int rc;
 
 	free(name);
 	text = read_file(kept, &len);
-	if (text) {
-		rc = write_file_atomic(out, text, len);
-		free(text);
-		goto done;
-	}
+	if (text)
+		goto write;
 	kbc_err_clear();
-	{
-		char *data;
-
-		rc = store_read_file(s, e, bin, &data, &len);
-		if (rc) {
-			if (rc > 0)
-				kbc_err("%s: not in cache entry %.12s", bin, e->key);
-			rc = -1;
-			goto done;
-		}
-		tmp = xasprintf("%s.elf", out);
-		rc = write_file_atomic(tmp, data, len);
-		free(data);
-		if (rc)
-			goto done;
-	}
-	cmd = xasprintf("readelf -s --wide '%s' > '%s'", tmp, out);
-	rc = run_sh(cmd, NULL, NULL, NULL);
-	free(cmd);
+	rc = store_read_file(s, e, bin, &data, &len);
 	if (rc) {
-		rc = kbc_err("%s: cannot read its symbol table", path);
-		goto done;
+		if (rc > 0)
+			kbc_err("%s: not in cache entry %.12s", bin, e->key);
+		goto out;
 	}
-	/* keep it for the next diff; failing to is not an error */
-	text = read_file(out, &len);
-	if (!text || mkdir_parent(kept) || write_file_atomic(kept, text, len))
+	tmp = xasprintf("%s.elf", out);
+	rc = write_file_atomic(tmp, data, len);
+	free(data);
+	if (!rc) {
+		char *argv[] = { "readelf", "-s", "--wide", tmp, NULL };
+
+		rc = run_cmd(argv, NULL, &text, NULL);
+		if (rc)
+			kbc_err("%s of entry %.12s: cannot read its symbol table", bin, e->key);
+	}
+	unlink(tmp);
+	if (rc)
+		goto out;
+	len = strlen(text);
+	/* kept for the next diff; failing to keep it is not an error */
+	if (mkdir_parent(kept) || write_file_atomic(kept, text, len))
 		kbc_warn("%s: %s", kept, kbc_errmsg());
+write:
+	rc = write_file_atomic(out, text, len);
+out:
 	free(text);
-done:
-	if (tmp)
-		unlink(tmp);
 	free(tmp);
-	free(path);
 	free(kept);
 	return rc ? -1 : 0;
 }
@@ -467,8 +458,8 @@ revert:
 		int r = 0;
 
 		if (!is_file(out))
-			r = symtab_of(&s, &e, o->bc.src,
-				      j.p[i].k->module_path ? j.p[i].k->module_path : "vmlinux", out);
+			r = symtab_of(&s, &e, j.p[i].k->module_path ? j.p[i].k->module_path : "vmlinux",
+				      out);
 		free(out);
 		if (r)
 			goto out;
