@@ -339,10 +339,19 @@ int cmd_diff(struct kbc_opts *o)
 		goto out;
 	t[0] = now_sec() - t0;
 	tt = now_sec();
-	if (kobjs_load(o->bc.src, &objs))
-		goto out;
+	{
+		char *index = store_derived_path(&s, e.key, KOBJS_INDEX_NAME);
+
+		rc = kobjs_load_indexed(o->bc.src, index, &objs);
+		free(index);
+		if (rc)
+			goto out;
+		rc = -1;
+	}
+	kbc_debug("%zu objects and their dependencies read in %.2fs", objs.n, now_sec() - tt);
 	if (patchset_apply(&ps, o->bc.src, o->args, o->nargs))
 		goto out;
+	kbc_debug("patches applied at %.2fs", now_sec() - tt);
 	j.p = calloc(objs.n + 1, sizeof(*j.p));
 	if (!j.p)
 		abort();
@@ -464,6 +473,7 @@ revert:
 		if (r)
 			goto out;
 	}
+	kbc_debug("originals and parents' symbol tables ready in %.2fs", now_sec() - tt);
 	j.symvers = xasprintf("%s/Module.symvers", o->bc.src);
 	sizes_from_build(o->bc.src, &j.sizes);
 	progress_start(&prog, "diffing", np);

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kcmd.h"
 #include "sizes.h"
 #include "util.h"
 
@@ -285,6 +286,16 @@ static int put_tree(struct store *s, const struct key *k, const char *src)
 		return -1;
 	rc = store_put(s, k, src, &tl);
 	tree_list_free(&tl);
+	if (!rc) {
+		/* direct mode's and kpatch-build's object list, ready for their first run */
+		char *index = store_derived_path(s, k->hex, KOBJS_INDEX_NAME);
+
+		if (kobjs_index_update(src, index)) {
+			kbc_debug("%s: %s", index, kbc_errmsg());
+			kbc_err_clear();
+		}
+		free(index);
+	}
 	return rc;
 }
 
@@ -351,6 +362,8 @@ int cmd_build(struct kbc_opts *o)
 	if (!rc)
 		kbc_info("built and stored in %.0fs", now_sec() - t0);
 out:
+	if (!rc)
+		memcpy(o->built_key, k.hex, sizeof(o->built_key));
 	if (lockfd >= 0)
 		close(lockfd);
 	store_close(&s);
@@ -451,6 +464,7 @@ int ensure_restored(struct kbc_opts *o, struct store *s, struct key *k, struct e
 	}
 	if (rc)
 		return -1;
+	kbc_debug("key computed in %.2fs", now_sec() - t0);
 	if (kbc_verbose)
 		print_explain(k);
 	if (cfg) {
@@ -467,6 +481,7 @@ int ensure_restored(struct kbc_opts *o, struct store *s, struct key *k, struct e
 		return rc < 0 ? -1 :
 			kbc_err("%s: no cache entry %.12s for this tree and config (run kbuild-cache build first)",
 				o->bc.src, key);
+	kbc_debug("entry %.12s read at %.2fs", key, now_sec() - t0);
 	if (stamp_is(o->bc.src, key)) {
 		kbc_info("%s is already at the built state of %.12s", o->bc.src, key);
 	} else if (what == RESTORE_TO_COMPILE && stamp_as_is(o->bc.src, STAMP_COMPILE, key)) {

@@ -23,6 +23,7 @@ struct kbc_opts {
 	struct build_conf bc;
 	char **args;		/* remaining arguments */
 	int nargs;
+	char built_key[KBC_HEX_LEN + 1];	/* set by cmd_build(): the entry the tree is at */
 };
 
 int cmd_key(struct kbc_opts *o);

@@ -135,8 +135,8 @@ static void add_obj(const char *src, struct kobjs *out, size_t *cap, const char 
 	out->v[out->n++] = k;
 }
 
-/* Strings live as long as the process: module names are few. */
-static const char *module_name(const char *modfile)
+/* The module's name (malloc'd), as in /proc/modules. */
+static char *module_name(const char *modfile)
 {
 	const char *b = strrchr(modfile, '/');
 	char *n = xstrdup(b ? b + 1 : modfile), *p;
@@ -261,6 +261,8 @@ int kobjs_load(const char *src, struct kobjs *out)
 			continue;
 		}
 		name = module_name(p);
+		out->modnames = xrealloc(out->modnames, (out->nmodnames + 1) * sizeof(*out->modnames));
+		out->modnames[out->nmodnames++] = (char *)name;
 		modpath = xasprintf("%.*s.ko", (int)(len - 4), p);
 		for (line = strtok_r(text, "\n \t", &save2); line; line = strtok_r(NULL, "\n \t", &save2))
 			add_obj(src, out, &cap, line, name, modpath);
@@ -275,6 +277,13 @@ void kobjs_free(struct kobjs *k)
 {
 	size_t i, j;
 
+	if (k->blob) {
+		free(k->blob);
+		free(k->blob_deps);
+		free(k->v);
+		memset(k, 0, sizeof(*k));
+		return;
+	}
 	for (i = 0; i < k->n; i++) {
 		for (j = 0; j < k->v[i].ndeps; j++)
 			free(k->v[i].deps[j]);
@@ -285,6 +294,9 @@ void kobjs_free(struct kobjs *k)
 		free(k->v[i].module_path);
 	}
 	free(k->v);
+	for (i = 0; i < k->nmodnames; i++)
+		free(k->modnames[i]);
+	free(k->modnames);
 	memset(k, 0, sizeof(*k));
 }
 

@@ -23,6 +23,10 @@ struct kobj {
 struct kobjs {
 	struct kobj *v;
 	size_t n;
+	char **modnames;	/* the parents that are modules (loaded from the tree) */
+	size_t nmodnames;
+	char *blob;		/* read from an index: every string points into it */
+	char **blob_deps;	/* and every deps array into this one */
 };
 
 /*
@@ -31,6 +35,17 @@ struct kobjs {
  */
 int kobjs_load(const char *src, struct kobjs *out);
 void kobjs_free(struct kobjs *k);
+
+/*
+ * kobjs_load() through the index file @index (one per cache entry, see
+ * kobjindex.c): read from it when it is valid and was made for a tree at
+ * the same place or with commands that do not name it, else loaded from
+ * @src and written to it.
+ */
+#define KOBJS_INDEX_NAME "kobjs.idx"	/* its name among an entry's derived files */
+int kobjs_load_indexed(const char *src, const char *index, struct kobjs *out);
+/* Write the index of the built tree @src to @index (after storing it). */
+int kobjs_index_update(const char *src, const char *index);
 
 /* Whether object @o is rebuilt when @path changes (its source or a dependency). */
 bool kobj_depends_on(const struct kobj *o, const char *path);

@@ -240,7 +240,8 @@ static void kpb_free(struct kpb_args *pa)
  * no object depends on (a Makefile, a Kconfig, a script): kpatch-build's
  * own goals then stay.
  */
-static char **patch_targets(const char *src, char **patches, int n, size_t *count)
+static char **patch_targets(const char *src, const char *index, char **patches, int n,
+			    size_t *count)
 {
 	struct patchset ps;
 	struct kobjs objs;
@@ -253,7 +254,7 @@ static char **patch_targets(const char *src, char **patches, int n, size_t *coun
 		kbc_err_clear();
 		return NULL;
 	}
-	if (kobjs_load(src, &objs)) {
+	if (kobjs_load_indexed(src, index, &objs)) {
 		kbc_err_clear();
 		patchset_free(&ps);
 		return NULL;
@@ -395,8 +396,18 @@ int cmd_kpatch_build(struct kbc_opts *o)
 		goto out;
 	kbc_info("tree ready in %.0fs; running %s", now_sec() - t0, kv.script);
 
-	if (!pa.has_target && pa.npatches)
-		targets = patch_targets(o->bc.src, pa.patches, pa.npatches, &ntargets);
+	if (!pa.has_target && pa.npatches) {
+		struct store s;
+
+		if (!store_open(&s, b.cache, NULL, 1)) {
+			char *index = store_derived_path(&s, b.built_key, KOBJS_INDEX_NAME);
+
+			targets = patch_targets(o->bc.src, index, pa.patches, pa.npatches, &ntargets);
+			free(index);
+			store_close(&s);
+		}
+		kbc_err_clear();
+	}
 	argv = xmalloc(((size_t)pa.npass + 2 * ntargets + 6) * sizeof(*argv));
 	argv[n++] = kv.script;
 	if (!pa.src) {
