@@ -224,6 +224,7 @@ int key_compute(const struct build_conf *bc, struct key *k)
 			key_free(k);
 			return -1;
 		}
+		kbc_debug("walked %zu files in %.2fs", tl.n, now_sec() - t0);
 		if (tree_source_hash(bc->src, &tl, hex, &nfiles)) {
 			tree_list_free(&tl);
 			free(cfg);
