@@ -58,9 +58,10 @@ run_group() {
 	rm -f "$log"
 }
 
+# unit_tests [PREFIX]: the cmocka binaries named PREFIX* (default test_)
 unit_tests() {
 	local t n=0 bad=0 out
-	for t in "$build"/tests/test_*; do
+	for t in "$build"/tests/"${1:-test_}"*; do
 		[ -x "$t" ] || continue
 		out=$(CMOCKA_MESSAGE_OUTPUT=TAP "$t" 2>&1)
 		local rc=$?
@@ -245,6 +246,9 @@ if [ "$what" = all ] || [ "$what" = cli ]; then
 	run_group klpctl make --no-print-directory -C klp-kernel check-klpctl BUILD="$build"
 fi
 # kbuild-cache: a stand-in kernel tree, then the HTTP store on a real nginx
+if [ "$what" = kbc ]; then
+	run_group kbc-unit unit_tests test_kbc_	# in "unit" for all
+fi
 if [ "$what" = all ] || [ "$what" = kbc ]; then
 	for t in kbuild-cache/tests/cli.sh kbuild-cache/tests/http.sh; do
 		[ -f "$t" ] || continue
