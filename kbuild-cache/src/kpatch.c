@@ -241,15 +241,16 @@ static void kpb_free(struct kpb_args *pa)
  * own goals then stay.
  */
 static char **patch_targets(const char *src, const char *index, char **patches, int n,
-			    size_t *count)
+			    size_t *count, size_t *nmodules)
 {
 	struct patchset ps;
 	struct kobjs objs;
 	char **t = NULL;
-	size_t i, m, nt = 0;
+	size_t i, m, nt = 0, nobj;
 	bool ok = true;
 
 	*count = 0;
+	*nmodules = 0;
 	if (patchset_scan(&ps, src, patches, n)) {
 		kbc_err_clear();
 		return NULL;
@@ -259,7 +260,7 @@ static char **patch_targets(const char *src, const char *index, char **patches, 
 		patchset_free(&ps);
 		return NULL;
 	}
-	t = xmalloc((objs.n + 1) * sizeof(*t));
+	t = xmalloc((2 * objs.n + 1) * sizeof(*t));
 	for (i = 0; i < ps.n && ok; i++) {
 		size_t hits = 0;
 
@@ -280,6 +281,25 @@ static char **patch_targets(const char *src, const char *index, char **patches, 
 		}
 		if (!hits)
 			ok = false;
+	}
+	/*
+	 * kpatch-build takes a patched module from its link (kpatch-cc copies
+	 * each .ko that ld writes), so the modules of changed objects are
+	 * targets too; vmlinux is not: its objects' parent is the restored one.
+	 */
+	for (i = 0, nobj = nt; i < nobj && ok; i++) {
+		for (m = 0; m < objs.n && strcmp(objs.v[m].obj, t[i]); m++)
+			;
+		if (m < objs.n && objs.v[m].module_path) {
+			size_t k;
+
+			for (k = nobj; k < nt && strcmp(t[k], objs.v[m].module_path); k++)
+				;
+			if (k == nt) {
+				t[nt++] = xstrdup(objs.v[m].module_path);
+				(*nmodules)++;
+			}
+		}
 	}
 	kobjs_free(&objs);
 	patchset_free(&ps);
@@ -367,7 +387,7 @@ int cmd_kpatch_build(struct kbc_opts *o)
 	struct kpb_args pa;
 	char **argv = NULL, *stamp = NULL, *src = NULL;
 	char **targets = NULL;
-	size_t ntargets = 0, t;
+	size_t ntargets = 0, nmodules = 0, t;
 	int i, n = 0, rc = -1;
 	struct kbc_opts b;
 	double t0 = now_sec();
@@ -402,7 +422,8 @@ int cmd_kpatch_build(struct kbc_opts *o)
 		if (!store_open(&s, b.cache, NULL, 1)) {
 			char *index = store_derived_path(&s, b.built_key, KOBJS_INDEX_NAME);
 
-			targets = patch_targets(o->bc.src, index, pa.patches, pa.npatches, &ntargets);
+			targets = patch_targets(o->bc.src, index, pa.patches, pa.npatches, &ntargets,
+						&nmodules);
 			free(index);
 			store_close(&s);
 		}
@@ -415,8 +436,15 @@ int cmd_kpatch_build(struct kbc_opts *o)
 		argv[n++] = (char *)o->bc.src;
 	}
 	if (targets) {
-		kbc_info("the patches change %zu object%s: building only %s with -t",
-			 ntargets, ntargets == 1 ? "" : "s", ntargets == 1 ? "it" : "them");
+		size_t nobjs = ntargets - nmodules;
+
+		if (nmodules)
+			kbc_info("the patches change %zu object%s: building only %s and relinking %zu module%s with -t",
+				 nobjs, nobjs == 1 ? "" : "s", nobjs == 1 ? "it" : "them", nmodules,
+				 nmodules == 1 ? "" : "s");
+		else
+			kbc_info("the patches change %zu object%s: building only %s with -t", nobjs,
+				 nobjs == 1 ? "" : "s", nobjs == 1 ? "it" : "them");
 		for (t = 0; t < ntargets; t++) {
 			argv[n++] = "-t";
 			argv[n++] = targets[t];
