@@ -335,20 +335,10 @@ int cmd_diff(struct kbc_opts *o)
 				;
 		}
 	}
-	if (ensure_restored(o, &s, &k, &e, RESTORE_TO_COMPILE))
+	if (ensure_restored(o, &s, &k, &e, RESTORE_TO_COMPILE, &objs))
 		goto out;
 	t[0] = now_sec() - t0;
 	tt = now_sec();
-	{
-		char *index = store_derived_path(&s, e.key, KOBJS_INDEX_NAME);
-
-		rc = kobjs_load_indexed(o->bc.src, index, &objs);
-		free(index);
-		if (rc)
-			goto out;
-		rc = -1;
-	}
-	kbc_debug("%zu objects and their dependencies read in %.2fs", objs.n, now_sec() - tt);
 	if (patchset_apply(&ps, o->bc.src, o->args, o->nargs))
 		goto out;
 	kbc_debug("patches applied at %.2fs", now_sec() - tt);

@@ -245,6 +245,39 @@ static bool needed_to_compile(const char *path)
 	return true;
 }
 
+static bool is_cmd_file(const char *path)
+{
+	size_t len = strlen(path);
+
+	return len > 4 && !strcmp(path + len - 4, ".cmd");
+}
+
+/* With the entry's object index at hand, the .cmd files are not needed. */
+static bool needed_to_compile_indexed(const char *path)
+{
+	return needed_to_compile(path) && (!is_cmd_file(path) || sizes_reads(path));
+}
+
+/*
+ * The entry's objects for direct mode: from its index, else from the
+ * tree after bringing the .cmd files (a tree restored with an index that
+ * has since gone, or an entry from the remote, which has none).
+ */
+static int entry_objects(struct kbc_opts *o, struct store *s, struct entry *e, bool have_cmds,
+			 struct kobjs *objs)
+{
+	char *index = store_derived_path(s, e->key, KOBJS_INDEX_NAME);
+	size_t n = 0;
+	int rc = 0;
+
+	if (!have_cmds)
+		rc = store_restore_some(s, e, o->bc.src, is_cmd_file, &n);
+	if (!rc)
+		rc = kobjs_load_indexed(o->bc.src, index, objs);
+	free(index);
+	return rc;
+}
+
 static int copy_config(const char *from, const char *src)
 {
 	char *to = xasprintf("%s/.config", src), *data, *a, *b;
@@ -431,10 +464,11 @@ static int match_without_config(struct store *s, const struct key *k, char *out)
 }
 
 int ensure_restored(struct kbc_opts *o, struct store *s, struct key *k, struct entry *e,
-		    enum restore_what what)
+		    enum restore_what what, struct kobjs *objs)
 {
 	char key[KBC_HEX_LEN + 1];
 	const char *cfg;
+	bool have_index = false, have_cmds = false;
 	int rc;
 	double t0 = now_sec();
 
@@ -482,14 +516,29 @@ int ensure_restored(struct kbc_opts *o, struct store *s, struct key *k, struct e
 			kbc_err("%s: no cache entry %.12s for this tree and config (run kbuild-cache build first)",
 				o->bc.src, key);
 	kbc_debug("entry %.12s read at %.2fs", key, now_sec() - t0);
+	if (what == RESTORE_TO_COMPILE) {
+		char *index = store_derived_path(s, key, KOBJS_INDEX_NAME);
+
+		rc = kobjs_index_read(o->bc.src, index, objs);
+		free(index);
+		if (rc < 0) {
+			entry_free(e);
+			return -1;
+		}
+		have_index = rc == 0;
+		kbc_debug("object index %s at %.2fs", have_index ? "read" : "absent", now_sec() - t0);
+	}
 	if (stamp_is(o->bc.src, key)) {
 		kbc_info("%s is already at the built state of %.12s", o->bc.src, key);
+		have_cmds = true;
 	} else if (what == RESTORE_TO_COMPILE && stamp_as_is(o->bc.src, STAMP_COMPILE, key)) {
 		kbc_info("%s already has what compiling needs from %.12s", o->bc.src, key);
 	} else if (what == RESTORE_TO_COMPILE) {
 		size_t n = 0;
 
-		rc = store_restore_some(s, e, o->bc.src, needed_to_compile, &n);
+		rc = store_restore_some(s, e, o->bc.src,
+					have_index ? needed_to_compile_indexed : needed_to_compile, &n);
+		have_cmds = !have_index;
 		if (!rc)
 			rc = n == e->n ? write_stamp(o->bc.src, key) :
 					 write_stamp_as(o->bc.src, STAMP_COMPILE, key);
@@ -500,6 +549,7 @@ int ensure_restored(struct kbc_opts *o, struct store *s, struct key *k, struct e
 		kbc_info("restored %zu of %zu files of %.12s (what compiling needs) in %.1fs", n, e->n, key,
 			 now_sec() - t0);
 	} else {
+		have_cmds = true;
 		rc = store_restore(s, e, o->bc.src);
 		if (!rc)
 			rc = write_stamp(o->bc.src, key);
@@ -508,6 +558,10 @@ int ensure_restored(struct kbc_opts *o, struct store *s, struct key *k, struct e
 			return -1;
 		}
 		kbc_info("restored %zu files of %.12s in %.1fs", e->n, key, now_sec() - t0);
+	}
+	if (what == RESTORE_TO_COMPILE && !have_index && entry_objects(o, s, e, have_cmds, objs)) {
+		entry_free(e);
+		return -1;
 	}
 	memcpy(k->hex, key, sizeof(key));
 	return 0;
@@ -523,7 +577,7 @@ int cmd_restore(struct kbc_opts *o)
 
 	if (store_open(&s, o->cache, o->remote, o->jobs))
 		return -1;
-	rc = ensure_restored(o, &s, &k, &e, RESTORE_ALL);
+	rc = ensure_restored(o, &s, &k, &e, RESTORE_ALL, NULL);
 	if (!rc) {
 		printf("%s\n", k.hex);
 		if (!kbc_quiet) {

@@ -36,14 +36,18 @@ enum restore_what {
 	RESTORE_TO_COMPILE,	/* what compiling objects with their .cmd lines needs */
 };
 
+struct kobjs;
+
 /*
  * Bring o->bc.src to the built state of its entry, or only what compiling
  * needs (restoring unless the tree's stamp says it already has it); fills
- * @e and @k.  0, or -1 (also when no entry exists: the message says to
- * run build).
+ * @e and @k.  With RESTORE_TO_COMPILE, @objs (required then) gets the
+ * entry's objects: from its index when there is one, and then the .cmd
+ * files, nine tenths of the bytes, stay in the store.  0, or -1 (also
+ * when no entry exists: the message says to run build).
  */
 int ensure_restored(struct kbc_opts *o, struct store *s, struct key *k, struct entry *e,
-		    enum restore_what what);
+		    enum restore_what what, struct kobjs *objs);
 
 /* Resolve o->bc.config: --config, else SRC/.config, else NULL. */
 void pick_config(struct kbc_opts *o);

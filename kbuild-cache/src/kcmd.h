@@ -44,6 +44,8 @@ void kobjs_free(struct kobjs *k);
  */
 #define KOBJS_INDEX_NAME "kobjs.idx"	/* its name among an entry's derived files */
 int kobjs_load_indexed(const char *src, const char *index, struct kobjs *out);
+/* The index alone: 0 loaded, 1 absent or unusable, -1 error. */
+int kobjs_index_read(const char *src, const char *index, struct kobjs *out);
 /* Write the index of the built tree @src to @index (after storing it). */
 int kobjs_index_update(const char *src, const char *index);
 

@@ -275,6 +275,18 @@ bad:
 	return 1;
 }
 
+int kobjs_index_read(const char *src, const char *index, struct kobjs *out)
+{
+	char *root = realpath(src, NULL);
+	int rc;
+
+	if (!root)
+		return kbc_errno("%s", src);
+	rc = index_read(index, root, out);
+	free(root);
+	return rc;
+}
+
 int kobjs_load_indexed(const char *src, const char *index, struct kobjs *out)
 {
 	char *root = realpath(src, NULL);
