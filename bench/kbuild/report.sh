@@ -41,6 +41,13 @@ machine() {
 		"$(gcc --version | head -n 1)"
 }
 
+# "N hits, M misses" from the ccache statistics saved after step $1
+ccache_hits() {
+	local f=$WORK/logs/$1.ccache
+	[ -f "$f" ] || { echo "no statistics"; return; }
+	awk '/^ *Hits:/ && !h { h = $2 } /^ *Misses:/ && !m { m = $2 } END { printf "%s hits, %s misses in the warm run", h, m }' "$f"
+}
+
 md() {
 	echo "Debian linux-source-6.1 ($(sed -n 's/^# Linux\/x86_64 \(.*\) Kernel Configuration/\1/p' "$WORK/bench.config")), $(cat "$WORK/config.desc" 2>/dev/null), \`-j$(nproc)\`."
 	echo "Machine: $(machine).  Load is the 1-minute average before→after each step."
@@ -55,7 +62,13 @@ md() {
 	echo "| \`kbuild-cache kpatch-build\`, warm (restore + kpatch-build) | $(fmt "$warm") | $(ratio "$warm" "$cold") | $(load kbc-warm) | $(when kbc-warm) |"
 	echo
 	echo "Target: warm at most 1/10 of cold kpatch-build: $(verdict "$(ratio "$warm" "$cold")" "<=" 0.1)."
-	[ -n "$ccw" ] || { echo; echo "ccache's warm rebuild is not measured: the cold kpatch-build left the ccache directory empty (kpatch-build puts /usr/lib/ccache on PATH itself, yet nothing was cached on this Debian 12 machine), so its second run would be a second cold build."; }
+	if [ -n "$ccw" ]; then
+		echo
+		echo "Both kpatch-build runs have /usr/lib/ccache first on PATH (kpatch-build does that itself only for a distribution kernel, not with \\`-s\\`); ccache: $(ccache_hits kpatch-ccache)."
+	else
+		echo
+		echo "ccache's warm rebuild is not measured (ccache is not installed, or the kpatch-ccache step did not run)."
+	fi
 	echo
 	echo "**Direct mode** (\`kbuild-cache diff\`: restore, patch, compile, diff in one process) against the floor (the same objects compiled once with their recorded commands at \`-j$(nproc)\`, plus create-diff-object on each pair):"
 	echo

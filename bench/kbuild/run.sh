@@ -18,8 +18,10 @@
 #                   plus create-diff-object on each pair
 #   kpatch-cold     plain kpatch-build on a fresh copy, empty ccache
 #   kpatch-ccache   plain kpatch-build again, same path, ccache warm
-#                   (only when ccache is installed: kpatch-build uses it
-#                   by itself then)
+#                   (only when ccache is installed).  kpatch-build puts
+#                   /usr/lib/ccache on PATH itself for a distribution
+#                   kernel, not with -s; both runs get it on PATH, as a
+#                   kpatch-build user with ccache would have it.
 # kpatch-* and kbc-* need KPATCH_BUILD=/path/to/kpatch-build (an unchanged
 # upstream kpatch-build built outside this repository).
 #
@@ -250,9 +252,17 @@ step_direct() {
 step_kpatch() {
 	local name=$1 tree=$WORK/trees/kpatch
 	fresh "$tree"
-	measure "$name" env CCACHE_DIR="$WORK/ccache" "$KPATCH_BUILD" -s "$tree" -c "$CFG" \
+	local path=$PATH
+	[ -d /usr/lib/ccache ] && path=/usr/lib/ccache:$PATH
+	export CCACHE_DIR=$WORK/ccache CCACHE_MAXSIZE=30G
+	# the warm run's statistics alone
+	[ "$name" = kpatch-ccache ] && command -v ccache >/dev/null && ccache -z >/dev/null
+	measure "$name" env PATH="$path" "$KPATCH_BUILD" -s "$tree" -c "$CFG" \
 		-v "$WORK/vmlinux" -n bench_one -j "$JOBS" "${ONE[@]}"
 	local st=$?
+	# what ccache did, for the report and the log
+	command -v ccache >/dev/null && ccache -s >"$WORK/logs/$name.ccache" 2>&1
+	unset CCACHE_DIR CCACHE_MAXSIZE
 	rm -rf "$tree"
 	return $st
 }
