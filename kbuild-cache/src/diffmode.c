@@ -55,11 +55,14 @@ static int compile_one(size_t i, void *user)
 {
 	struct diffjob *j = user;
 	struct pair *p = &j->p[i];
-	char *dir = xasprintf("%s/patched", j->work);
-	char *out = xasprintf("%s/%s", dir, p->k->obj);
-	char *log = xasprintf("%s/logs/%s.log", j->work, p->k->obj);
-	char *cmd = kobj_cmd_to(p->k, dir);
+	char *dir, *out, *log, *cmd;
 
+	if (signals_pending())	/* interrupted: start nothing more */
+		return kbc_err("interrupted");
+	dir = xasprintf("%s/patched", j->work);
+	out = xasprintf("%s/%s", dir, p->k->obj);
+	log = xasprintf("%s/logs/%s.log", j->work, p->k->obj);
+	cmd = kobj_cmd_to(p->k, dir);
 	mkdir_parent(out);
 	mkdir_parent(log);
 	kbc_debug("compile: %s", cmd);
@@ -339,6 +342,8 @@ int cmd_diff(struct kbc_opts *o)
 		goto out;
 	t[0] = now_sec() - t0;
 	tt = now_sec();
+	/* from here until the patches are reverted, a signal waits (see signals_hold()) */
+	signals_hold();
 	if (patchset_apply(&ps, o->bc.src, o->args, o->nargs))
 		goto out;
 	kbc_debug("patches applied at %.2fs", now_sec() - tt);
@@ -413,6 +418,10 @@ revert:
 	}
 	if (!j.work)
 		goto out;
+	if (signals_pending()) {
+		kbc_err("interrupted: %s is as it was", o->bc.src);
+		goto out;
+	}
 	for (i = 0; i < np; i++) {
 		if (j.p[i].compile_rc) {
 			char *log = xasprintf("%s/logs/%s.log", work, j.p[i].k->obj);
@@ -533,5 +542,9 @@ out:
 	store_close(&s);
 	if (treelock >= 0)
 		close(treelock);
+	if (rc && signals_pending())
+		fprintf(stderr, "kbuild-cache: %s\n", kbc_errmsg());
+	/* the tree is back and the temporary files gone: now a held signal may end us */
+	signals_release();
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -328,6 +329,45 @@ static int wait_child(pid_t pid)
 	return -1;
 }
 
+static void held_set(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
+}
+
+void signals_hold(void)
+{
+	sigset_t set;
+
+	held_set(&set);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+bool signals_pending(void)
+{
+	sigset_t pending;
+	int sig[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	size_t i;
+
+	if (sigpending(&pending))
+		return false;
+	for (i = 0; i < sizeof(sig) / sizeof(sig[0]); i++)
+		if (sigismember(&pending, sig[i]))
+			return true;
+	return false;
+}
+
+void signals_release(void)
+{
+	sigset_t set;
+
+	held_set(&set);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
 int run_cmd(char *const argv[], const char *cwd, char **out, const char *log)
 {
 	int pipefd[2] = { -1, -1 };
@@ -346,6 +386,11 @@ int run_cmd(char *const argv[], const char *cwd, char **out, const char *log)
 		return kbc_errno("fork");
 	}
 	if (pid == 0) {
+		sigset_t held;
+
+		/* a compiler must die of the Ctrl-C that the command holds off */
+		held_set(&held);
+		sigprocmask(SIG_UNBLOCK, &held, NULL);
 		if (cwd && chdir(cwd)) {
 			fprintf(stderr, "kbuild-cache: %s: %s\n", cwd, strerror(errno));
 			_exit(127);

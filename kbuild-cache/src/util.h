@@ -77,6 +77,18 @@ int run_cmd(char *const argv[], const char *cwd, char **out, const char *log);
 /* Run a shell command line; same return values. */
 int run_sh(const char *cmdline, const char *cwd, char **out, const char *log);
 
+/*
+ * While a command has the user's tree patched: SIGINT, SIGTERM, SIGHUP
+ * and SIGQUIT are held (call before starting threads, which inherit the
+ * mask; children get them unblocked), signals_pending() says one came,
+ * and signals_release() delivers it once the tree is as it was, so that
+ * an interrupted command still puts the tree back and removes its
+ * temporary files, then dies of the signal as the user expects.
+ */
+void signals_hold(void);
+bool signals_pending(void);
+void signals_release(void);
+
 /* Find @prog in PATH; malloc'd absolute path or NULL. */
 char *which(const char *prog);
 

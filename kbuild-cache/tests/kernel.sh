@@ -258,9 +258,11 @@ fresh "$TR/direct"
 	"$CASES/sys-subreaper-lock/patch" >"$WORK/partial-c-file.lines" 2>"$WORK/partial-c-file.err"
 check "diff on a fresh copy succeeds" [ $? = 0 ] || cat "$WORK/partial-c-file.err"
 log "diff on a fresh copy: $(grep 'what compiling needs' "$WORK/partial-c-file.err")"
-check "diff on a fresh copy restores only what compiling needs (no vmlinux, no objects)" \
+# the entry's object index exists by now (the diffs above made it): no .cmd files either
+check "diff on a fresh copy restores only what compiling needs (no vmlinux, no objects, no .cmd)" \
 	[ -n "$(grep 'what compiling needs' "$WORK/partial-c-file.err")" -a ! -e "$TR/direct/vmlinux" -a \
-	! -e "$TR/direct/kernel/sys.o" -a -f "$TR/direct/kernel/.sys.o.cmd" ]
+	! -e "$TR/direct/kernel/sys.o" -a ! -e "$TR/direct/kernel/.sys.o.cmd" -a \
+	-f "$TR/direct/include/generated/autoconf.h" ]
 check "diff on a fresh copy: the same lines" cmp -s "$WORK/partial-c-file.lines" "$WORK/direct-c-file.lines"
 check "diff on a fresh copy: the same objects, byte for byte" bash -c '
 	for d in output patched orig; do
@@ -271,6 +273,25 @@ check "diff on a fresh copy: the same objects, byte for byte" bash -c '
 	done
 	cmp -s "$1/parents/vmlinux.symtab" "$2/parents/vmlinux.symtab"' \
 	_ "$WORK/partial-c-file" "$WORK/direct-c-file" "$WORK/partial-list"
+# ---- interrupted: the tree is put back and the temporary output removed, then the signal ends it ----
+rm -rf "$WORK/killed"
+"$KBC" diff -q -C "$TR/direct" --config "$CFG" -o "$WORK/killed" "$CASES/workqueue-queue-work-once/patch" \
+	>/dev/null 2>"$WORK/killed.err" &
+pid=$!
+# until the patch is in (compiling workqueue.c takes seconds after that)
+for i in $(seq 1 600); do
+	cmp -s "$TR/direct/kernel/workqueue.c" "$SRC/kernel/workqueue.c" || break
+	sleep 0.05
+done
+kill -TERM $pid
+wait $pid
+rc=$?
+check "SIGTERM while compiling: the command dies of it (143) after its cleanup" [ $rc = 143 ] || cat "$WORK/killed.err"
+check "SIGTERM while compiling: the patched source is back" \
+	cmp -s "$TR/direct/kernel/workqueue.c" "$SRC/kernel/workqueue.c"
+check "SIGTERM while compiling: says so, leaves no output and no temporary directory" \
+	[ ! -e "$WORK/killed" -a -z "$(ls -d "$WORK"/killed.tmp.* 2>/dev/null)" ] && grep -q 'interrupted' "$WORK/killed.err"
+
 "$KBC" restore -q -C "$TR/direct" --config "$CFG" >/dev/null 2>"$WORK/restore-after-partial.err"
 check "restore after a partial one succeeds" [ $? = 0 ] || cat "$WORK/restore-after-partial.err"
 kmake "$TR/direct" vmlinux modules >"$WORK/make-after-partial.log" 2>&1
