@@ -223,6 +223,8 @@ diff_case() {
 }
 
 cat "$CASES/workqueue-warn-line-shift/patch" "$CASES/packet-qdisc-bypass-bounds/patch" >"$WORK/two-file.patch"
+# a fresh tree for every run: one left behind by an earlier, killed run may be patched
+rm -rf "$TR/direct"
 diff_case c-file "$CASES/sys-subreaper-lock/patch"
 # the sizes kpatch-build would read from vmlinux's DWARF, as the 6.1 cases know them
 if [ "$V" = 6.1 ]; then
