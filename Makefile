@@ -186,7 +186,7 @@ $(KBC_BIN): $(BUILD)/obj/kbuild-cache/src/main.o $(KBC_LIB) $(STATIC_LIB)
 
 $(BUILD)/tests/test_kbc_%: kbuild-cache/tests/unit/test_%.c $(KBC_LIB) | deps-build
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter -Ikbuild-cache/src -o $@ $< $(KBC_LIB) -lcmocka $(KBC_LIBS) $(LDFLAGS_ALL)
+	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter -Ilibcdo/include -I$(BUILD)/include -Ikbuild-cache/src -o $@ $< $(KBC_LIB) -lcmocka $(KBC_LIBS) $(LDFLAGS_ALL)
 
 $(CLI_COMMON_LIB): $(CLI_COMMON_OBJS)
 	@mkdir -p $(dir $@)

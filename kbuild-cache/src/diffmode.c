@@ -279,7 +279,7 @@ static int symtab_of(struct store *s, const struct entry *e, const char *bin, co
 		goto out;
 	}
 	tmp = xasprintf("%s.elf", out);
-	rc = write_file_atomic(tmp, data, len);
+	rc = write_file_atomic_flags(tmp, data, len, 0);	/* read once, then removed */
 	free(data);
 	if (!rc) {
 		char *argv[] = { "readelf", "-s", "--wide", tmp, NULL };
@@ -296,7 +296,8 @@ static int symtab_of(struct store *s, const struct entry *e, const char *bin, co
 	if (mkdir_parent(kept) || write_file_atomic(kept, text, len))
 		kbc_warn("%s: %s", kept, kbc_errmsg());
 write:
-	rc = write_file_atomic(out, text, len);
+	/* the work directory is renamed into place whole; no fsync per file */
+	rc = write_file_atomic_flags(out, text, len, 0);
 out:
 	free(text);
 	free(tmp);
@@ -449,7 +450,7 @@ revert:
 			free(dest);
 			goto out;
 		}
-		r = mkdir_parent(dest) || write_file_atomic(dest, data, len);
+		r = mkdir_parent(dest) || write_file_atomic_flags(dest, data, len, 0);
 		free(data);
 		free(dest);
 		if (r)
@@ -474,7 +475,12 @@ revert:
 	}
 	kbc_debug("originals and parents' symbol tables ready in %.2fs", now_sec() - tt);
 	j.symvers = xasprintf("%s/Module.symvers", o->bc.src);
-	sizes_from_build(o->bc.src, &j.sizes);
+	{
+		char *kept = store_derived_path(&s, e.key, "struct-sizes");
+
+		sizes_from_build_kept(o->bc.src, kept, &j.sizes);
+		free(kept);
+	}
 	progress_start(&prog, "diffing", np);
 	parallel_for(np, o->jobs, diff_one, &j);
 	progress_end(&prog);

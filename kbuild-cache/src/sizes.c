@@ -88,3 +88,58 @@ void sizes_from_build(const char *src, struct cdo_struct_sizes *s)
 		kbc_debug("struct %s: %u bytes", table[i].name, v);
 	}
 }
+
+/* "name size" per line, in the table's order: what sizes_from_build() found. */
+static char *sizes_text(const struct cdo_struct_sizes *s)
+{
+	char *text = xmalloc(64 * (sizeof(table) / sizeof(table[0])) + 1), *p = text;
+	size_t i;
+
+	*p = 0;
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		p += sprintf(p, "%s %u\n", table[i].name,
+			     *(const uint32_t *)((const char *)s + table[i].off));
+	return text;
+}
+
+/* 0 when @text names every table entry once, in order, with a number. */
+static int sizes_parse(char *text, struct cdo_struct_sizes *s)
+{
+	char *line, *save = NULL, *end;
+	size_t i = 0;
+
+	memset(s, 0, sizeof(*s));
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save), i++) {
+		size_t nlen;
+		unsigned long v;
+
+		if (i == sizeof(table) / sizeof(table[0]))
+			return -1;
+		nlen = strlen(table[i].name);
+		if (strncmp(line, table[i].name, nlen) || line[nlen] != ' ')
+			return -1;
+		v = strtoul(line + nlen + 1, &end, 10);
+		if (end == line + nlen + 1 || *end || v > 4096)
+			return -1;
+		*(uint32_t *)((char *)s + table[i].off) = (uint32_t)v;
+	}
+	return i == sizeof(table) / sizeof(table[0]) ? 0 : -1;
+}
+
+void sizes_from_build_kept(const char *src, const char *kept, struct cdo_struct_sizes *s)
+{
+	char *text = read_file(kept, NULL);
+
+	if (text && !sizes_parse(text, s)) {
+		free(text);
+		return;
+	}
+	free(text);
+	kbc_err_clear();
+	sizes_from_build(src, s);
+	text = sizes_text(s);
+	/* only costs the next diff its time when it cannot be kept */
+	if (mkdir_parent(kept) || write_file_atomic(kept, text, strlen(text)))
+		kbc_err_clear();
+	free(text);
+}

@@ -17,5 +17,10 @@ bool sizes_reads(const char *path);
 
 /* Fill @s from the built tree @src; unknown sizes stay 0.  Never fails. */
 void sizes_from_build(const char *src, struct cdo_struct_sizes *s);
+/*
+ * sizes_from_build() once per cache entry: kept in the file @kept (an
+ * entry's derived file), read from it when it is whole.
+ */
+void sizes_from_build_kept(const char *src, const char *kept, struct cdo_struct_sizes *s);
 
 #endif
