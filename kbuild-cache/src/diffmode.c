@@ -268,6 +268,12 @@ static int symtab_of(struct store *s, const struct entry *e, const char *bin, co
 	int rc;
 
 	free(name);
+	/* 17 MB for defconfig: copied in the kernel */
+	if (is_file(kept) && !copy_file(kept, out)) {
+		free(kept);
+		return 0;
+	}
+	kbc_err_clear();
 	text = read_file(kept, &len);
 	if (text)
 		goto write;

@@ -329,6 +329,56 @@ static int wait_child(pid_t pid)
 	return -1;
 }
 
+int copy_file(const char *from, const char *to)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC), out;
+	char *tmp;
+	struct stat st;
+	int rc = 0;
+
+	if (in < 0)
+		return kbc_errno("%s", from);
+	if (fstat(in, &st)) {
+		rc = kbc_errno("%s", from);
+		close(in);
+		return rc;
+	}
+	tmp = tmp_name(to);
+	out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (out < 0) {
+		rc = kbc_errno("%s", tmp);
+		goto out;
+	}
+	for (off_t left = st.st_size; left > 0 && !rc;) {
+		ssize_t n = copy_file_range(in, NULL, out, NULL, (size_t)left, 0);
+
+		if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL)) {
+			/* another file system or kernel: through memory */
+			char buf[1 << 16];
+
+			n = read(in, buf, sizeof(buf));
+			if (n > 0 && write_all(out, buf, (size_t)n))
+				n = -1;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			rc = n < 0 ? kbc_errno("%s", to) : kbc_err("%s: shorter than it was", from);
+		else
+			left -= n;
+	}
+	if (close(out) && !rc)
+		rc = kbc_errno("%s", tmp);
+	if (!rc && rename(tmp, to))
+		rc = kbc_errno("%s", to);
+	if (rc)
+		unlink(tmp);
+out:
+	close(in);
+	free(tmp);
+	return rc;
+}
+
 static void held_set(sigset_t *set)
 {
 	sigemptyset(set);

@@ -57,6 +57,11 @@ int write_file_atomic(const char *path, const void *data, size_t len);
 #define KBC_WRITE_MKDIR	2u	/* make the parent folder when it is missing */
 /* write_file_atomic() with a choice of @flags (KBC_WRITE_*). */
 int write_file_atomic_flags(const char *path, const void *data, size_t len, unsigned int flags);
+/*
+ * Copy @from to @to (through a temporary file and a rename, no fsync),
+ * in the kernel where it can (copy_file_range); 0 or -1.
+ */
+int copy_file(const char *from, const char *to);
 
 /* Write everything, retrying short writes; -1 with errno. */
 int write_all(int fd, const void *buf, size_t len);
