@@ -284,21 +284,19 @@ static char **patch_targets(const char *src, const char *index, char **patches, 
 	}
 	/*
 	 * kpatch-build takes a patched module from its link (kpatch-cc copies
-	 * each .ko that ld writes), so the modules of changed objects are
-	 * targets too; vmlinux is not: its objects' parent is the restored one.
+	 * each .ko that ld writes), so a changed module object brings the
+	 * "modules" goal: it relinks only the modules whose objects changed.
+	 * Not the module's own .ko target: its modpost sees no other
+	 * module's exports and fails on ext4's calls into jbd2.  vmlinux is no
+	 * goal: its objects' parent is the restored one.
 	 */
 	for (i = 0, nobj = nt; i < nobj && ok; i++) {
 		for (m = 0; m < objs.n && strcmp(objs.v[m].obj, t[i]); m++)
 			;
 		if (m < objs.n && objs.v[m].module_path) {
-			size_t k;
-
-			for (k = nobj; k < nt && strcmp(t[k], objs.v[m].module_path); k++)
-				;
-			if (k == nt) {
-				t[nt++] = xstrdup(objs.v[m].module_path);
-				(*nmodules)++;
-			}
+			t[nt++] = xstrdup("modules");
+			*nmodules = 1;
+			break;
 		}
 	}
 	kobjs_free(&objs);
@@ -439,9 +437,8 @@ int cmd_kpatch_build(struct kbc_opts *o)
 		size_t nobjs = ntargets - nmodules;
 
 		if (nmodules)
-			kbc_info("the patches change %zu object%s: building only %s and relinking %zu module%s with -t",
-				 nobjs, nobjs == 1 ? "" : "s", nobjs == 1 ? "it" : "them", nmodules,
-				 nmodules == 1 ? "" : "s");
+			kbc_info("the patches change %zu object%s: building only %s and their modules with -t",
+				 nobjs, nobjs == 1 ? "" : "s", nobjs == 1 ? "it" : "them");
 		else
 			kbc_info("the patches change %zu object%s: building only %s with -t", nobjs,
 				 nobjs == 1 ? "" : "s", nobjs == 1 ? "it" : "them");

@@ -276,7 +276,7 @@ check "diff on a fresh copy: the same objects, byte for byte" bash -c '
 	cmp -s "$1/parents/vmlinux.symtab" "$2/parents/vmlinux.symtab"' \
 	_ "$WORK/partial-c-file" "$WORK/direct-c-file" "$WORK/partial-list"
 # ---- interrupted: the tree is put back and the temporary output removed, then the signal ends it ----
-rm -rf "$WORK/killed"
+rm -rf "$WORK/killed" "$WORK"/killed.tmp.*
 "$KBC" diff -q -C "$TR/direct" --config "$CFG" -o "$WORK/killed" "$CASES/workqueue-queue-work-once/patch" \
 	>/dev/null 2>"$WORK/killed.err" &
 pid=$!
@@ -367,10 +367,10 @@ else
 	d=$WORK/kpatch-kbc_header
 	check "kpatch-build, header patch: a module" [ "$(cat "$d/rc")" = 0 -a -f "$d/kbc_header.ko" ] ||
 		tail -n 20 "$d/out"
-	# and ext4.ko, whose link is where kpatch-build takes the patched module from
-	check "kpatch-build, header patch: the objects that include it and their module are the targets" \
+	# and "modules", whose link of ext4.ko is where kpatch-build takes the patched module from
+	check "kpatch-build, header patch: the objects that include it and the modules are the targets" \
 		grep -q "the patches change $(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["objects"]))' \
-			"$WORK/direct-header.json") objects: building only them and relinking 1 module with -t" "$d/out"
+			"$WORK/direct-header.json") objects: building only them and their modules with -t" "$d/out"
 	check "kpatch-build, header patch: the functions direct mode finds" \
 		diff <(changed_fns "$d/out") <(changed_fns "$WORK/direct-header.lines")
 fi
