@@ -259,7 +259,7 @@ bench-kbuild: all
 MAN1 := $(filter %.1,$(MAN_PAGES))
 MAN3 := $(filter %.3,$(MAN_PAGES))
 TOOLS := $(notdir $(CLI_BINS) $(KLP_CONFLICTS) $(KLPCTL))
-HEADERS := libcdo/include/cdo/cdo.h $(VERSION_H)
+HEADERS := libcdo/include/cdo/cdo.h libcdo/include/cdo/elf.h $(VERSION_H)
 
 install: all
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \

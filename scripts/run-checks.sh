@@ -152,7 +152,7 @@ symbol_tests() {
 	# fail the pipe with nm's SIGPIPE)
 	dyn=$(nm -D --defined-only "$lib")
 	arch=$(nm -g --defined-only "$build/lib/libcdo.a")
-	missing=$(grep -E '^CDO_API ' libcdo/include/cdo/cdo.h | grep -oE '\bcdo_[a-z_]+\(' |
+	missing=$(cat libcdo/include/cdo/*.h | grep -E '^CDO_API ' | grep -oE '\bcdo_[a-z_]+\(' |
 		tr -d '(' | while read -r f; do
 			grep -qw "$f" <<<"$dyn" || echo "$f"
 			grep -qw "$f" <<<"$arch" || echo "$f (libcdo.a)"
