@@ -669,11 +669,10 @@ size_t cdo_elf_relocs_to(const struct cdo_elf *e, size_t target, const struct cd
 	return e->to[target].n;
 }
 
-const struct cdo_elf_reloc *cdo_elf_reloc_at(const struct cdo_elf *e, size_t target,
-					     uint64_t offset)
+/* The first of @n relocations ordered by offset that is at or after @offset. */
+static size_t lower_bound(const struct cdo_elf_reloc *v, size_t n, uint64_t offset)
 {
-	const struct cdo_elf_reloc *v;
-	size_t n = cdo_elf_relocs_to(e, target, &v), lo = 0, hi = n;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -683,5 +682,31 @@ const struct cdo_elf_reloc *cdo_elf_reloc_at(const struct cdo_elf *e, size_t tar
 		else
 			hi = mid;
 	}
-	return lo < n && v[lo].offset == offset ? &v[lo] : NULL;
+	return lo;
+}
+
+size_t cdo_elf_relocs_in(const struct cdo_elf *e, size_t target, uint64_t lo, uint64_t hi,
+			 const struct cdo_elf_reloc **v)
+{
+	const struct cdo_elf_reloc *all;
+	size_t n = cdo_elf_relocs_to(e, target, &all), first, end;
+
+	*v = NULL;
+	if (lo >= hi || !n)
+		return 0;
+	first = lower_bound(all, n, lo);
+	end = lower_bound(all, n, hi);
+	if (first == end)
+		return 0;
+	*v = all + first;
+	return end - first;
+}
+
+const struct cdo_elf_reloc *cdo_elf_reloc_at(const struct cdo_elf *e, size_t target,
+					     uint64_t offset)
+{
+	const struct cdo_elf_reloc *v;
+	size_t n = cdo_elf_relocs_to(e, target, &v), k = lower_bound(v, n, offset);
+
+	return k < n && v[k].offset == offset ? &v[k] : NULL;
 }

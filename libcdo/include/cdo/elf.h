@@ -184,7 +184,8 @@ CDO_API uint32_t cdo_elf_group(const struct cdo_elf *e, size_t i, size_t n);
  * Collects, for every section, the relocations that apply to it (from
  * every SHT_REL/SHT_RELA section whose sh_info names it, sh_info 0
  * excepted) ordered by offset, relocations at one offset in file order.
- * Needed once before cdo_elf_relocs_to() and cdo_elf_reloc_at(); a
+ * Needed once before cdo_elf_relocs_to(), cdo_elf_relocs_in() and
+ * cdo_elf_reloc_at(); a
  * second call does nothing.
  *
  * Return: 0, or -1 with @err filled.
@@ -199,6 +200,16 @@ CDO_API int cdo_elf_index_relocs(struct cdo_elf *e, struct cdo_elf_error *err);
  */
 CDO_API size_t cdo_elf_relocs_to(const struct cdo_elf *e, size_t target,
 				 const struct cdo_elf_reloc **v);
+
+/**
+ * cdo_elf_relocs_in() - the relocations that apply to section @target at
+ * offsets in [@lo, @hi), found by binary search of the index
+ * @v: set to the first, ordered by offset (NULL when there are none)
+ *
+ * Return: their number.
+ */
+CDO_API size_t cdo_elf_relocs_in(const struct cdo_elf *e, size_t target, uint64_t lo,
+				 uint64_t hi, const struct cdo_elf_reloc **v);
 
 /**
  * cdo_elf_reloc_at() - the first relocation that applies to @target at
