@@ -112,7 +112,6 @@ struct object {
 	const uint8_t *map;
 	size_t map_size;
 	bool owns_map;		/* @map is our mapping of @path, unmapped on free */
-	uint8_t *copy;		/* an aligned copy of a misaligned caller buffer */
 	Elf64_Ehdr ehdr;
 	const struct arch_ops *arch;	/* from e_machine: relocation and instruction facts */
 
