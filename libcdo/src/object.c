@@ -477,6 +477,7 @@ void object_free(struct object *o)
 	for (i = 0; i < o->nsecs; i++) {
 		free(o->secs[i].owned);
 		free(o->secs[i].insn_starts);
+		object_relas_changed(o, i);
 		if (o->secs[i].relas_cap)
 			free(o->secs[i].relas);
 	}
@@ -565,12 +566,40 @@ uint32_t object_add_symbol(struct object *o, const char *name, uint8_t bind, uin
 	return i;
 }
 
+const struct rela_index *object_relas_by_offset(struct object *o, uint32_t rs)
+{
+	struct section *s = &o->secs[rs];
+
+	if (s->by_offset)
+		return s->by_offset;
+	s->by_offset = malloc(sizeof(*s->by_offset));
+	if (!s->by_offset)
+		return NULL;
+	if (rela_index_build(s->by_offset, s->relas, s->nrelas, RELA_BY_OFFSET, NULL, 0)) {
+		free(s->by_offset);
+		s->by_offset = NULL;
+	}
+	return s->by_offset;
+}
+
+void object_relas_changed(struct object *o, uint32_t rs)
+{
+	struct section *s = &o->secs[rs];
+
+	if (!s->by_offset)
+		return;
+	rela_index_free(s->by_offset);
+	free(s->by_offset);
+	s->by_offset = NULL;
+}
+
 int object_add_rela(struct object *o, uint32_t rs, uint64_t offset, uint32_t type,
 		    uint32_t sym, int64_t addend)
 {
 	struct section *s = &o->secs[rs];
 	struct rela *r;
 
+	object_relas_changed(o, rs);
 	/* relas still in the shared pool have no room to grow: copy them out */
 	if (!s->relas_cap || s->nrelas == s->relas_cap) {
 		uint32_t cap = s->relas_cap ? s->relas_cap * 2 : 16;
