@@ -317,6 +317,10 @@ static int check_relocs(struct cdo_elf *e, size_t i)
 	size_t esz = s->sh.sh_type == SHT_RELA ? RELA_SIZE : REL_SIZE;
 	size_t n, count;
 
+	/* checked even when empty: readers index by it (cdo_elf_index_relocs()) */
+	if (s->sh.sh_info >= e->nsec)
+		return fail(e, "relocation section %s applies to section %u, out of range",
+			    sec_label(e, i), s->sh.sh_info);
 	if (s->sh.sh_size == 0)
 		return 0;
 	if (!s->data)
@@ -330,9 +334,6 @@ static int check_relocs(struct cdo_elf *e, size_t i)
 	if (!e->symtab || s->sh.sh_link != e->symtab)
 		return fail(e, "relocation section %s does not link to the symbol table",
 			    sec_label(e, i));
-	if (s->sh.sh_info >= e->nsec)
-		return fail(e, "relocation section %s applies to section %u, out of range",
-			    sec_label(e, i), s->sh.sh_info);
 	count = cdo_elf_nrelocs(e, i);
 	if (s->sh.sh_type == SHT_RELA) {
 		/* the one pass over every relocation: keep it a plain loop */
@@ -616,7 +617,7 @@ int cdo_elf_index_relocs(struct cdo_elf *e, struct cdo_elf_error *err)
 		goto nomem;
 	/* sized first, so each list is allocated once */
 	for (i = 1; i < e->nsec; i++)
-		if (e->sec[i].sh.sh_info)
+		if (e->sec[i].sh.sh_info && cdo_elf_nrelocs(e, i))
 			e->to[e->sec[i].sh.sh_info].n += cdo_elf_nrelocs(e, i);
 	for (i = 1; i < e->nsec; i++) {
 		struct reloc_list *l = &e->to[i];
@@ -632,10 +633,11 @@ int cdo_elf_index_relocs(struct cdo_elf *e, struct cdo_elf_error *err)
 	}
 	for (i = 1; i < e->nsec; i++) {
 		size_t count = cdo_elf_nrelocs(e, i);
-		struct reloc_list *l = &e->to[e->sec[i].sh.sh_info];
+		struct reloc_list *l;
 
-		if (!e->sec[i].sh.sh_info)
+		if (!e->sec[i].sh.sh_info || !count)
 			continue;
+		l = &e->to[e->sec[i].sh.sh_info];
 		for (n = 0; n < count; n++)
 			cdo_elf_reloc(e, i, n, &l->v[l->n++]);
 	}
