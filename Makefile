@@ -213,6 +213,9 @@ $(BUILD)/man/%: man/%.scd VERSION | deps-build
 
 include tests/fuzz/fuzz.mk
 
+# klp-kernel's unit tests link libklp.a, built with these (run-checks.sh)
+export CDO_SANFLAGS := $(SANFLAGS)
+
 check: all $(UNIT_BINS) $(KBC_UNIT_BINS)
 	+@scripts/run-checks.sh "$(BUILD)"
 
