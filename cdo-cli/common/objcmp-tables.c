@@ -153,8 +153,9 @@ static const char *shndx_name(struct side *sd, uint32_t shndx)
 /* The name a relocation or a symbol comparison uses for symbol @i. */
 static const char *sym_name(const struct side *sd, uint32_t i)
 {
-	const struct cdo_elf_symbol *y = cdo_elf_symbol(sd->ev, i);
+	struct cdo_elf_symbol ys, *y = &ys;
 
+	cdo_elf_symbol(sd->ev, i, &ys);
 	if (y->type == STT_SECTION && sec_ok(sd, y->shndx))
 		return cdo_elf_section(sd->ev, y->shndx)->name;
 	return y->name;
@@ -178,8 +179,9 @@ static const char *string_at(const struct side *sd, uint32_t sec, int64_t off)
 /* Where symbol @i plus @addend points inside its section. */
 static int64_t sym_offset(const struct side *sd, uint32_t i, int64_t addend)
 {
-	const struct cdo_elf_symbol *y = cdo_elf_symbol(sd->ev, i);
+	struct cdo_elf_symbol ys, *y = &ys;
 
+	cdo_elf_symbol(sd->ev, i, &ys);
 	return (int64_t)((y->type == STT_SECTION ? 0 : y->value) + (uint64_t)addend);
 }
 
@@ -306,9 +308,10 @@ static void add_symbols(struct side *sd)
 	size_t i;
 
 	for (i = 1; i < cdo_elf_nsymbols(ev); i++) {
-		const struct cdo_elf_symbol *y = cdo_elf_symbol(ev, i);
+		struct cdo_elf_symbol ys, *y = &ys;
 		struct rec *r = table_add(&sd->t[T_SYM]);
 
+		cdo_elf_symbol(ev, i, &ys);
 		r->ord = i;
 		r->s[0] = sym_name(sd, (uint32_t)i);
 		r->s[1] = shndx_name(sd, y->shndx);
@@ -345,7 +348,7 @@ static void add_relocs(struct side *sd)
 		size_t count = cdo_elf_nrelocs(ev, i);
 
 		for (n = 0; n < count; n++) {
-			const struct cdo_elf_symbol *y;
+			struct cdo_elf_symbol ys, *y = &ys;
 			struct cdo_elf_reloc rel;
 			struct rec *r;
 			const char *str = NULL;
@@ -362,7 +365,7 @@ static void add_relocs(struct side *sd)
 			r->n[1] = rel.type;
 			r->n[2] = (uint64_t)rel.addend;
 			r->absent = 0x78;
-			y = cdo_elf_symbol(ev, rel.sym);
+			cdo_elf_symbol(ev, rel.sym, &ys);
 			if (rel.sym && sec_ok(sd, y->shndx) && sd->kind[y->shndx] == K_STRINGS)
 				str = string_at(sd, y->shndx, sym_offset(sd, rel.sym, rel.addend));
 			if (str) {
@@ -469,9 +472,10 @@ static const char *rtype_name(uint16_t machine, uint64_t t)
 /* Text for the target of one relocation found in a .kpatch.* table. */
 static void describe_target(struct side *sd, const struct cdo_elf_reloc *rel, struct sbuf *b)
 {
-	const struct cdo_elf_symbol *y = cdo_elf_symbol(sd->ev, rel->sym);
+	struct cdo_elf_symbol ys, *y = &ys;
 	int64_t off = sym_offset(sd, rel->sym, rel->addend);
 
+	cdo_elf_symbol(sd->ev, rel->sym, &ys);
 	if (rel->sym == 0) {
 		sb_printf(b, "*none*");
 		sb_addend(b, rel->addend);

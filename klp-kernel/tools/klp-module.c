@@ -57,9 +57,12 @@ static const struct cdo_elf_section *section(const struct elf *e, size_t idx)
 	return cdo_elf_section(e->v, idx);
 }
 
-static const struct cdo_elf_symbol *symbol(const struct elf *e, uint32_t idx)
+static struct cdo_elf_symbol symbol(const struct elf *e, uint32_t idx)
 {
-	return cdo_elf_symbol(e->v, idx);
+	struct cdo_elf_symbol y;
+
+	cdo_elf_symbol(e->v, idx, &y);
+	return y;
 }
 
 static void close_elf(struct elf *e)
@@ -100,18 +103,18 @@ static const struct cdo_elf_reloc *reloc_at(const struct elf *e, struct loc at)
 /* Where a relocation points, for targets defined in the module. */
 static bool reloc_target(const struct elf *e, const struct cdo_elf_reloc *r, struct loc *to)
 {
-	const struct cdo_elf_symbol *sym = symbol(e, r->sym);
+	struct cdo_elf_symbol sym = symbol(e, r->sym);
 
-	if (sym->shndx == SHN_UNDEF || sym->shndx >= SHN_LORESERVE || !section(e, sym->shndx))
+	if (sym.shndx == SHN_UNDEF || sym.shndx >= SHN_LORESERVE || !section(e, sym.shndx))
 		return false;
-	to->sec = sym->shndx;
-	to->off = sym->value + r->addend;
+	to->sec = sym.shndx;
+	to->off = sym.value + r->addend;
 	return true;
 }
 
 static const char *reloc_symbol(const struct elf *e, const struct cdo_elf_reloc *r)
 {
-	return symbol(e, r->sym)->name;
+	return symbol(e, r->sym).name;
 }
 
 /* A NUL-terminated string at a place in the image, or NULL. */
@@ -154,28 +157,28 @@ static const char *string_field(const struct elf *e, struct loc at)
 
 static bool is_code(const struct elf *e, const struct cdo_elf_reloc *r)
 {
-	const struct cdo_elf_symbol *sym = symbol(e, r->sym);
+	struct cdo_elf_symbol sym = symbol(e, r->sym);
 	const struct cdo_elf_section *s;
 
-	if (sym->type == STT_FUNC)
+	if (sym.type == STT_FUNC)
 		return true;
-	s = section(e, sym->shndx);
+	s = section(e, sym.shndx);
 	return s && (s->sh.sh_flags & SHF_EXECINSTR);
 }
 
-/* The sized data symbol that starts at @at: a static array. */
-static const struct cdo_elf_symbol *array_at(const struct elf *e, struct loc at)
+/* The size of the sized data symbol that starts at @at (a static array), or 0. */
+static uint64_t array_at(const struct elf *e, struct loc at)
 {
 	size_t i;
 
 	for (i = 1; i < e->nsyms; i++) {
-		const struct cdo_elf_symbol *sym = symbol(e, i);
+		struct cdo_elf_symbol sym = symbol(e, (uint32_t)i);
 
-		if (sym->type == STT_OBJECT && sym->shndx == at.sec && sym->value == at.off &&
-		    sym->size)
-			return sym;
+		if (sym.type == STT_OBJECT && sym.shndx == at.sec && sym.value == at.off &&
+		    sym.size)
+			return sym.size;
 	}
-	return NULL;
+	return 0;
 }
 
 /*
@@ -229,17 +232,17 @@ static int note_unseen(struct klp_module *m, const char *objname, struct klp_err
 static int read_static_funcs(const struct elf *e, const char *objname,
 			     struct loc funcs, struct klp_module *m)
 {
-	const struct cdo_elf_symbol *arr = array_at(e, funcs);
+	uint64_t arr_size = array_at(e, funcs);
 	uint64_t stride, k;
 
-	if (!arr)
+	if (!arr_size)
 		return klp_fail(e->err, "%s: cannot find the size of the functions of object '%s'",
 				e->path, objname);
-	stride = array_stride(e, funcs, arr->size, is_funcs_key);
+	stride = array_stride(e, funcs, arr_size, is_funcs_key);
 	/* Filled in at run time: nothing to learn from the file. */
 	if (stride < FUNC_OLD_SYMPOS + 8)
 		return note_unseen(m, objname, e->err);
-	for (k = 0; k + 1 < arr->size / stride; k++) {
+	for (k = 0; k + 1 < arr_size / stride; k++) {
 		struct loc el = { funcs.sec, funcs.off + k * stride };
 		struct loc f_name = { el.sec, el.off + FUNC_OLD_NAME };
 		struct loc f_new = { el.sec, el.off + FUNC_NEW_FUNC };
@@ -309,7 +312,7 @@ static int read_static_patches(const struct elf *e, struct klp_module *m)
 			struct loc f_objs = { sec, patch.off + PATCH_OBJS };
 			struct loc objs, flags = { sec, patch.off + PATCH_REPLACE };
 			const struct cdo_elf_reloc *r;
-			const struct cdo_elf_symbol *arr;
+			uint64_t arr_size;
 			uint64_t stride;
 			uint8_t b[2];
 
@@ -318,10 +321,10 @@ static int read_static_patches(const struct elf *e, struct klp_module *m)
 			r = reloc_at(e, f_objs);
 			if (!r || is_code(e, r) || !reloc_target(e, r, &objs))
 				continue;
-			arr = array_at(e, objs);
-			if (!arr)
+			arr_size = array_at(e, objs);
+			if (!arr_size)
 				continue;
-			stride = array_stride(e, objs, arr->size, is_objs_key);
+			stride = array_stride(e, objs, arr_size, is_objs_key);
 			if (stride < OBJ_FUNCS + 8)
 				continue;
 
@@ -330,7 +333,7 @@ static int read_static_patches(const struct elf *e, struct klp_module *m)
 				m->replace |= b[0];
 				m->allow_conflicts |= b[PATCH_ALLOW_CONFLICTS - PATCH_REPLACE];
 			}
-			if (read_static_objects(e, objs, arr->size / stride, stride, m))
+			if (read_static_objects(e, objs, arr_size / stride, stride, m))
 				return -1;
 		}
 	}

@@ -47,7 +47,8 @@ struct cdo_elf {
 	size_t symtab;			/* index of SHT_SYMTAB, 0 when none */
 	size_t strtab;			/* its string table, 0 when none */
 	size_t nsym;			/* including the null symbol 0 */
-	struct cdo_elf_symbol *sym;
+	const unsigned char *symdata;	/* the symbol table's entries */
+	const struct cdo_elf_section *xindex;	/* its SHT_SYMTAB_SHNDX, or NULL */
 	struct reloc_list *to;		/* per target section, once indexed */
 	struct cdo_elf_error *err;	/* while opening */
 	char label[32];			/* a section's number, for messages */
@@ -196,6 +197,28 @@ static int read_names(struct cdo_elf *e)
 	return 0;
 }
 
+/*
+ * Symbol @i as the table has it, with its name and SHN_XINDEX resolved;
+ * only offsets read_symbols() checked are followed (a name is taken once
+ * its offset is in range, an extended index once the table exists).
+ */
+static void decode_symbol(const struct cdo_elf *e, size_t i, struct cdo_elf_symbol *y)
+{
+	const struct cdo_elf_section *str = &e->sec[e->strtab];
+
+	memcpy(&y->raw, e->symdata + i * SYM_SIZE, sizeof(y->raw));
+	y->name = y->raw.st_name && y->raw.st_name < str->sh.sh_size ?
+		  (const char *)str->data + y->raw.st_name : "";
+	y->value = y->raw.st_value;
+	y->size = y->raw.st_size;
+	y->type = ELF64_ST_TYPE(y->raw.st_info);
+	y->bind = ELF64_ST_BIND(y->raw.st_info);
+	y->other = y->raw.st_other;
+	y->shndx = y->raw.st_shndx;
+	if (y->shndx == SHN_XINDEX && e->xindex)
+		memcpy(&y->shndx, e->xindex->data + i * sizeof(uint32_t), sizeof(y->shndx));
+}
+
 static int read_symbols(struct cdo_elf *e)
 {
 	const struct cdo_elf_section *st, *str, *xs = NULL;
@@ -238,36 +261,25 @@ static int read_symbols(struct cdo_elf *e)
 	e->nsym = st->sh.sh_size / SYM_SIZE;
 	if (xs && xs->sh.sh_size / sizeof(uint32_t) < e->nsym)
 		return fail(e, "extended section index table is shorter than the symbol table");
-	e->sym = malloc((e->nsym ? e->nsym : 1) * sizeof(*e->sym));
-	if (!e->sym)
-		return fail_as(e, CDO_ELF_NOMEM, "out of memory for %zu symbols", e->nsym);
+	e->symdata = st->data;
+	e->xindex = xs;
+	/* checked here, decoded again by each cdo_elf_symbol() */
 	for (i = 0; i < e->nsym; i++) {
-		struct cdo_elf_symbol *y = &e->sym[i];
-		uint32_t shndx;
+		struct cdo_elf_symbol y;
 
-		memcpy(&y->raw, st->data + i * SYM_SIZE, sizeof(y->raw));
-		if (y->raw.st_name && y->raw.st_name >= str->sh.sh_size)
-			return fail(e, "symbol %zu: name offset 0x%x out of range", i, y->raw.st_name);
-		y->name = y->raw.st_name ? (const char *)str->data + y->raw.st_name : "";
-		y->value = y->raw.st_value;
-		y->size = y->raw.st_size;
-		y->type = ELF64_ST_TYPE(y->raw.st_info);
-		y->bind = ELF64_ST_BIND(y->raw.st_info);
-		y->other = y->raw.st_other;
-		shndx = y->raw.st_shndx;
-		if (shndx == SHN_XINDEX) {
+		decode_symbol(e, i, &y);
+		if (y.raw.st_name && y.raw.st_name >= str->sh.sh_size)
+			return fail(e, "symbol %zu: name offset 0x%x out of range", i, y.raw.st_name);
+		if (y.raw.st_shndx == SHN_XINDEX) {
 			if (!xs)
-				return fail(e, "symbol %zu (%s) uses SHN_XINDEX but there is no extended index table",
-					    i, y->name);
-			memcpy(&shndx, xs->data + i * sizeof(uint32_t), sizeof(shndx));
-			if (shndx == 0 || shndx >= e->nsec)
-				return fail(e, "symbol %zu (%s): extended section index %u out of range",
-					    i, y->name, shndx);
-		} else if (shndx < SHN_LORESERVE && shndx >= e->nsec) {
-			return fail(e, "symbol %zu (%s): section index %u out of range",
-				    i, y->name, shndx);
+				return fail(e, "symbol %zu uses SHN_XINDEX but there is no extended index table",
+					    i);
+			if (y.shndx == 0 || y.shndx >= e->nsec)
+				return fail(e, "symbol %zu: extended section index %u out of range",
+					    i, y.shndx);
+		} else if (y.shndx < SHN_LORESERVE && y.shndx >= e->nsec) {
+			return fail(e, "symbol %zu: section index %u out of range", i, y.shndx);
 		}
-		y->shndx = shndx;
 	}
 	return 0;
 }
@@ -419,7 +431,6 @@ static void release(struct cdo_elf *e)
 	if (e->map && e->owns_map)
 		munmap((void *)e->map, e->size);
 	free(e->sec);
-	free(e->sym);
 	free(e);
 }
 
@@ -576,9 +587,9 @@ size_t cdo_elf_nsymbols(const struct cdo_elf *e)
 	return e->nsym;
 }
 
-const struct cdo_elf_symbol *cdo_elf_symbol(const struct cdo_elf *e, size_t i)
+void cdo_elf_symbol(const struct cdo_elf *e, size_t i, struct cdo_elf_symbol *y)
 {
-	return &e->sym[i];
+	decode_symbol(e, i, y);
 }
 
 /* Offset order; relocations at one offset keep their order of collection. */

@@ -192,14 +192,16 @@ static int read_symbols(struct object *o, const struct cdo_elf *v, struct errbuf
 		return err_set(eb, CDO_ERR_NOMEM, "out of memory");
 	o->nsyms = n;
 	for (i = 0; i < n; i++) {
-		const struct cdo_elf_symbol *y = cdo_elf_symbol(v, i);
 		struct symbol *s = &o->syms[i];
-		uint32_t shndx = y->shndx;
+		struct cdo_elf_symbol y;
+		uint32_t shndx;
 
+		cdo_elf_symbol(v, i, &y);
+		shndx = y.shndx;
 		init_symbol(s, i);
-		memcpy(&s->sym, &y->raw, sizeof(s->sym));
-		s->bind = y->bind;
-		s->type = y->type;
+		memcpy(&s->sym, &y.raw, sizeof(s->sym));
+		s->bind = y.bind;
+		s->type = y.type;
 		s->name = (const char *)strs->data + s->sym.st_name;
 		/* the view resolved SHN_XINDEX; what is left reserved has no section */
 		if (shndx == SHN_UNDEF || shndx >= SHN_LORESERVE)

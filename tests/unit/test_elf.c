@@ -76,10 +76,17 @@ static void check_view(const struct cdo_elf *e)
 	for (i = 0; i < n; i++) {
 		const Elf64_Sym *raw = (const Elf64_Sym *)og_secdata(valid, cdo_elf_symtab(e)) + i;
 
-		assert_memory_equal(&cdo_elf_symbol(e, i)->raw, raw, sizeof(*raw));
-		assert_int_equal(cdo_elf_symbol(e, i)->shndx, raw->st_shndx);
+		struct cdo_elf_symbol y;
+
+		cdo_elf_symbol(e, i, &y);
+		assert_memory_equal(&y.raw, raw, sizeof(*raw));
+		assert_int_equal(y.shndx, raw->st_shndx);
+		assert_int_equal(y.value, raw->st_value);
+		if (i == (size_t)og_find_sym(valid, "counter")) {
+			assert_string_equal(y.name, "counter");
+			assert_int_equal(y.size, 4);
+		}
 	}
-	assert_int_equal(cdo_elf_symbol(e, (size_t)og_find_sym(valid, "counter"))->size, 4);
 }
 
 static void test_open_file(void **state)

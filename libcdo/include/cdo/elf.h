@@ -151,8 +151,14 @@ CDO_API size_t cdo_elf_strtab(const struct cdo_elf *e);
 /** cdo_elf_nsymbols() - symbols, the null symbol 0 included; 0 without a table. */
 CDO_API size_t cdo_elf_nsymbols(const struct cdo_elf *e);
 
-/** cdo_elf_symbol() - symbol @i, which must be below cdo_elf_nsymbols(). */
-CDO_API const struct cdo_elf_symbol *cdo_elf_symbol(const struct cdo_elf *e, size_t i);
+/**
+ * cdo_elf_symbol() - symbol @i (below cdo_elf_nsymbols()), decoded into @y
+ *
+ * Decoded on each call from the checked table: a view keeps no copy of
+ * the symbols, since its readers keep their own (libcdo's object model
+ * copies every one) or look at few.  @y->name points into the image.
+ */
+CDO_API void cdo_elf_symbol(const struct cdo_elf *e, size_t i, struct cdo_elf_symbol *y);
 
 /** cdo_elf_nrelocs() - the entries of section @i if it is SHT_REL or SHT_RELA, else 0. */
 CDO_API size_t cdo_elf_nrelocs(const struct cdo_elf *e, size_t i);
