@@ -213,6 +213,9 @@ $(BUILD)/man/%: man/%.scd VERSION | deps-build
 
 include tests/fuzz/fuzz.mk
 
+# klp-kernel's unit tests link libklp.a, built with these (run-checks.sh)
+export CDO_SANFLAGS := $(SANFLAGS)
+
 check: all $(UNIT_BINS) $(KBC_UNIT_BINS)
 	+@scripts/run-checks.sh "$(BUILD)"
 
@@ -258,14 +261,14 @@ bench-kbuild: all
 
 MAN1 := $(filter %.1,$(MAN_PAGES))
 MAN3 := $(filter %.3,$(MAN_PAGES))
-TOOLS := $(notdir $(CLI_BINS) $(KLP_CONFLICTS) $(KLPCTL))
-HEADERS := libcdo/include/cdo/cdo.h $(VERSION_H)
+TOOLS := $(notdir $(CLI_BINS) $(KLP_CONFLICTS) $(KLPCTL) $(KBC_BIN))
+HEADERS := libcdo/include/cdo/cdo.h libcdo/include/cdo/elf.h $(VERSION_H)
 
 install: all
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(INCLUDEDIR)/cdo $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
 		$(DESTDIR)$(BASHCOMPDIR)
-	$(INSTALL) -m 0755 $(CLI_BINS) $(KLP_CONFLICTS) $(KLPCTL) $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 0755 $(CLI_BINS) $(KLP_CONFLICTS) $(KLPCTL) $(KBC_BIN) $(DESTDIR)$(BINDIR)/
 	$(INSTALL) -m 0644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
 	$(INSTALL) -m 0755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf $(SHARED_REAL) $(DESTDIR)$(LIBDIR)/libcdo.so.$(SOVERSION)
@@ -281,6 +284,7 @@ install: all
 	ln -sf create-diff-object $(DESTDIR)$(BASHCOMPDIR)/cdo-objcmp
 	ln -sf create-diff-object $(DESTDIR)$(BASHCOMPDIR)/klp-conflicts
 	ln -sf create-diff-object $(DESTDIR)$(BASHCOMPDIR)/klpctl
+	ln -sf create-diff-object $(DESTDIR)$(BASHCOMPDIR)/kbuild-cache
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(TOOLS))

@@ -479,7 +479,7 @@ static int load(struct side *sd, const char *path)
 {
 	if (!objcmp_load(sd, path))
 		return 0;
-	fprintf(stderr, OBJCMP_PROG ": %s: %s\n", path, sd->ev.err);
+	fprintf(stderr, OBJCMP_PROG ": %s: %s\n", path, sd->err.msg);
 	objcmp_free(sd);
 	return -1;
 }
@@ -553,7 +553,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	rp.machine = a.ev.eh.e_machine;
+	rp.machine = cdo_elf_header(a.ev)->e_machine;
 	for (t = 0; t < NTABLES; t++)
 		compare_table(&rp, &objcmp_tables[t], &a.t[t], &b.t[t], strict);
 

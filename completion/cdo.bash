@@ -1,5 +1,5 @@
 # bash completion for cdo's tools: create-diff-object, cdo-objcmp,
-# klp-conflicts and klpctl.  Installed as .../bash-completion/completions/<tool>.
+# klp-conflicts, klpctl and kbuild-cache.  Installed as .../bash-completion/completions/<tool>.
 # SPDX-License-Identifier: GPL-2.0
 
 _cdo_create_diff_object()
@@ -126,7 +126,64 @@ _cdo_klpctl()
 	esac
 }
 
+_cdo_kbuild_cache()
+{
+	local cur prev words cword
+	_init_completion || return
+
+	case $prev in
+	--cache | -C | --src | -o | --output)
+		_filedir -d
+		return
+		;;
+	--config | --json)
+		_filedir
+		return
+		;;
+	-j | --jobs)
+		COMPREPLY=($(compgen -W "$(seq 1 "$(nproc 2>/dev/null || echo 4)")" -- "$cur"))
+		return
+		;;
+	--remote | --cc | --ld | --kcflags | --arch | --targets | --max-size)
+		return
+		;;
+	esac
+	local i cmd=
+	for ((i = 1; i < cword; i++)); do
+		case ${words[i]} in
+		--cache | -C | --src | -o | --output | --config | --json | -j | --jobs | \
+			--remote | --cc | --ld | --kcflags | --arch | --targets | --max-size) ((i++)) ;;
+		-*) ;;
+		*)
+			cmd=${words[i]}
+			break
+			;;
+		esac
+	done
+	if [[ $cur == -* ]]; then
+		local opts='--cache --remote -C --src --config -j --jobs -v --debug -q --quiet
+			-h --help -V --version'
+		case $cmd in
+		build | restore | put | key | diff | kpatch-build)
+			opts+=' --cc --ld --kcflags --arch --targets --kpatch' ;;&
+		key) opts+=' --explain' ;;
+		diff) opts+=' -o --output --json' ;;
+		ls) opts+=' -l' ;;
+		gc) opts+=' --max-size' ;;
+		esac
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		return
+	fi
+	case $cmd in
+	'') COMPREPLY=($(compgen -W 'build restore put key diff kpatch-build ls gc verify rm
+		help' -- "$cur")) ;;
+	diff) _filedir '@(patch|diff)' ;;
+	kpatch-build) _filedir ;;
+	esac
+}
+
 complete -F _cdo_create_diff_object create-diff-object
 complete -F _cdo_objcmp cdo-objcmp
 complete -F _cdo_klp_conflicts klp-conflicts
 complete -F _cdo_klpctl klpctl
+complete -F _cdo_kbuild_cache kbuild-cache

@@ -119,7 +119,7 @@ enum kind { K_NONE, K_STRINGS, K_FUNCS, K_KSYMS, K_KRELAS, K_ARCH };
 struct dsec {
 	size_t sec;
 	enum kind kind;
-	struct elfview_reloc *r;
+	struct cdo_elf_reloc *r;
 	bool *used;
 	size_t nr, cap;
 	size_t nent;
@@ -129,7 +129,7 @@ struct dsec {
 
 static bool sec_ok(const struct side *sd, uint32_t i)
 {
-	return i != 0 && i < sd->ev.nsec;
+	return i != 0 && i < cdo_elf_nsections(sd->ev);
 }
 
 static const char *shndx_name(struct side *sd, uint32_t shndx)
@@ -137,7 +137,7 @@ static const char *shndx_name(struct side *sd, uint32_t shndx)
 	char buf[32];
 
 	if (shndx < SHN_LORESERVE)
-		return shndx ? sd->ev.sec[shndx].name : "UND";
+		return shndx ? cdo_elf_section(sd->ev, shndx)->name : "UND";
 	switch (shndx) {
 	case SHN_ABS:
 		return "ABS";
@@ -153,10 +153,11 @@ static const char *shndx_name(struct side *sd, uint32_t shndx)
 /* The name a relocation or a symbol comparison uses for symbol @i. */
 static const char *sym_name(const struct side *sd, uint32_t i)
 {
-	const struct elfview_symbol *y = &sd->ev.sym[i];
+	struct cdo_elf_symbol ys, *y = &ys;
 
+	cdo_elf_symbol(sd->ev, i, &ys);
 	if (y->type == STT_SECTION && sec_ok(sd, y->shndx))
-		return sd->ev.sec[y->shndx].name;
+		return cdo_elf_section(sd->ev, y->shndx)->name;
 	return y->name;
 }
 
@@ -166,7 +167,7 @@ static const char *sym_name(const struct side *sd, uint32_t i)
  */
 static const char *string_at(const struct side *sd, uint32_t sec, int64_t off)
 {
-	const struct elfview_section *s = &sd->ev.sec[sec];
+	const struct cdo_elf_section *s = cdo_elf_section(sd->ev, sec);
 
 	if (!s->data || off < 0 || (uint64_t)off >= s->sh.sh_size)
 		return NULL;
@@ -178,8 +179,9 @@ static const char *string_at(const struct side *sd, uint32_t sec, int64_t off)
 /* Where symbol @i plus @addend points inside its section. */
 static int64_t sym_offset(const struct side *sd, uint32_t i, int64_t addend)
 {
-	const struct elfview_symbol *y = &sd->ev.sym[i];
+	struct cdo_elf_symbol ys, *y = &ys;
 
+	cdo_elf_symbol(sd->ev, i, &ys);
 	return (int64_t)((y->type == STT_SECTION ? 0 : y->value) + (uint64_t)addend);
 }
 
@@ -187,10 +189,10 @@ static void classify_sections(struct side *sd)
 {
 	size_t i;
 
-	sd->kind = xcalloc(sd->ev.nsec, 1);
-	sd->dslot = xcalloc(sd->ev.nsec, sizeof(*sd->dslot));
-	for (i = 1; i < sd->ev.nsec; i++) {
-		const struct elfview_section *s = &sd->ev.sec[i];
+	sd->kind = xcalloc(cdo_elf_nsections(sd->ev), 1);
+	sd->dslot = xcalloc(cdo_elf_nsections(sd->ev), sizeof(*sd->dslot));
+	for (i = 1; i < cdo_elf_nsections(sd->ev); i++) {
+		const struct cdo_elf_section *s = cdo_elf_section(sd->ev, i);
 		enum kind k = K_NONE;
 
 		if (s->sh.sh_type == SHT_NOBITS)
@@ -222,7 +224,7 @@ static void classify_sections(struct side *sd)
 static void add_header(struct side *sd)
 {
 	struct rec *r = table_add(&sd->t[T_HDR]);
-	const Elf64_Ehdr *eh = &sd->ev.eh;
+	const Elf64_Ehdr *eh = cdo_elf_header(sd->ev);
 
 	r->n[0] = eh->e_type;
 	r->n[1] = eh->e_machine;
@@ -236,12 +238,12 @@ static void add_header(struct side *sd)
 static const unsigned char *group_text(struct side *sd, size_t i, size_t *len)
 {
 	struct sbuf b = { 0 };
-	size_t n, count = elfview_ngroup(&sd->ev, i);
+	size_t n, count = cdo_elf_ngroup(sd->ev, i);
 	const char *kept;
 
-	sb_printf(&b, "flags=0x%x members=", count ? elfview_group(&sd->ev, i, 0) : 0);
+	sb_printf(&b, "flags=0x%x members=", count ? cdo_elf_group(sd->ev, i, 0) : 0);
 	for (n = 1; n < count; n++)
-		sb_printf(&b, "%s%s", n > 1 ? "," : "", sd->ev.sec[elfview_group(&sd->ev, i, n)].name);
+		sb_printf(&b, "%s%s", n > 1 ? "," : "", cdo_elf_section(sd->ev, cdo_elf_group(sd->ev, i, n))->name);
 	kept = keep_str(&sd->keep, b.p);
 	free(b.p);
 	*len = strlen(kept);
@@ -250,14 +252,14 @@ static const unsigned char *group_text(struct side *sd, size_t i, size_t *len)
 
 static void add_sections(struct side *sd)
 {
-	const struct elfview *ev = &sd->ev;
+	const struct cdo_elf *ev = sd->ev;
 	size_t i;
 
-	for (i = 1; i < ev->nsec; i++) {
-		const struct elfview_section *s = &ev->sec[i];
+	for (i = 1; i < cdo_elf_nsections(ev); i++) {
+		const struct cdo_elf_section *s = cdo_elf_section(ev, i);
 		struct rec *r = table_add(&sd->t[T_SEC]);
 		uint32_t type = s->sh.sh_type;
-		bool strtab_role = i == ev->strtab || i == ev->shstrndx;
+		bool strtab_role = i == cdo_elf_strtab(ev) || i == cdo_elf_shstrndx(ev);
 		bool info_is_sec = type == SHT_REL || type == SHT_RELA ||
 				   (s->sh.sh_flags & SHF_INFO_LINK);
 
@@ -272,13 +274,13 @@ static void add_sections(struct side *sd)
 		if (strtab_role || sd->kind[i] == K_STRINGS)
 			r->absent |= 1u << 4;
 		if (sec_ok(sd, s->sh.sh_link)) {
-			r->s[1] = ev->sec[s->sh.sh_link].name;
+			r->s[1] = cdo_elf_section(ev, s->sh.sh_link)->name;
 			r->absent |= 1u << 5;
 		} else {
 			r->n[5] = s->sh.sh_link;
 		}
 		if (info_is_sec && sec_ok(sd, s->sh.sh_info)) {
-			r->s[2] = ev->sec[s->sh.sh_info].name;
+			r->s[2] = cdo_elf_section(ev, s->sh.sh_info)->name;
 			r->absent |= 1u << 6;
 		} else if (type == SHT_GROUP) {
 			r->s[2] = sym_name(sd, s->sh.sh_info);
@@ -302,13 +304,14 @@ static void add_sections(struct side *sd)
 
 static void add_symbols(struct side *sd)
 {
-	const struct elfview *ev = &sd->ev;
+	const struct cdo_elf *ev = sd->ev;
 	size_t i;
 
-	for (i = 1; i < ev->nsym; i++) {
-		const struct elfview_symbol *y = &ev->sym[i];
+	for (i = 1; i < cdo_elf_nsymbols(ev); i++) {
+		struct cdo_elf_symbol ys, *y = &ys;
 		struct rec *r = table_add(&sd->t[T_SYM]);
 
+		cdo_elf_symbol(ev, i, &ys);
 		r->ord = i;
 		r->s[0] = sym_name(sd, (uint32_t)i);
 		r->s[1] = shndx_name(sd, y->shndx);
@@ -324,7 +327,7 @@ static void add_symbols(struct side *sd)
 }
 
 /* Relocations that .kpatch.* decoding reads instead of the generic table. */
-static void collect_decoded_reloc(struct side *sd, size_t target, const struct elfview_reloc *rel)
+static void collect_decoded_reloc(struct side *sd, size_t target, const struct cdo_elf_reloc *rel)
 {
 	struct dsec *d = &sd->ds[sd->dslot[target] - 1];
 
@@ -337,32 +340,32 @@ static void collect_decoded_reloc(struct side *sd, size_t target, const struct e
 
 static void add_relocs(struct side *sd)
 {
-	const struct elfview *ev = &sd->ev;
+	const struct cdo_elf *ev = sd->ev;
 	size_t i, n, ord = 0;
 
-	for (i = 1; i < ev->nsec; i++) {
-		size_t target = ev->sec[i].sh.sh_info;
-		size_t count = elfview_nreloc(ev, i);
+	for (i = 1; i < cdo_elf_nsections(ev); i++) {
+		size_t target = cdo_elf_section(ev, i)->sh.sh_info;
+		size_t count = cdo_elf_nrelocs(ev, i);
 
 		for (n = 0; n < count; n++) {
-			const struct elfview_symbol *y;
-			struct elfview_reloc rel;
+			struct cdo_elf_symbol ys, *y = &ys;
+			struct cdo_elf_reloc rel;
 			struct rec *r;
 			const char *str = NULL;
 
-			elfview_reloc(ev, i, n, &rel);
+			cdo_elf_reloc(ev, i, n, &rel);
 			if (sec_ok(sd, (uint32_t)target) && sd->dslot[target]) {
 				collect_decoded_reloc(sd, target, &rel);
 				continue;
 			}
 			r = table_add(&sd->t[T_REL]);
 			r->ord = ord++;
-			r->s[0] = sec_ok(sd, (uint32_t)target) ? ev->sec[target].name : "";
+			r->s[0] = sec_ok(sd, (uint32_t)target) ? cdo_elf_section(ev, target)->name : "";
 			r->n[0] = rel.offset;
 			r->n[1] = rel.type;
 			r->n[2] = (uint64_t)rel.addend;
 			r->absent = 0x78;
-			y = &ev->sym[rel.sym];
+			cdo_elf_symbol(ev, rel.sym, &ys);
 			if (rel.sym && sec_ok(sd, y->shndx) && sd->kind[y->shndx] == K_STRINGS)
 				str = string_at(sd, y->shndx, sym_offset(sd, rel.sym, rel.addend));
 			if (str) {
@@ -378,11 +381,11 @@ static void add_relocs(struct side *sd)
 
 static void add_strings(struct side *sd)
 {
-	const struct elfview *ev = &sd->ev;
+	const struct cdo_elf *ev = sd->ev;
 	size_t i;
 
-	for (i = 1; i < ev->nsec; i++) {
-		const struct elfview_section *s = &ev->sec[i];
+	for (i = 1; i < cdo_elf_nsections(ev); i++) {
+		const struct cdo_elf_section *s = cdo_elf_section(ev, i);
 		size_t off = 0;
 
 		if (sd->kind[i] != K_STRINGS || !s->data)
@@ -413,7 +416,7 @@ static void add_strings(struct side *sd)
 
 static int cmp_reloc_offset(const void *a, const void *b)
 {
-	const struct elfview_reloc *x = a, *y = b;
+	const struct cdo_elf_reloc *x = a, *y = b;
 
 	if (x->offset != y->offset)
 		return x->offset < y->offset ? -1 : 1;
@@ -467,11 +470,12 @@ static const char *rtype_name(uint16_t machine, uint64_t t)
 }
 
 /* Text for the target of one relocation found in a .kpatch.* table. */
-static void describe_target(struct side *sd, const struct elfview_reloc *rel, struct sbuf *b)
+static void describe_target(struct side *sd, const struct cdo_elf_reloc *rel, struct sbuf *b)
 {
-	const struct elfview_symbol *y = &sd->ev.sym[rel->sym];
+	struct cdo_elf_symbol ys, *y = &ys;
 	int64_t off = sym_offset(sd, rel->sym, rel->addend);
 
+	cdo_elf_symbol(sd->ev, rel->sym, &ys);
 	if (rel->sym == 0) {
 		sb_printf(b, "*none*");
 		sb_addend(b, rel->addend);
@@ -488,8 +492,8 @@ static void describe_target(struct side *sd, const struct elfview_reloc *rel, st
 		sb_printf(b, "%s", sym_name(sd, rel->sym));
 		sb_addend(b, rel->addend);
 	}
-	if (rel->type != abs64_type(sd->ev.eh.e_machine))
-		sb_printf(b, " (%s)", rtype_name(sd->ev.eh.e_machine, rel->type));
+	if (rel->type != abs64_type(cdo_elf_header(sd->ev)->e_machine))
+		sb_printf(b, " (%s)", rtype_name(cdo_elf_header(sd->ev)->e_machine, rel->type));
 }
 
 static uint64_t get_u64(const unsigned char *p)
@@ -514,7 +518,7 @@ static uint32_t get_u32(const unsigned char *p)
  */
 static void describe_pointer(struct side *sd, struct dsec *d, uint64_t off, struct sbuf *b)
 {
-	const unsigned char *data = sd->ev.sec[d->sec].data;
+	const unsigned char *data = cdo_elf_section(sd->ev, d->sec)->data;
 	uint64_t raw = get_u64(data + off);
 	size_t lo = 0, hi = d->nr, n;
 	bool any = false;
@@ -624,8 +628,8 @@ void objcmp_fmt_num(struct sbuf *b, enum fmt f, uint64_t v, uint16_t machine)
 static void decode_entry(struct side *sd, struct dsec *d, size_t e, struct sbuf *key,
 			 struct sbuf *b)
 {
-	const unsigned char *p = sd->ev.sec[d->sec].data;
-	uint16_t m = sd->ev.eh.e_machine;
+	const unsigned char *p = cdo_elf_section(sd->ev, d->sec)->data;
+	uint16_t m = cdo_elf_header(sd->ev)->e_machine;
 
 	switch (d->kind) {
 	case K_FUNCS:
@@ -706,7 +710,7 @@ static int table_of(enum kind k)
 
 static void decode_section(struct side *sd, struct dsec *d)
 {
-	const struct elfview_section *s = &sd->ev.sec[d->sec];
+	const struct cdo_elf_section *s = cdo_elf_section(sd->ev, d->sec);
 	size_t esz = entry_size(d->kind), e, n;
 	struct table *t = &sd->t[table_of(d->kind)];
 	struct sbuf key = { 0 }, b = { 0 };
@@ -784,13 +788,14 @@ static void decode_kpatch(struct side *sd)
  *
  * Out of memory exits with status 2, like the rest of cdo-objcmp.
  *
- * Return: 0, or -1 with the problem in @sd->ev.err.
+ * Return: 0, or -1 with the problem in @sd->err.msg.
  */
 int objcmp_load(struct side *sd, const char *path)
 {
 	memset(sd, 0, sizeof(*sd));
 	sd->path = path;
-	if (elfview_open(&sd->ev, path))
+	sd->ev = cdo_elf_open(path, &sd->err);
+	if (!sd->ev)
 		return -1;
 	classify_sections(sd);
 	add_header(sd);
@@ -822,5 +827,5 @@ void objcmp_free(struct side *sd)
 	free(sd->kind);
 	free(sd->dslot);
 	keep_free(&sd->keep);
-	elfview_close(&sd->ev);
+	cdo_elf_close(sd->ev);
 }

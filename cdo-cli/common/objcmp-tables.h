@@ -11,7 +11,7 @@
  *
  *	struct side sd;
  *	if (objcmp_load(&sd, path))
- *		fprintf(stderr, "%s: %s\n", path, sd.ev.err);
+ *		fprintf(stderr, "%s: %s\n", path, sd.err.msg);
  *	... compare sd.t[T_*] against objcmp_tables[T_*] ...
  *	objcmp_free(&sd);
  *
@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elfview.h"
+#include <cdo/elf.h>
 
 #define OBJCMP_PROG	"cdo-objcmp"
 
@@ -190,7 +190,8 @@ struct keep;
 
 struct side {
 	const char *path;
-	struct elfview ev;
+	struct cdo_elf *ev;
+	struct cdo_elf_error err;	/* after a failed objcmp_load() */
 	struct table t[NTABLES];
 	unsigned char *kind;	/* per section */
 	uint32_t *dslot;	/* per section: index into ds + 1, or 0 */

@@ -15,13 +15,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cdo/version.h>
+
 #include "diffmode.h"
 #include "kbuild.h"
 #include "kpatch.h"
 #include "store.h"
 #include "util.h"
 
-#define KBC_VERSION "0.1.0"
+/* the project's one version (VERSION, through the generated cdo/version.h) */
+#define KBC_VERSION CDO_VERSION_STRING
 #define EXIT_USAGE 64
 
 static void usage(FILE *f)

@@ -145,14 +145,17 @@ build_kernel() {
 	log "kernel built: $(kmake -s kernelrelease 2>/dev/null)"
 }
 
-# klp-conflicts and klpctl, static, with the library they share
+# klp-conflicts and klpctl, static, with the library they share and
+# libcdo's ELF view (one file that needs libc only, as klp-kernel/Makefile
+# compiles it in)
 build_tool() {
 	local t lib=("$HERE"/tools/klp-util.c "$HERE"/tools/klp-module.c \
-		"$HERE"/tools/klp-sysfs.c "$HERE"/tools/klp-order.c)
+		"$HERE"/tools/klp-sysfs.c "$HERE"/tools/klp-order.c "$HERE"/../libcdo/src/elf.c)
 	mkdir -p "$WORK/tools"
 	for t in klp-conflicts klpctl; do
 		run_logged "$WORK/tool-$t.log" gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra \
-			-Werror -static -o "$WORK/tools/$t" "$HERE/tools/$t.c" "${lib[@]}"
+			-Werror -static -I"$HERE/../libcdo/include" -o "$WORK/tools/$t" \
+			"$HERE/tools/$t.c" "${lib[@]}"
 	done
 }
 

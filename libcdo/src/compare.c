@@ -101,49 +101,22 @@ static bool is_line_consumer(const char *n)
 }
 
 /*
- * Where a walk for "the first relocation at or after an offset" may start,
- * for offsets asked in increasing order: in a section whose relocations
- * are in offset order (as compilers write them) the relocations before
- * the cursor are all before the offset, so a section is walked once in
- * all instead of once per differing instruction.  Otherwise the cursor
- * stays at 0 and every walk starts from the beginning.
- */
-struct rela_cursor {
-	uint32_t next;
-	bool sorted;
-};
-
-static void rela_cursor_init(struct rela_cursor *c, const struct section *rs)
-{
-	uint32_t j;
-
-	c->next = 0;
-	c->sorted = true;
-	for (j = 1; j < rs->nrelas && c->sorted; j++)
-		c->sorted = rs->relas[j - 1].offset <= rs->relas[j].offset;
-}
-
-static uint32_t rela_cursor_seek(struct rela_cursor *c, const struct section *rs, uint64_t off)
-{
-	if (!c->sorted)
-		return 0;
-	while (c->next < rs->nrelas && rs->relas[c->next].offset < off)
-		c->next++;
-	return c->next;
-}
-
-/*
  * Does the first interesting call after @after take __LINE__?  The
  * immediate that differs must be an argument of a WARN/might_sleep/printk
  * style call, whose relocation is the next one that is not a string, a
  * once-flag or __func__.
  */
 static bool next_call_takes_line(const struct diff *d, const struct section *rs, uint64_t after,
-				 struct rela_cursor *cur)
+				 const struct rela_index *by_offset)
 {
 	uint32_t j;
 
-	for (j = rela_cursor_seek(cur, rs, after); j < rs->nrelas; j++) {
+	/*
+	 * Upstream walks the relocations in file order from the first and
+	 * skips those before @after: start where that walk would first stop
+	 * instead of walking to it per differing instruction.
+	 */
+	for (j = rela_index_first_at_or_after(by_offset, rs->relas, after); j < rs->nrelas; j++) {
 		const struct rela *r = &rs->relas[j];
 		const char *n = d->patched.syms[r->sym].name;
 
@@ -162,12 +135,12 @@ static bool next_call_takes_line(const struct diff *d, const struct section *rs,
  * different "mov $imm, %esi/%edx" immediates before such calls.  Those
  * sections are the same for patching purposes.
  */
-static int line_macro_change_only(const struct diff *d, uint32_t i, bool *only, struct errbuf *eb)
+static int line_macro_change_only(struct diff *d, uint32_t i, bool *only, struct errbuf *eb)
 {
 	const struct section *a = &d->patched.secs[i];
 	const struct section *b = &d->orig.secs[a->twin];
 	const struct arch_ops *arch = d->patched.arch;
-	struct rela_cursor cur;
+	const struct rela_index *by_offset;
 	bool found_any = false;
 	uint64_t off = 0;
 
@@ -175,7 +148,9 @@ static int line_macro_change_only(const struct diff *d, uint32_t i, bool *only, 
 	if (a->status != ST_CHANGED || a->is_rela || !a->is_text || a->sh.sh_size != b->sh.sh_size ||
 	    a->rela == NONE || d->patched.secs[a->rela].status != ST_SAME || !a->data || !b->data)
 		return 0;
-	rela_cursor_init(&cur, &d->patched.secs[a->rela]);
+	by_offset = object_relas_by_offset(&d->patched, a->rela);
+	if (!by_offset)
+		return err_set(eb, CDO_ERR_NOMEM, "out of memory");
 	while (off < a->size) {
 		unsigned int la = arch->insn_length(a->data + off, a->size - off);
 		unsigned int lb = arch->insn_length(b->data + off, b->size - off);
@@ -190,7 +165,7 @@ static int line_macro_change_only(const struct diff *d, uint32_t i, bool *only, 
 			if (!arch->insn_is_load_immediate(a->data + off, la) ||
 			    !arch->insn_is_load_immediate(b->data + off, lb))
 				return 0;
-			if (!next_call_takes_line(d, &d->patched.secs[a->rela], off + la, &cur))
+			if (!next_call_takes_line(d, &d->patched.secs[a->rela], off + la, by_offset))
 				return 0;
 			found_any = true;
 		}

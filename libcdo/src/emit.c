@@ -469,6 +469,7 @@ static int convert_klp_relocations(struct emit *e, uint8_t *klp)
 			idx++;
 		}
 		s->nrelas = keep;
+		object_relas_changed(p, rs);
 	}
 	p->secs[ks].size = p->secs[ks].sh.sh_size = (uint64_t)idx * KSYM_SIZE;
 	p->secs[kr].size = p->secs[kr].sh.sh_size = (uint64_t)idx * KRELA_SIZE;

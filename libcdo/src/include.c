@@ -269,6 +269,7 @@ static void include_debug(struct diff *d)
 			s->relas[k++] = s->relas[j];
 		}
 		s->nrelas = k;
+		object_relas_changed(p, i);
 	}
 }
 

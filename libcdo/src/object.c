@@ -2,10 +2,12 @@
 /*
  * Reading a relocatable ELF object into the object model.
  *
- * We parse the mapped file ourselves instead of going through libelf:
- * Debian's libelf is not thread-safe (lazy section loading writes shared
- * state), we want the two objects read on two threads, and every offset
- * and index gets checked here once so later stages can trust them.
+ * The mapped file is read through the project's ELF view (cdo/elf.h,
+ * elf.c) instead of libelf: Debian's libelf is not thread-safe (lazy
+ * section loading writes shared state), we want the two objects read on
+ * two threads, and every offset and index gets checked once, by the view
+ * and then here for what the model needs on top, so later stages can
+ * trust them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +16,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cdo/elf.h>
 
 #include "object.h"
 #include "names.h"
@@ -25,57 +29,39 @@ static bool range_ok(uint64_t off, uint64_t size, uint64_t total)
 	return off <= total && size <= total - off;
 }
 
-/* A NUL-terminated string at @off inside a string table, or NULL. */
-static const char *strtab_at(const struct object *o, const struct section *st, uint64_t off)
+/* What the ELF view refused, as the library reports it. */
+static int view_failed(const struct object *o, const struct cdo_elf_error *ve, struct errbuf *eb)
 {
-	const char *s;
-
-	if (!st->data || off >= st->size)
-		return NULL;
-	s = (const char *)st->data + off;
-	if (!memchr(s, '\0', st->size - off))
-		return NULL;
-	(void)o;
-	return s;
+	switch (ve->fault) {
+	case CDO_ELF_UNSUPPORTED:
+		return err_set(eb, CDO_ERR_UNSUPPORTED, "%s: %s", o->path, ve->msg);
+	case CDO_ELF_NOMEM:
+		return err_set(eb, CDO_ERR_NOMEM, "out of memory");
+	case CDO_ELF_IO:
+		errno = ve->sys_errno;
+		return err_set(eb, CDO_ERR_IO, "%s: %s", o->path, ve->msg);
+	case CDO_ELF_MALFORMED:
+		break;
+	}
+	return BAD("%s: %s", o->path, ve->msg);
 }
 
-static int read_headers(struct object *o, struct errbuf *eb, uint32_t *shnum, uint32_t *shstrndx)
+/* What the object model needs beyond a well-formed ELF file. */
+static int check_header(struct object *o, const struct cdo_elf *v, struct errbuf *eb)
 {
-	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)o->map;
-	const Elf64_Shdr *sh0;
-
-	if (o->map_size < EI_NIDENT || memcmp(o->map, ELFMAG, SELFMAG))
-		return BAD("%s: not an ELF file", o->path);
-	if (o->map[EI_CLASS] != ELFCLASS64)
-		return err_set(eb, CDO_ERR_UNSUPPORTED, "%s: not a 64-bit ELF object", o->path);
-	if (o->map[EI_DATA] != ELFDATA2LSB)
-		return err_set(eb, CDO_ERR_UNSUPPORTED, "%s: not a little-endian ELF object", o->path);
-	if (o->map_size < sizeof(Elf64_Ehdr))
-		return BAD("%s: truncated ELF header", o->path);
-	memcpy(&o->ehdr, eh, sizeof(o->ehdr));
+	memcpy(&o->ehdr, cdo_elf_header(v), sizeof(o->ehdr));
 	o->arch = arch_for_machine(o->ehdr.e_machine);
 	if (!o->arch)
 		return err_set(eb, CDO_ERR_UNSUPPORTED, "%s: unsupported machine %u (only x86-64)",
 			       o->path, o->ehdr.e_machine);
 	if (o->ehdr.e_type != ET_REL)
 		return err_set(eb, CDO_ERR_UNSUPPORTED, "%s: not a relocatable object", o->path);
-	if (o->ehdr.e_shentsize != sizeof(Elf64_Shdr))
-		return BAD("%s: bad section header size %u", o->path, o->ehdr.e_shentsize);
-	if (!o->ehdr.e_shoff || !range_ok(o->ehdr.e_shoff, sizeof(Elf64_Shdr), o->map_size))
+	if (!cdo_elf_nsections(v))
 		return BAD("%s: section header table outside the file", o->path);
-	if (o->ehdr.e_shoff % 8)
-		return BAD("%s: misaligned section header table", o->path);
-
-	sh0 = (const Elf64_Shdr *)(o->map + o->ehdr.e_shoff);
-	/* extended numbering: the real counts live in section 0 */
-	*shnum = o->ehdr.e_shnum ? o->ehdr.e_shnum : (uint32_t)sh0->sh_size;
-	if (sh0->sh_size > UINT32_MAX - 1)
+	if (cdo_elf_nsections(v) > UINT32_MAX - 1)
 		return BAD("%s: too many sections", o->path);
-	*shstrndx = o->ehdr.e_shstrndx == SHN_XINDEX ? sh0->sh_link : o->ehdr.e_shstrndx;
-	if (!*shnum || !range_ok(o->ehdr.e_shoff, (uint64_t)*shnum * sizeof(Elf64_Shdr), o->map_size))
-		return BAD("%s: section header table outside the file", o->path);
-	if (*shstrndx >= *shnum || *shstrndx == SHN_UNDEF)
-		return BAD("%s: section name table index %u out of range", o->path, *shstrndx);
+	if (!cdo_elf_shstrndx(v))
+		return BAD("%s: section name table index 0 out of range", o->path);
 	return 0;
 }
 
@@ -121,9 +107,9 @@ static void init_symbol(struct symbol *s, uint32_t index)
 	s->parent_block = -1;
 }
 
-static int read_sections(struct object *o, struct errbuf *eb, uint32_t shnum, uint32_t shstrndx)
+static int read_sections(struct object *o, const struct cdo_elf *v, struct errbuf *eb)
 {
-	const Elf64_Shdr *shdrs = (const Elf64_Shdr *)(o->map + o->ehdr.e_shoff);
+	uint32_t shnum = (uint32_t)cdo_elf_nsections(v);
 	struct section *shstr;
 	uint32_t i;
 
@@ -136,9 +122,10 @@ static int read_sections(struct object *o, struct errbuf *eb, uint32_t shnum, ui
 		struct section *s = &o->secs[i];
 
 		init_section(s, i);
-		memcpy(&s->sh, &shdrs[i], sizeof(s->sh));
+		memcpy(&s->sh, &cdo_elf_section(v, i)->sh, sizeof(s->sh));
 		if (i == 0)
 			continue;
+		/* an empty section still has a place in the file (the view skips it) */
 		if (s->sh.sh_type != SHT_NOBITS) {
 			if (!range_ok(s->sh.sh_offset, s->sh.sh_size, o->map_size))
 				return BAD("%s: section %u extends past the end of the file", o->path, i);
@@ -146,19 +133,18 @@ static int read_sections(struct object *o, struct errbuf *eb, uint32_t shnum, ui
 			s->size = s->sh.sh_size;
 		}
 	}
-	o->shstrtab = shstrndx;
-	shstr = &o->secs[shstrndx];
+	o->shstrtab = (uint32_t)cdo_elf_shstrndx(v);
+	shstr = &o->secs[o->shstrtab];
 	if (shstr->sh.sh_type != SHT_STRTAB || !shstr->data)
 		return BAD("%s: missing section name string table", o->path);
-	if (!shstr->size || shstr->data[shstr->size - 1] != '\0')
+	if (!shstr->size)
 		return BAD("%s: section name string table is not NUL-terminated", o->path);
 
 	for (i = 1; i < shnum; i++) {
 		struct section *s = &o->secs[i];
 
-		s->name = strtab_at(o, shstr, s->sh.sh_name);
-		if (!s->name)
-			return BAD("%s: section %u has a name outside the string table", o->path, i);
+		/* the view checked the offset and that the table ends in a NUL */
+		s->name = (const char *)shstr->data + s->sh.sh_name;
 		/*
 		 * The writer lays the output out with these alignments; a
 		 * huge one would pad the output without end.
@@ -176,79 +162,50 @@ static int read_sections(struct object *o, struct errbuf *eb, uint32_t shnum, ui
 		if (s->sh.sh_type == SHT_REL)
 			return err_set(eb, CDO_ERR_UNSUPPORTED, "%s: SHT_REL section %s is not supported",
 				       o->path, s->name);
-		if (s->sh.sh_type == SHT_SYMTAB) {
-			if (o->symtab != NONE)
-				return BAD("%s: more than one symbol table", o->path);
-			o->symtab = i;
-		}
 	}
-	if (o->symtab == NONE)
+	if (!cdo_elf_symtab(v))
 		return BAD("%s: missing symbol table", o->path);
+	o->symtab = (uint32_t)cdo_elf_symtab(v);
 	return 0;
 }
 
-static int read_symbols(struct object *o, struct errbuf *eb)
+static int read_symbols(struct object *o, const struct cdo_elf *v, struct errbuf *eb)
 {
 	struct section *st = &o->secs[o->symtab];
-	const Elf64_Sym *raw;
-	const uint32_t *xindex = NULL;
 	struct section *strs;
 	uint32_t i, n;
 
-	if (st->sh.sh_entsize != sizeof(Elf64_Sym) || st->size % sizeof(Elf64_Sym) || !st->size)
+	if (!st->size)
 		return BAD("%s: bad symbol table entry size", o->path);
-	if (st->sh.sh_offset % 8)
-		return BAD("%s: misaligned symbol table", o->path);
-	if (st->sh.sh_link == 0 || st->sh.sh_link >= o->nsecs ||
-	    o->secs[st->sh.sh_link].sh.sh_type != SHT_STRTAB || !o->secs[st->sh.sh_link].data)
+	if (o->secs[st->sh.sh_link].sh.sh_type != SHT_STRTAB || !o->secs[st->sh.sh_link].data)
 		return BAD("%s: missing symbol string table", o->path);
 	o->strtab = st->sh.sh_link;
 	strs = &o->secs[o->strtab];
-	if (!strs->size || strs->data[strs->size - 1] != '\0')
+	if (!strs->size)
 		return BAD("%s: symbol string table is not NUL-terminated", o->path);
 
-	n = (uint32_t)(st->size / sizeof(Elf64_Sym));
-	if (st->size / sizeof(Elf64_Sym) > UINT32_MAX / 2)
+	if (cdo_elf_nsymbols(v) > UINT32_MAX / 2)
 		return BAD("%s: too many symbols", o->path);
-
-	for (i = 1; i < o->nsecs; i++) {
-		const struct section *x = &o->secs[i];
-
-		if (x->sh.sh_type != SHT_SYMTAB_SHNDX || x->sh.sh_link != o->symtab)
-			continue;
-		if (x->size < (uint64_t)n * 4 || x->sh.sh_offset % 4)
-			return BAD("%s: extended section index table too small", o->path);
-		xindex = (const uint32_t *)x->data;
-	}
+	n = (uint32_t)cdo_elf_nsymbols(v);
 
 	if (grow((void **)&o->syms, &o->syms_cap, n + 64, sizeof(*o->syms)))
 		return err_set(eb, CDO_ERR_NOMEM, "out of memory");
 	o->nsyms = n;
-	raw = (const Elf64_Sym *)st->data;
 	for (i = 0; i < n; i++) {
 		struct symbol *s = &o->syms[i];
+		struct cdo_elf_symbol y;
 		uint32_t shndx;
 
+		cdo_elf_symbol(v, i, &y);
+		shndx = y.shndx;
 		init_symbol(s, i);
-		memcpy(&s->sym, &raw[i], sizeof(s->sym));
-		s->bind = ELF64_ST_BIND(s->sym.st_info);
-		s->type = ELF64_ST_TYPE(s->sym.st_info);
-		s->name = strtab_at(o, strs, s->sym.st_name);
-		if (!s->name)
-			return BAD("%s: symbol %u has a name outside the string table", o->path, i);
-		shndx = s->sym.st_shndx;
-		if (shndx == SHN_XINDEX) {
-			if (!xindex)
-				return BAD("%s: symbol %s uses an extended section index but there is no table",
-					   o->path, s->name);
-			shndx = xindex[i];
-		} else if (shndx >= SHN_LORESERVE) {
+		memcpy(&s->sym, &y.raw, sizeof(s->sym));
+		s->bind = y.bind;
+		s->type = y.type;
+		s->name = (const char *)strs->data + s->sym.st_name;
+		/* the view resolved SHN_XINDEX; what is left reserved has no section */
+		if (shndx == SHN_UNDEF || shndx >= SHN_LORESERVE)
 			continue;
-		}
-		if (shndx == SHN_UNDEF)
-			continue;
-		if (shndx >= o->nsecs)
-			return BAD("%s: symbol %s has section index %u out of range", o->path, s->name, shndx);
 		s->sec = shndx;
 		/* later stages do arithmetic on these: keep symbols inside their section */
 		if (s->type != STT_SECTION &&
@@ -265,7 +222,7 @@ static int read_symbols(struct object *o, struct errbuf *eb)
 	return 0;
 }
 
-static int read_relas(struct object *o, struct errbuf *eb)
+static int read_relas(struct object *o, const struct cdo_elf *v, struct errbuf *eb)
 {
 	uint64_t total = 0;
 	struct rela *pool;
@@ -276,16 +233,11 @@ static int read_relas(struct object *o, struct errbuf *eb)
 
 		if (!s->is_rela)
 			continue;
-		if (s->sh.sh_entsize != sizeof(Elf64_Rela) || s->size % sizeof(Elf64_Rela))
-			return BAD("%s: bad relocation entry size in %s", o->path, s->name);
-		if (s->sh.sh_offset % 8)
-			return BAD("%s: misaligned relocation section %s", o->path, s->name);
-		if (s->sh.sh_info == 0 || s->sh.sh_info >= o->nsecs)
+		/* entry size, symbol table link and symbol indexes: checked by the view */
+		if (s->sh.sh_info == 0)
 			return BAD("%s: relocation section %s applies to section %u, out of range",
 				   o->path, s->name, (unsigned)s->sh.sh_info);
-		if (s->sh.sh_link != o->symtab)
-			return BAD("%s: relocation section %s does not use the symbol table", o->path, s->name);
-		total += s->size / sizeof(Elf64_Rela);
+		total += cdo_elf_nrelocs(v, i);
 	}
 	pool = calloc(total ? total : 1, sizeof(*pool));
 	if (!pool)
@@ -294,7 +246,6 @@ static int read_relas(struct object *o, struct errbuf *eb)
 
 	for (i = 1; i < o->nsecs; i++) {
 		struct section *s = &o->secs[i];
-		const Elf64_Rela *raw;
 		struct section *base;
 
 		if (!s->is_rela)
@@ -307,20 +258,17 @@ static int read_relas(struct object *o, struct errbuf *eb)
 		s->is_debug = base->is_debug;
 		base->rela = i;
 		s->relas = pool;
-		s->nrelas = (uint32_t)(s->size / sizeof(Elf64_Rela));
+		s->nrelas = (uint32_t)cdo_elf_nrelocs(v, i);
 		pool += s->nrelas;
-		raw = (const Elf64_Rela *)s->data;
 		for (j = 0; j < s->nrelas; j++) {
 			struct rela *r = &s->relas[j];
-			uint64_t symi = ELF64_R_SYM(raw[j].r_info);
+			struct cdo_elf_reloc raw;
 
-			r->offset = raw[j].r_offset;
-			r->addend = raw[j].r_addend;
-			r->type = (uint32_t)ELF64_R_TYPE(raw[j].r_info);
-			if (symi >= o->nsyms)
-				return BAD("%s: relocation %u of %s uses symbol %llu, out of range",
-					   o->path, j, s->name, (unsigned long long)symi);
-			r->sym = (uint32_t)symi;
+			cdo_elf_reloc(v, i, j, &raw);
+			r->offset = raw.offset;
+			r->addend = raw.addend;
+			r->type = raw.type;
+			r->sym = raw.sym;
 			if (base->sh.sh_type != SHT_NOBITS &&
 			    !range_ok(r->offset, o->arch->rela_width(r->type), base->sh.sh_size))
 				return BAD("%s: relocation at %s+0x%llx is past the end of its section",
@@ -446,19 +394,26 @@ static int build_name_indexes(struct object *o, struct errbuf *eb)
 
 static int parse_object(struct object *o, struct errbuf *eb)
 {
-	uint32_t shnum = 0, shstrndx = 0;
+	struct cdo_elf_error ve;
+	struct cdo_elf *v;
 	int err;
 
-	if (o->map_size < sizeof(Elf64_Ehdr))
-		return BAD("%s: file too short for an ELF header (%zu bytes)", o->path,
-			   o->map_size);
-	err = read_headers(o, eb, &shnum, &shstrndx);
+	/*
+	 * The view checks what any reader needs (headers, bounds, names,
+	 * indexes); what follows checks what the object model needs on top.
+	 * The object copies what it keeps, so the view goes once it is read.
+	 */
+	v = cdo_elf_open_mem(o->map, o->map_size, &ve);
+	if (!v)
+		return view_failed(o, &ve, eb);
+	err = check_header(o, v, eb);
 	if (!err)
-		err = read_sections(o, eb, shnum, shstrndx);
+		err = read_sections(o, v, eb);
 	if (!err)
-		err = read_symbols(o, eb);
+		err = read_symbols(o, v, eb);
 	if (!err)
-		err = read_relas(o, eb);
+		err = read_relas(o, v, eb);
+	cdo_elf_close(v);
 	if (!err)
 		err = build_name_indexes(o, eb);
 	return err;
@@ -507,20 +462,11 @@ int object_load_mem(struct object *o, const char *name, const void *buf, size_t 
 	if (!buf && size)
 		return err_set(eb, CDO_ERR_USAGE, "%s: no buffer", name);
 	o->owns_map = false;
+	/* the view copies every structure out, so any alignment will do */
 	o->map = buf ? buf : (const uint8_t *)"";
 	o->map_size = size;
-	/*
-	 * Headers and tables are read in place as ELF structures, which
-	 * needs the 8-byte alignment a mapping has; a caller's buffer may
-	 * start anywhere (inside a decompression buffer, an archive).
-	 */
-	if ((uintptr_t)buf % 8) {
-		o->copy = malloc(size);
-		if (!o->copy)
-			return err_set(eb, CDO_ERR_NOMEM, "out of memory");
-		memcpy(o->copy, buf, size);
-		o->map = o->copy;
-	}
+	if (size < sizeof(Elf64_Ehdr))
+		return BAD("%s: file too short for an ELF header (%zu bytes)", name, size);
 	return parse_object(o, eb);
 }
 
@@ -533,6 +479,7 @@ void object_free(struct object *o)
 	for (i = 0; i < o->nsecs; i++) {
 		free(o->secs[i].owned);
 		free(o->secs[i].insn_starts);
+		object_relas_changed(o, i);
 		if (o->secs[i].relas_cap)
 			free(o->secs[i].relas);
 	}
@@ -544,7 +491,6 @@ void object_free(struct object *o)
 	span_index_free(&o->spans);
 	if (o->map && o->owns_map)
 		munmap((void *)o->map, o->map_size);
-	free(o->copy);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -622,12 +568,40 @@ uint32_t object_add_symbol(struct object *o, const char *name, uint8_t bind, uin
 	return i;
 }
 
+const struct rela_index *object_relas_by_offset(struct object *o, uint32_t rs)
+{
+	struct section *s = &o->secs[rs];
+
+	if (s->by_offset)
+		return s->by_offset;
+	s->by_offset = malloc(sizeof(*s->by_offset));
+	if (!s->by_offset)
+		return NULL;
+	if (rela_index_build(s->by_offset, s->relas, s->nrelas, RELA_BY_OFFSET, NULL, 0)) {
+		free(s->by_offset);
+		s->by_offset = NULL;
+	}
+	return s->by_offset;
+}
+
+void object_relas_changed(struct object *o, uint32_t rs)
+{
+	struct section *s = &o->secs[rs];
+
+	if (!s->by_offset)
+		return;
+	rela_index_free(s->by_offset);
+	free(s->by_offset);
+	s->by_offset = NULL;
+}
+
 int object_add_rela(struct object *o, uint32_t rs, uint64_t offset, uint32_t type,
 		    uint32_t sym, int64_t addend)
 {
 	struct section *s = &o->secs[rs];
 	struct rela *r;
 
+	object_relas_changed(o, rs);
 	/* relas still in the shared pool have no room to grow: copy them out */
 	if (!s->relas_cap || s->nrelas == s->relas_cap) {
 		uint32_t cap = s->relas_cap ? s->relas_cap * 2 : 16;

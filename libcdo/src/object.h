@@ -22,6 +22,7 @@
 #include "arch.h"
 #include "error.h"
 #include "hashidx.h"
+#include "relidx.h"
 #include "symspan.h"
 
 #define NONE UINT32_MAX
@@ -69,6 +70,7 @@ struct section {
 	struct rela *relas;	/* rela section: entries in file order */
 	uint32_t nrelas;
 	uint32_t relas_cap;	/* nonzero when @relas is separately allocated */
+	struct rela_index *by_offset;	/* rela section: lazily, see object_relas_by_offset() */
 
 	uint32_t *insn_starts;	/* text: instruction boundaries, lazily */
 	uint32_t ninsns;
@@ -112,7 +114,6 @@ struct object {
 	const uint8_t *map;
 	size_t map_size;
 	bool owns_map;		/* @map is our mapping of @path, unmapped on free */
-	uint8_t *copy;		/* an aligned copy of a misaligned caller buffer */
 	Elf64_Ehdr ehdr;
 	const struct arch_ops *arch;	/* from e_machine: relocation and instruction facts */
 
@@ -169,6 +170,24 @@ uint32_t object_add_section(struct object *obj, const char *name, uint32_t type,
 /** object_add_symbol() - append a symbol made by us; NONE on ENOMEM. */
 uint32_t object_add_symbol(struct object *obj, const char *name, uint8_t bind,
 			   uint8_t type, uint32_t sec);
+
+/**
+ * object_relas_by_offset() - the relocation-offset index of rela section @rs
+ *
+ * Built on first use and kept on the section, as a text section keeps its
+ * instruction boundaries: a pool task may build the index of a section it
+ * owns.  Valid until the section's relocations change.
+ *
+ * Return: the index, or NULL when out of memory.
+ */
+const struct rela_index *object_relas_by_offset(struct object *obj, uint32_t rs);
+
+/**
+ * object_relas_changed() - drop the indexes of rela section @rs: every
+ * stage that rewrites, filters or reorders a section's relocations calls
+ * it (object_add_rela() does).
+ */
+void object_relas_changed(struct object *obj, uint32_t rs);
 
 /** object_add_rela() - append a relocation to rela section @rs. */
 int object_add_rela(struct object *obj, uint32_t rs, uint64_t offset,

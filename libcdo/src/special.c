@@ -30,6 +30,15 @@ enum size_source {
 struct regen {
 	int64_t *ex_addend;	/* pending __ex_table addends, see move_ex_table_addends() */
 	uint32_t ex_nrelas;
+	/*
+	 * __ex_table's references into .fixup, by where they point (addend),
+	 * and for each the next one in file order that points further
+	 * (NONE if none): .fixup's entries are found from these instead of
+	 * rescanning __ex_table per entry.  Valid while .fixup is walked
+	 * (__ex_table's addends change only afterwards).
+	 */
+	struct rela_index fixup_refs;
+	uint32_t *next_further;	/* by __ex_table relocation */
 };
 
 /*
@@ -216,36 +225,39 @@ static int static_call_filter(struct diff *d, uint32_t rs, const uint32_t *relas
 	return 0;
 }
 
-/* .fixup entries are as long as the distance to the next one referenced
- * from __ex_table, in the order of __ex_table's relocations. */
-static int fixup_group_size(struct diff *d, uint64_t offset, uint64_t *size)
+static bool is_fixup_ref(const struct object *p, const struct rela *r)
+{
+	return !strcmp(p->syms[r->sym].name, ".fixup");
+}
+
+/*
+ * .fixup entries are as long as the distance to the next one referenced
+ * from __ex_table, in the order of __ex_table's relocations: the entry at
+ * @offset starts where the first reference to it (in file order) points
+ * and ends where the next reference after that one pointing further does.
+ */
+static int fixup_group_size(struct diff *d, const struct regen *rg, uint64_t offset,
+			    uint64_t *size)
 {
 	struct object *p = &d->patched;
 	uint32_t ex = object_find_section(p, "__ex_table");
 	uint32_t fixup = object_find_section(p, ".fixup");
+	const struct rela_index *ix = &rg->fixup_refs;
 	const struct section *rs;
-	uint32_t j;
-	bool found = false;
+	uint32_t k, j;
 
 	if (ex == NONE || p->secs[ex].rela == NONE)
 		return sink_unsupported(&d->sink, "missing .rela__ex_table section");
 	rs = &p->secs[p->secs[ex].rela];
-	for (j = 0; j < rs->nrelas; j++) {
-		if (!strcmp(p->syms[rs->relas[j].sym].name, ".fixup") &&
-		    rs->relas[j].addend == (int64_t)offset) {
-			found = true;
-			break;
-		}
-	}
-	if (!found)
+	/* equal addends keep file order: the first of them is upstream's find */
+	k = rela_index_lower(ix, rs->relas, rela_key_of_addend((int64_t)offset));
+	if (k == ix->n || rs->relas[rela_index_at(ix, k)].addend != (int64_t)offset)
 		return sink_unsupported(&d->sink, "can't find .fixup rela group at offset %llu",
 					(unsigned long long)offset);
-	for (j++; j < rs->nrelas; j++) {
-		if (!strcmp(p->syms[rs->relas[j].sym].name, ".fixup") &&
-		    rs->relas[j].addend > (int64_t)offset) {
-			*size = (uint64_t)rs->relas[j].addend - offset;
-			return 0;
-		}
+	j = rg->next_further[rela_index_at(ix, k)];
+	if (j != NONE) {
+		*size = (uint64_t)rs->relas[j].addend - offset;
+		return 0;
 	}
 	*size = p->secs[fixup].sh.sh_size - offset;
 	return 0;
@@ -262,19 +274,21 @@ static void move_ex_table_addends(struct diff *d, struct regen *rg, uint64_t src
 {
 	struct object *p = &d->patched;
 	uint32_t ex = object_find_section(p, "__ex_table");
+	const struct rela_index *ix = &rg->fixup_refs;
 	int64_t *ex_addend = rg->ex_addend;
 	const struct section *rs;
-	uint32_t j;
+	uint32_t k, end;
 
 	if (!ex_addend || ex == NONE || p->secs[ex].rela == NONE)
 		return;
 	rs = &p->secs[p->secs[ex].rela];
-	for (j = 0; j < rs->nrelas; j++) {
-		const struct rela *r = &rs->relas[j];
+	/* the references into [src, src + size): one range of the index */
+	k = rela_index_lower(ix, rs->relas, rela_key_of_addend((int64_t)src));
+	end = rela_index_lower(ix, rs->relas, rela_key_of_addend((int64_t)(src + size)));
+	for (; k < end; k++) {
+		uint32_t j = rela_index_at(ix, k);
 
-		if (!strcmp(p->syms[r->sym].name, ".fixup") && r->addend >= (int64_t)src &&
-		    r->addend < (int64_t)(src + size))
-			ex_addend[j] = r->addend - (int64_t)(src - dst);
+		ex_addend[j] = rs->relas[j].addend - (int64_t)(src - dst);
 	}
 }
 
@@ -282,8 +296,10 @@ static void move_ex_table_addends(struct diff *d, struct regen *rg, uint64_t src
 static int save_ex_table_addends(struct diff *d, uint32_t sec, struct regen *rg)
 {
 	struct object *p = &d->patched;
-	uint32_t ex = object_find_section(p, "__ex_table"), j;
+	uint32_t ex = object_find_section(p, "__ex_table"), j, nrefs = 0, depth = 0;
+	uint32_t *refs, *pending;
 	const struct section *exr;
+	int err = 0;
 
 	(void)sec;
 	if (ex == NONE || p->secs[ex].rela == NONE)
@@ -291,11 +307,35 @@ static int save_ex_table_addends(struct diff *d, uint32_t sec, struct regen *rg)
 	exr = &p->secs[p->secs[ex].rela];
 	rg->ex_nrelas = exr->nrelas;
 	rg->ex_addend = malloc(sizeof(int64_t) * (exr->nrelas + 1));
-	if (!rg->ex_addend)
-		return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
-	for (j = 0; j < exr->nrelas; j++)
+	rg->next_further = malloc(sizeof(uint32_t) * (exr->nrelas + 1));
+	refs = malloc(sizeof(uint32_t) * (exr->nrelas + 1));
+	pending = malloc(sizeof(uint32_t) * (exr->nrelas + 1));
+	if (!rg->ex_addend || !rg->next_further || !refs || !pending) {
+		err = sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	/*
+	 * The references into .fixup in file order, and for each the next
+	 * one pointing further: a stack of references still waiting for
+	 * theirs, whose addends never increase from bottom to top.
+	 */
+	for (j = 0; j < exr->nrelas; j++) {
 		rg->ex_addend[j] = exr->relas[j].addend;
-	return 0;
+		rg->next_further[j] = NONE;
+		if (!is_fixup_ref(p, &exr->relas[j]))
+			continue;
+		while (depth && exr->relas[pending[depth - 1]].addend < exr->relas[j].addend)
+			rg->next_further[pending[--depth]] = j;
+		pending[depth++] = j;
+		refs[nrefs++] = j;
+	}
+	if (rela_index_build(&rg->fixup_refs, exr->relas, exr->nrelas, RELA_BY_ADDEND, refs,
+			     nrefs))
+		err = sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
+out:
+	free(refs);
+	free(pending);
+	return err;
 }
 
 /* __ex_table, before its entries are grouped: the addends .fixup's moves left. */
@@ -308,13 +348,13 @@ static int apply_ex_table_addends(struct diff *d, uint32_t sec, struct regen *rg
 	if (!rg->ex_addend)
 		return 0;
 	for (j = 0; j < rs->nrelas && j < rg->ex_nrelas; j++)
-		if (!strcmp(p->syms[rs->relas[j].sym].name, ".fixup"))
+		if (is_fixup_ref(p, &rs->relas[j]))
 			rs->relas[j].addend = rg->ex_addend[j];
 	return 0;
 }
 
-static int group_size_of(struct diff *d, const struct special_section *ss, uint64_t offset,
-			 uint64_t *size)
+static int group_size_of(struct diff *d, const struct special_section *ss,
+			 const struct regen *rg, uint64_t offset, uint64_t *size)
 {
 	uint32_t v;
 
@@ -323,7 +363,7 @@ static int group_size_of(struct diff *d, const struct special_section *ss, uint6
 		*size = ss->fixed;
 		return 0;
 	case SIZE_FIXUP:
-		return fixup_group_size(d, offset, size);
+		return fixup_group_size(d, rg, offset, size);
 	case SIZE_OPTION:
 		memcpy(&v, (const char *)&d->sizes + ss->size_field, sizeof(v));
 		if (!v)
@@ -368,7 +408,7 @@ static int regenerate(struct diff *d, const struct special_section *ss, uint32_t
 	 * an entry) instead of rescanning all relocations per entry.
 	 */
 	for (src = 0; src < total; src += gsize) {
-		err = group_size_of(d, ss, src, &gsize);
+		err = group_size_of(d, ss, rg, src, &gsize);
 		if (err)
 			goto out;
 		if (!gsize) {
@@ -388,7 +428,7 @@ static int regenerate(struct diff *d, const struct special_section *ss, uint32_t
 		goto out;
 	}
 	for (g = 0, src = 0; src < total; src += gsize, g++) {
-		group_size_of(d, ss, src, &gsize);
+		group_size_of(d, ss, rg, src, &gsize);
 		gstart[g] = src;
 	}
 	gstart[ngroups] = total;
@@ -482,6 +522,7 @@ static int regenerate(struct diff *d, const struct special_section *ss, uint32_t
 		free(rs->relas);
 	rs->relas = newrelas;
 	rs->nrelas = kept;
+	object_relas_changed(p, rsi);
 	rs->relas_cap = kept + 1;
 	newrelas = NULL;
 	rs->include = base->include = true;
@@ -574,6 +615,7 @@ static int regenerate_orc(struct diff *d)
 		return 0;
 	}
 	irs->nrelas = dst;
+	object_relas_changed(p, is->rela);
 	os->include = is->include = irs->include = true;
 	free(os->owned);
 	os->owned = dest;
@@ -611,6 +653,8 @@ int process_special_sections(struct diff *d)
 		finish[k] = !err && special_sections[k].finish && p->secs[s].include;
 	}
 	free(rg.ex_addend);
+	free(rg.next_further);
+	rela_index_free(&rg.fixup_refs);
 	if (err)
 		return err;
 	for (k = 0; k < N_SPECIAL; k++)

@@ -36,14 +36,17 @@ else
 	fail "install" "make install failed"
 fi
 want=(usr/bin/create-diff-object usr/bin/cdo-objcmp usr/bin/klp-conflicts usr/bin/klpctl
+	usr/bin/kbuild-cache
 	usr/lib/libcdo.a "usr/lib/libcdo.so.$version" usr/lib/libcdo.so.0 usr/lib/libcdo.so
-	usr/lib/pkgconfig/libcdo.pc usr/include/cdo/cdo.h usr/include/cdo/version.h
+	usr/lib/pkgconfig/libcdo.pc usr/include/cdo/cdo.h usr/include/cdo/elf.h usr/include/cdo/version.h
 	usr/share/man/man1/create-diff-object.1 usr/share/man/man1/cdo-objcmp.1
-	usr/share/man/man1/klp-conflicts.1 usr/share/man/man1/klpctl.1 usr/share/man/man3/libcdo.3
+	usr/share/man/man1/klp-conflicts.1 usr/share/man/man1/klpctl.1 usr/share/man/man1/kbuild-cache.1
+	usr/share/man/man3/libcdo.3
 	usr/share/bash-completion/completions/create-diff-object
 	usr/share/bash-completion/completions/cdo-objcmp
 	usr/share/bash-completion/completions/klp-conflicts
-	usr/share/bash-completion/completions/klpctl)
+	usr/share/bash-completion/completions/klpctl
+	usr/share/bash-completion/completions/kbuild-cache)
 missing=()
 for f in "${want[@]}"; do
 	[ -e "$stage/$f" ] || missing+=("$f")

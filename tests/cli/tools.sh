@@ -15,7 +15,7 @@ passed=0 failed=0
 pass() { echo "ok $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 
-for tool in create-diff-object cdo-objcmp klp-conflicts klpctl; do
+for tool in create-diff-object cdo-objcmp klp-conflicts klpctl kbuild-cache; do
 	bin=$build/bin/$tool
 	if out=$("$bin" --version 2>&1) && [ "$out" = "$tool (cdo) $version" ]; then
 		pass "$tool-version"
@@ -45,7 +45,7 @@ else
 	fail "libcdo-man" "man -l libcdo.3: $(head -c 300 "$work/err")"
 fi
 # every public function has its place in libcdo(3)
-undocumented=$(grep -oE '^CDO_API [^(]*\bcdo_[a-z_]+\(' "$top/libcdo/include/cdo/cdo.h" |
+undocumented=$(cat "$top"/libcdo/include/cdo/*.h | grep -oE '^CDO_API [^(]*\bcdo_[a-z_]+\(' |
 	grep -oE 'cdo_[a-z_]+' | while read -r f; do
 		grep -q "$f" "$top/man/libcdo.3.scd" || echo "$f"
 	done)
@@ -95,6 +95,11 @@ check_completion klpctl-load-option --allow-conflicts klpctl load --allow
 check_completion klpctl-unload-option --all klpctl --sys /sys unload --a
 check_completion klpctl-ko '<files ko>' klpctl load ''
 check_completion klpctl-sys '<files -d>' klpctl --sys ''
+check_completion kbc-command restore kbuild-cache rest
+check_completion kbc-diff-option --json kbuild-cache diff --js
+check_completion kbc-key-option --explain kbuild-cache -C src key --ex
+check_completion kbc-src '<files -d>' kbuild-cache build -C ''
+check_completion kbc-patch '<files @(patch|diff)>' kbuild-cache diff ''
 
 echo "tools: $passed passed, $failed failed"
 [ "$failed" = 0 ]

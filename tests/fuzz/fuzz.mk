@@ -49,7 +49,7 @@ $(FUZZ_BUILD)/obj/tests/fuzz/%.o: tests/fuzz/%.c | deps-fuzz $(VERSION_H)
 
 $(FUZZ_BUILD)/obj/klp-kernel/%.o: klp-kernel/%.c | deps-fuzz
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ilibcdo/include -MMD -MP -c $< -o $@
 
 $(FUZZ_BUILD)/lib/libcdo.a: $(FUZZ_LIB_OBJS)
 	@mkdir -p $(dir $@)

@@ -443,12 +443,28 @@ static void test_kernel_vectors(void **state)
 		      "kernel vector");
 }
 
-static void test_user_vectors(void **state)
+/* the user shapes, one opcode map per header (see insn_vectors.h) */
+static void test_user_vectors_onebyte(void **state)
 {
 	(void)state;
-	assert_true(ARRAY_SIZE(insn_vectors_user) > 5000);
-	check_vectors(insn_vectors_user, ARRAY_SIZE(insn_vectors_user),
-		      "user vector");
+	assert_true(ARRAY_SIZE(insn_vectors_onebyte) > 3000);
+	check_vectors(insn_vectors_onebyte, ARRAY_SIZE(insn_vectors_onebyte),
+		      "user vector, one-byte map");
+}
+
+static void test_user_vectors_0f(void **state)
+{
+	(void)state;
+	assert_true(ARRAY_SIZE(insn_vectors_0f) > 3000);
+	check_vectors(insn_vectors_0f, ARRAY_SIZE(insn_vectors_0f), "user vector, 0F maps");
+}
+
+static void test_user_vectors_vex(void **state)
+{
+	(void)state;
+	assert_true(ARRAY_SIZE(insn_vectors_vex) > 300);
+	check_vectors(insn_vectors_vex, ARRAY_SIZE(insn_vectors_vex),
+		      "user vector, VEX/XOP/EVEX");
 }
 
 static uint64_t rng_state = 0x2545f4914f6cdd1dull;
@@ -632,7 +648,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hand_cases),
 		cmocka_unit_test(test_kernel_vectors),
-		cmocka_unit_test(test_user_vectors),
+		cmocka_unit_test(test_user_vectors_onebyte),
+		cmocka_unit_test(test_user_vectors_0f),
+		cmocka_unit_test(test_user_vectors_vex),
 		cmocka_unit_test(test_random_invariants),
 		cmocka_unit_test(test_null_and_empty),
 		cmocka_unit_test(test_load_immediate),

@@ -746,9 +746,14 @@ static size_t rela_size_odd(uint8_t *b, size_t n)
 	og_shdr(b, (unsigned int)sec(b, ".rela.text.use"))->sh_size -= 1;
 	return n;
 }
+/* a well-formed SHT_REL section: refused as unsupported, not as malformed */
 static size_t rel_section(uint8_t *b, size_t n)
 {
-	og_shdr(b, (unsigned int)sec(b, ".rela.eh_frame"))->sh_type = SHT_REL;
+	Elf64_Shdr *sh = og_shdr(b, (unsigned int)sec(b, ".rela.eh_frame"));
+
+	sh->sh_type = SHT_REL;
+	sh->sh_entsize = sizeof(Elf64_Rel);
+	sh->sh_size = sh->sh_size / sizeof(Elf64_Rela) * sizeof(Elf64_Rel);
 	return n;
 }
 /* .rela.text.greet's relocations point into .rodata.greet.str1.1 */
