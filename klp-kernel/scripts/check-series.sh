@@ -37,9 +37,20 @@ for p in "${patches[@]}"; do
 	# question, "does MAINTAINERS need updating?" for added files, has
 	# the answer no: MAINTAINERS covers kernel/livepatch/, lib/livepatch/
 	# and tools/testing/selftests/livepatch/ as directories.
+	# A backport names its upstream commit the way stable kernels do,
+	# "commit <sha> upstream." (Documentation/process/stable-kernel-rules.rst).
+	# checkpatch can only verify a commit id in a repository that has it,
+	# and neither the Debian source nor a 5.15 tarball has upstream's
+	# history, so for those patches alone its two commit id checks are
+	# off.  It runs outside any repository, so the result does not depend
+	# on the directory the script is started from.
+	ignore=FILE_PATH_CHANGES
+	grep -qE '^commit [0-9a-f]{40} upstream\.$' "$p" &&
+		ignore=$ignore,GIT_COMMIT_ID,UNKNOWN_COMMIT_ID
 	work=$(sed -n 's/.*, cache //p' "$TMP/log" | head -n 1)
-	if ! out=$(perl "$work/src/scripts/checkpatch.pl" --strict --no-tree -q \
-			--ignore FILE_PATH_CHANGES "$p" 2>&1) || [[ -n "$out" ]]; then
+	if ! out=$(cd "$TMP" && perl "$work/src/scripts/checkpatch.pl" --strict \
+			--no-tree -q --ignore "$ignore" "$p" 2>&1) ||
+	   [[ -n "$out" ]]; then
 		echo "FAIL checkpatch --strict $name"
 		echo "$out" | sed 's/^/  /'
 		bad=$((bad + 1))

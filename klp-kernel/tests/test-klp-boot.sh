@@ -16,7 +16,7 @@ dmesg | sed '/===== TEST/q' |
 	grep -e 'Unknown kernel command line.*conflict_policy' \
 	     -e 'conflict policy changed' &&
 	die "the boot parameter was not accepted silently"
-[[ "$(cat $KLP_SYSFS_DIR/conflict_policy)" == "deny" ]] ||
+[[ "$(cat /sys/module/livepatch/parameters/conflict_policy)" == "deny" ]] ||
 	die "conflict_policy is not deny"
 echo "ok"
 
