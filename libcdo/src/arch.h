@@ -74,6 +74,8 @@ struct arch_ops {
 	 * change whenever code between the branch and its target does.
 	 */
 	unsigned int (*insn_branch_disp)(const uint8_t *p, unsigned int len);
+	/* Is the instruction at @p a NOP (alignment padding, a patch site)? */
+	bool (*insn_is_nop)(const uint8_t *p, unsigned int len);
 };
 
 extern const struct arch_ops x86_64_arch_ops;

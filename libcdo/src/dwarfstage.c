@@ -208,8 +208,8 @@ void dwarf_state_free(struct dwarf_state *st)
 	debuginfo_free(&st->di[1]);
 	delf_close(&st->elf[0]);
 	delf_close(&st->elf[1]);
-	for (k = 0; k < st->nsources; k++)
-		free(st->sources[k]);
-	free(st->sources);
+	for (k = 0; k < st->nsource_of; k++)
+		free(st->source_of[k]);
+	free(st->source_of);
 	free(st);
 }

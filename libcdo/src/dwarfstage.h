@@ -29,8 +29,8 @@ struct dwarf_state {
 	bool looked_file;		/* ... and in the --debuginfo file */
 	struct cdo_struct_size sizes[DI_NSTRUCTS];
 	/* sources of result items (srcdiff.c) */
-	struct cdo_source **sources;
-	size_t nsources;
+	struct cdo_source **source_of;	/* by patched symbol index */
+	size_t nsource_of;
 };
 
 /* Read what the diff needs from debug info; fills d->sizes. */

@@ -74,6 +74,8 @@ int diff_run(struct diff *d)
 	if (!err)
 		err = check_fentry(d);
 	if (!err)
+		err = compute_sources(d);
+	if (!err)
 		explain_comparison(d);
 	if (!err)
 		err = include_all(d);

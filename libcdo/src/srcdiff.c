@@ -30,7 +30,9 @@ struct fn_code {
 	uint64_t start, size;	/* offset of the function in @sec, bytes */
 	uint32_t *insns;	/* instruction offsets from @start */
 	long n;
-	uint64_t *tok;
+	uint64_t *tok;		/* one per instruction that is not a NOP */
+	uint32_t *tok_insn;	/* its instruction */
+	long ntok;
 };
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
@@ -94,8 +96,9 @@ static int tokenize(struct fn_code *f)
 	if (f->n <= 0)
 		return -1;
 	f->tok = malloc((size_t)f->n * sizeof(*f->tok));
+	f->tok_insn = malloc((size_t)f->n * sizeof(*f->tok_insn));
 	rel = function_relas(f, &nrel);
-	if (!f->tok || (s->rela != NONE && !rel && f->o->secs[s->rela].nrelas)) {
+	if (!f->tok || !f->tok_insn || (s->rela != NONE && !rel && f->o->secs[s->rela].nrelas)) {
 		free(rel);
 		return -1;
 	}
@@ -129,23 +132,29 @@ static int tokenize(struct fn_code *f)
 			if (t->type != STT_SECTION && !ra->string)
 				h = fnv(h, &ra->addend, sizeof(ra->addend));
 		}
+		/* padding moves with the code around it; it says nothing */
+		if (!has_rel && arch->insn_is_nop(code + at, end - at))
+			continue;
 		disp = has_rel ? 0 : arch->insn_branch_disp(code + at, end - at);
 		if (disp && disp < len)
 			memset(buf + len - disp, 0, disp);
-		f->tok[k] = fnv(h, buf, len);
+		f->tok_insn[f->ntok] = (uint32_t)k;
+		f->tok[f->ntok++] = fnv(h, buf, len);
 	}
 	free(rel);
 	return 0;
 }
 
 /*
- * Myers' shortest edit script between a[0..n) and b[0..m); sets
- * changed[j] for every b[j] not matched, and for a b[j] standing where
- * a[i]s were dropped.  -1 when the script is longer than MAX_EDITS.
+ * Myers' shortest edit script between a[0..n) and b[0..m): sets
+ * changed[j] for every b[j] not matched and for a b[j] standing where
+ * a[i]s were dropped, and dropped[i] for every a[i] not matched.  -1 when
+ * the script is longer than MAX_EDITS.
  */
-static int edit_script(const uint64_t *a, long n, const uint64_t *b, long m, bool *changed)
+static int edit_script(const uint64_t *a, long n, const uint64_t *b, long m, bool *changed,
+		       bool *dropped)
 {
-	long max = n + m, d, k, x, y, pre = 0, suf = 0;
+	long max, d, k, x, y, pre = 0, suf = 0;
 	long *v, **hist;
 	int ret = -1;
 
@@ -156,6 +165,7 @@ static int edit_script(const uint64_t *a, long n, const uint64_t *b, long m, boo
 	a += pre;
 	b += pre;
 	changed += pre;
+	dropped += pre;
 	n -= pre + suf;
 	m -= pre + suf;
 	max = n + m;
@@ -165,6 +175,8 @@ static int edit_script(const uint64_t *a, long n, const uint64_t *b, long m, boo
 		/* only insertions, or only deletions (charged to the next one) */
 		for (y = 0; y < m; y++)
 			changed[y] = true;
+		for (x = 0; x < n; x++)
+			dropped[x] = true;
 		if (!m && suf)
 			changed[0] = true;
 		else if (!m && pre)
@@ -212,17 +224,19 @@ static int edit_script(const uint64_t *a, long n, const uint64_t *b, long m, boo
 
 		k = x - y;
 		if (k == -d || (k != d && prev[k - 1] < prev[k + 1]))
-			pk = k + 1;	/* came down: b[y-1..] inserted */
+			pk = k + 1;	/* came down: b[py] inserted */
 		else
-			pk = k - 1;	/* came right: a[x-1] deleted */
+			pk = k - 1;	/* came right: a[px] dropped */
 		px = prev[pk];
 		py = px - pk;
 		if (pk == k + 1) {
-			changed[py] = true;		/* b[py] inserted */
-		} else if (py < m) {
-			changed[py] = true;		/* a[px] dropped before b[py] */
-		} else if (py > 0) {
-			changed[py - 1] = true;
+			changed[py] = true;
+		} else {
+			dropped[px] = true;
+			if (py < m)
+				changed[py] = true;
+			else if (py > 0)
+				changed[py - 1] = true;
 		}
 		x = px;
 		y = py;
@@ -370,8 +384,9 @@ static int source_of(struct diff *d, uint32_t y, struct cdo_source **out)
 	const struct di_line *row;
 	uint64_t base;
 	size_t k, first_inl, last_inl;
-	uint32_t file = UINT32_MAX;
-	bool *changed = NULL;
+	uint32_t file = UINT32_MAX, low = UINT32_MAX;
+	const struct debuginfo *dio = dwarf_of(d, 0);
+	bool *changed = NULL, *dropped = NULL;
 	long j;
 	int err = 0;
 
@@ -400,18 +415,25 @@ static int source_of(struct diff *d, uint32_t y, struct cdo_source **out)
 	     row && k < di->nlines && di->lines[k].addr < base + s->sym.st_size; k++) {
 		const struct di_line *l = &di->lines[k];
 
-		if (l->end || l->file != file || inlined_covers(di, first_inl, last_inl, l->addr))
+		if (l->end || l->file != file || !l->line ||
+		    inlined_covers(di, first_inl, last_inl, l->addr))
+			continue;
+		/* lines above the declaration come from code inlined into it */
+		if (fn && fn->line && l->line < fn->line)
 			continue;
 		if (l->line > b.src.last_line)
 			b.src.last_line = l->line;
-		if (l->line < b.src.first_line)
-			b.src.first_line = l->line;
+		if (l->line < low)
+			low = l->line;
 	}
 	if (b.src.first_line == UINT32_MAX)
-		b.src.first_line = 0;
+		b.src.first_line = low == UINT32_MAX ? 0 : low;
+	if (b.src.last_line < b.src.first_line)
+		b.src.last_line = b.src.first_line;
 
 	if (s->status == ST_CHANGED && s->twin != NONE) {
 		const struct symbol *t = &d->orig.syms[s->twin];
+
 
 		fp.o = p;
 		fp.sec = s->sec;
@@ -423,16 +445,20 @@ static int source_of(struct diff *d, uint32_t y, struct cdo_source **out)
 		fo.size = t->sym.st_size;
 		if (t->sec == NONE || tokenize(&fp) || tokenize(&fo))
 			goto pack;	/* undecodable: no changed lines */
-		changed = calloc((size_t)fp.n + 1, sizeof(*changed));
-		if (!changed) {
+		changed = calloc((size_t)fp.ntok + 1, sizeof(*changed));
+		dropped = calloc((size_t)fo.ntok + 1, sizeof(*dropped));
+		if (!changed || !dropped) {
 			err = -1;
 			goto out;
 		}
-		if (edit_script(fo.tok, fo.n, fp.tok, fp.n, changed))
-			for (j = 0; j < fp.n; j++)
+		if (edit_script(fo.tok, fo.ntok, fp.tok, fp.ntok, changed, dropped)) {
+			for (j = 0; j < fp.ntok; j++)
 				changed[j] = true;
-		for (j = 0; j < fp.n && !err; j++) {
-			uint64_t addr = base + fp.insns[j];
+			for (j = 0; j < fo.ntok; j++)
+				dropped[j] = true;
+		}
+		for (j = 0; j < fp.ntok && !err; j++) {
+			uint64_t addr = base + fp.insns[fp.tok_insn[j]];
 
 			if (!changed[j])
 				continue;
@@ -443,6 +469,20 @@ static int source_of(struct diff *d, uint32_t y, struct cdo_source **out)
 				if (di->inlined[k].lo <= addr && addr < di->inlined[k].hi)
 					err = add_inlined(&b, di, &di->inlined[k]);
 		}
+		/* callees inlined into the original whose code went away or changed */
+		if (dio && !err) {
+			uint64_t obase = delf_section_addr(&d->dwarf->elf[0], t->sec) + t->sym.st_value;
+
+			for (j = 0; j < fo.ntok && !err; j++) {
+				uint64_t addr = obase + fo.insns[fo.tok_insn[j]];
+
+				if (!dropped[j])
+					continue;
+				for (k = 0; k < dio->ninlined && dio->inlined[k].lo <= addr && !err; k++)
+					if (addr < dio->inlined[k].hi && dio->inlined[k].lo >= obase)
+						err = add_inlined(&b, dio, &dio->inlined[k]);
+			}
+		}
 		if (err)
 			goto out;
 	}
@@ -452,6 +492,9 @@ pack:
 		err = -1;
 out:
 	free(changed);
+	free(dropped);
+	free(fp.tok_insn);
+	free(fo.tok_insn);
 	free(fp.insns);
 	free(fp.tok);
 	free(fo.insns);
@@ -461,38 +504,81 @@ out:
 	return err;
 }
 
-static int keep_source(struct dwarf_state *st, struct cdo_source *src)
-{
-	struct cdo_source **n = realloc(st->sources, (st->nsources + 1) * sizeof(*n));
+struct source_job {
+	struct diff *d;
+	const uint32_t *syms;
+	struct cdo_source **out;
+	int *err;
+};
 
-	if (!n)
-		return -1;
-	st->sources = n;
-	st->sources[st->nsources++] = src;
-	return 0;
+static void source_one(void *arg, size_t i)
+{
+	struct source_job *job = arg;
+
+	job->err[i] = source_of(job->d, job->syms[i], &job->out[i]);
+}
+
+int compute_sources(struct diff *d)
+{
+	const struct object *p = &d->patched;
+	struct dwarf_state *st = d->dwarf;
+	struct source_job job = { .d = d };
+	uint32_t *syms, n = 0, i;
+	int ret = 0;
+
+	if (!(d->dwarf_flags & CDO_DWARF_SOURCE) || !dwarf_of(d, 1))
+		return 0;
+	st->source_of = calloc(p->nsyms, sizeof(*st->source_of));
+	syms = malloc((p->nsyms + 1) * sizeof(*syms));
+	if (!st->source_of || !syms) {
+		free(syms);
+		return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
+	}
+	st->nsource_of = p->nsyms;
+	for_each_symbol(p, i) {
+		const struct symbol *y = &p->syms[i];
+
+		if (y->type == STT_FUNC && y->sec != NONE && y->parent == NONE && !y->is_pfx &&
+		    (y->status == ST_CHANGED || y->status == ST_NEW))
+			syms[n++] = i;
+	}
+	job.syms = syms;
+	job.out = calloc(n + 1, sizeof(*job.out));
+	job.err = calloc(n + 1, sizeof(*job.err));
+	if (!job.out || !job.err) {
+		ret = sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	/* each function on its own: tasks write only their slot */
+	pool_for(d->pool, n, 1, source_one, &job);
+	for (i = 0; i < n; i++) {
+		if (job.err[i] && !ret)
+			ret = sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
+		st->source_of[syms[i]] = job.out[i];
+	}
+out:
+	free(job.out);
+	free(job.err);
+	free(syms);
+	return ret;
 }
 
 int attach_sources(struct diff *d)
 {
 	static const enum cdo_item_kind kinds[] = { CDO_ITEM_CHANGED_FUNC, CDO_ITEM_NEW_FUNC };
+	struct dwarf_state *st = d->dwarf;
 	size_t k, i;
 
-	if (!(d->dwarf_flags & CDO_DWARF_SOURCE) || !dwarf_of(d, 1))
+	if (!st || !st->source_of)
 		return 0;
 	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		struct item_list *l = &d->sink.items[kinds[k]];
 
 		for (i = 0; i < l->n; i++) {
-			struct cdo_source *src = NULL;
 			uint32_t y = symbol_by_item(&d->patched, &l->items[i]);
 
-			if (y == NONE)
-				continue;
-			if (source_of(d, y, &src) || (src && keep_source(d->dwarf, src))) {
-				free(src);
-				return sink_fail(&d->sink, CDO_ERR_NOMEM, "out of memory");
-			}
-			l->items[i].source = src;
+			if (y < st->nsource_of)
+				l->items[i].source = st->source_of[y];
 		}
 	}
 	return 0;

@@ -9,6 +9,9 @@
  */
 #include "diff.h"
 
+/* Once the comparison is done: the source of every changed and new function. */
+int compute_sources(struct diff *d);
+/* Once the result items exist: point them at their sources. */
 int attach_sources(struct diff *d);
 
 #endif

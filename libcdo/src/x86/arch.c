@@ -81,6 +81,18 @@ static unsigned int x86_64_insn_branch_disp(const uint8_t *p, unsigned int len)
 	return 0;
 }
 
+/* 90, 66 90, 0f 1f /0 and their operand-size and segment prefixed forms */
+static bool x86_64_insn_is_nop(const uint8_t *p, unsigned int len)
+{
+	unsigned int i = 0;
+
+	while (i < len && (p[i] == 0x66 || p[i] == 0x2e || p[i] == 0x3e))
+		i++;
+	if (i < len && p[i] == 0x90)
+		return i + 1 == len;
+	return i + 1 < len && p[i] == 0x0f && p[i + 1] == 0x1f;
+}
+
 const struct arch_ops x86_64_arch_ops = {
 	.name = "x86-64",
 	.machine = EM_X86_64,
@@ -97,4 +109,5 @@ const struct arch_ops x86_64_arch_ops = {
 	.insn_boundaries = x86_insn_boundaries,
 	.insn_is_load_immediate = x86_insn_is_load_immediate,
 	.insn_branch_disp = x86_64_insn_branch_disp,
+	.insn_is_nop = x86_64_insn_is_nop,
 };
