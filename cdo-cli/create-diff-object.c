@@ -56,9 +56,6 @@ static void usage(FILE *f)
 		"      --debuginfo=FILE  vmlinux or module whose debug info gives the struct\n"
 		"                     sizes (*_STRUCT_SIZE) the objects' own lacks\n"
 		"      --no-dwarf-sizes  never read struct sizes from debug info (upstream)\n"
-		"      --line-macro=dwarf  also treat as unchanged a function whose only\n"
-		"                     differences are line numbers that moved as its lines\n"
-		"                     did, for any callee (default: upstream's rule)\n"
 		"      --batch=FILE   diff many objects in one process; each line of FILE\n"
 		"                     holds the seven arguments above; prints one status\n"
 		"                     line per pair, and --json writes one report of all\n"
@@ -592,7 +589,7 @@ out:
 int main(int argc, char **argv)
 {
 	enum { OPT_JSON = 256, OPT_BATCH, OPT_USAGE, OPT_HELP, OPT_EXPLAIN, OPT_DEBUGINFO,
-	       OPT_NO_DWARF_SIZES, OPT_LINE_MACRO };
+	       OPT_NO_DWARF_SIZES };
 	static const struct option longopts[] = {
 		{ "debug", no_argument, NULL, 'd' },
 		{ "klp-arch", no_argument, NULL, 'a' },
@@ -602,7 +599,6 @@ int main(int argc, char **argv)
 		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "debuginfo", required_argument, NULL, OPT_DEBUGINFO },
 		{ "no-dwarf-sizes", no_argument, NULL, OPT_NO_DWARF_SIZES },
-		{ "line-macro", required_argument, NULL, OPT_LINE_MACRO },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "usage", no_argument, NULL, OPT_USAGE },
 		{ "version", no_argument, NULL, 'V' },
@@ -648,15 +644,6 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NO_DWARF_SIZES:
 			cli.dwarf |= CDO_DWARF_NO_SIZES;
-			break;
-		case OPT_LINE_MACRO:
-			if (!strcmp(optarg, "dwarf")) {
-				cli.dwarf |= CDO_DWARF_LINE_MACRO;
-			} else if (strcmp(optarg, "upstream")) {
-				fprintf(stderr, "%s: invalid --line-macro '%s' (upstream or dwarf)\n", prog,
-					optarg);
-				return EXIT_USAGE;
-			}
 			break;
 		case OPT_USAGE:
 			usage(stdout);

@@ -52,6 +52,7 @@ group() {
 		tool:curl|curl|curl (kbuild-cache's HTTP store test)
 		tool:clang|clang|clang (fuzz targets)
 		tool:strace|strace|strace (signal tests)
+		tool:jq|jq|jq (JSON report checks)
 		header:libelf.h|libelf-dev|libelf (benchmark floor)
 		EOF
 		;;

@@ -50,6 +50,7 @@ struct di_code {
 
 struct debuginfo {
 	bool has_info;		/* the object has a .debug_info section */
+	const char *unit_name;	/* DW_AT_name of the first unit, or NULL */
 	uint32_t sizes[DI_NSTRUCTS];	/* 0: not found */
 	char **files;		/* paths as the compiler named them, "./" dropped */
 	uint32_t nfiles;

@@ -661,6 +661,15 @@ static int read_unit(struct reader *r)
 	if (dwarf_siblingof_b(r->dbg, NULL, 1, &cu, &derr) != DW_DLV_OK)
 		return dw_fail(r, derr, "unit DIE");
 	r->cu_base = 0;
+	if (!r->di->unit_name) {
+		char *name = NULL;
+
+		if (dwarf_diename(cu, &name, &derr) == DW_DLV_OK && name)
+			r->di->unit_name = keep_string(r, name, strlen(name));
+		else if (derr)
+			dwarf_dealloc_error(r->dbg, derr);
+		derr = NULL;
+	}
 	if (dwarf_lowpc(cu, &base, &derr) == DW_DLV_OK)
 		r->cu_base = base;
 	else if (derr)

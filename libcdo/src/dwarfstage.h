@@ -4,8 +4,7 @@
 
 /*
  * dwarfstage.c: the diff's use of debug info.  It decides what is asked
- * (struct sizes the options do not give, CDO_DWARF_SOURCE,
- * CDO_DWARF_LINE_MACRO), reads each object's DWARF at most once, the two
+ * (struct sizes the options do not give, CDO_DWARF_SOURCE), reads each object's DWARF at most once, the two
  * objects as two pool tasks, and fills in the struct sizes.  Nothing
  * asked, nothing read: no libdwarf call is made.
  */

@@ -251,6 +251,32 @@ out:
 	return ret;
 }
 
+/*
+ * A kernel built out of its source tree (O=) names its files by absolute
+ * path.  When the unit's name is <root>/<object's path>.c, <root>/ is
+ * dropped from every file name, so they read as in a tree build
+ * ("kernel/sys.c").
+ */
+static size_t source_root(const struct diff *d, const struct debuginfo *di)
+{
+	const char *u = di->unit_name, *dot, *odot;
+	size_t ul, ol;
+
+	if (!u || u[0] != '/' || !d->display || !(dot = strrchr(u, '.')) ||
+	    !(odot = strrchr(d->display, '.')))
+		return 0;
+	ul = (size_t)(dot - u);
+	ol = (size_t)(odot - d->display);
+	if (!ol || ol >= ul || u[ul - ol - 1] != '/' || memcmp(u + ul - ol, d->display, ol))
+		return 0;
+	return ul - ol;
+}
+
+static const char *strip_root(const char *path, const char *root, size_t len)
+{
+	return len && !strncmp(path, root, len) ? path + len : path;
+}
+
 /* The function's DWARF entry: the one starting at @addr. */
 static const struct di_code *function_at(const struct debuginfo *di, uint64_t addr)
 {
@@ -281,6 +307,8 @@ static uint32_t symbol_by_item(const struct object *p, const struct cdo_item *it
 }
 
 struct builder {
+	const char *root;	/* dropped from file names */
+	size_t root_len;
 	struct cdo_source src;
 	uint32_t *lines;
 	size_t nlines, lines_cap;
@@ -305,12 +333,12 @@ static int add_line(struct builder *b, uint32_t line)
 
 static int add_inlined(struct builder *b, const struct debuginfo *di, const struct di_code *c)
 {
-	const char *file = c->file < di->nfiles ? di->files[c->file] : "";
+	const char *file = c->file < di->nfiles ?
+				   strip_root(di->files[c->file], b->root, b->root_len) : "";
 	size_t k;
 
 	for (k = 0; k < b->ninl; k++)
-		if (!strcmp(b->inl[k].name, c->name ? c->name : "") &&
-		    !strcmp(b->inl[k].file, file) && b->inl[k].line == c->line)
+		if (!strcmp(b->inl[k].name, c->name ? c->name : "") && !strcmp(b->inl[k].file, file))
 			return 0;
 	if (b->ninl == b->inl_cap) {
 		size_t cap = b->inl_cap ? b->inl_cap * 2 : 8;
@@ -402,7 +430,9 @@ static int source_of(struct diff *d, uint32_t y, struct cdo_source **out)
 		file = row->file;
 	if (file >= di->nfiles)
 		return 0;
-	b.src.file = di->files[file];
+	b.root = di->unit_name;
+	b.root_len = source_root(d, di);
+	b.src.file = strip_root(di->files[file], b.root, b.root_len);
 	b.src.first_line = fn && fn->line ? fn->line : UINT32_MAX;
 
 	/* inlined subroutines inside the function */
@@ -462,12 +492,27 @@ static int source_of(struct diff *d, uint32_t y, struct cdo_source **out)
 
 			if (!changed[j])
 				continue;
+			const struct di_code *site = NULL;
+
 			row = debuginfo_line_at(di, addr);
+			for (k = first_inl; k < last_inl && !err; k++) {
+				const struct di_code *c = &di->inlined[k];
+
+				if (c->lo > addr || addr >= c->hi)
+					continue;
+				err = add_inlined(&b, di, c);
+				if (c->call_file == file && c->call_line &&
+				    (!site || c->depth > site->depth))
+					site = c;
+			}
+			/*
+			 * Code inlined from another file counts on the line of
+			 * this file that called it.
+			 */
 			if (row && row->file == file && row->line)
-				err = add_line(&b, row->line);
-			for (k = first_inl; k < last_inl && !err; k++)
-				if (di->inlined[k].lo <= addr && addr < di->inlined[k].hi)
-					err = add_inlined(&b, di, &di->inlined[k]);
+				err = err ? err : add_line(&b, row->line);
+			else if (site)
+				err = err ? err : add_line(&b, site->call_line);
 		}
 		/* callees inlined into the original whose code went away or changed */
 		if (dio && !err) {

@@ -200,11 +200,6 @@ struct cdo_opts {
  * @CDO_DWARF_SOURCE:     give each changed and new function its source
  *                        (struct cdo_item.source): file, lines, changed
  *                        lines, inlined callees whose code changed
- * @CDO_DWARF_LINE_MACRO: also count as unchanged a function whose only
- *                        differences are immediates that moved exactly as
- *                        the line table's line of the instruction moved
- *                        (a __LINE__ passed to any callee), beyond
- *                        upstream's fixed list of callees
  *
  * Debug info is read only when a flag or a missing size asks for it,
  * once per object.
@@ -212,7 +207,6 @@ struct cdo_opts {
 enum cdo_dwarf_flags {
 	CDO_DWARF_NO_SIZES = 1u << 0,
 	CDO_DWARF_SOURCE = 1u << 1,
-	CDO_DWARF_LINE_MACRO = 1u << 2,
 };
 
 /*
