@@ -33,7 +33,35 @@ struct fn_code {
 	uint64_t *tok;		/* one per instruction that is not a NOP */
 	uint32_t *tok_insn;	/* its instruction */
 	long ntok;
+	const struct debuginfo *di;	/* the object's line table, or NULL */
+	uint64_t addr;			/* the function's address in it */
 };
+
+/*
+ * A 32-bit immediate equal to the instruction's own line in the line
+ * table is a __LINE__ (WARN, ext4_error(), might_sleep()...): it is left
+ * out, so a line shift above the function is no change of its lines.
+ */
+static void mask_line_number(const struct fn_code *f, uint32_t at, uint8_t *buf, unsigned int len)
+{
+	const struct di_line *row;
+	unsigned int i;
+
+	if (!f->di || len < 5)
+		return;
+	row = debuginfo_line_at(f->di, f->addr + at);
+	if (!row || !row->line)
+		return;
+	for (i = 1; i + 4 <= len; i++) {
+		uint32_t v;
+
+		memcpy(&v, buf + i, 4);
+		if (v == row->line) {
+			memset(buf + i, 0, 4);
+			return;
+		}
+	}
+}
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
@@ -135,6 +163,7 @@ static int tokenize(struct fn_code *f)
 		/* padding moves with the code around it; it says nothing */
 		if (!has_rel && arch->insn_is_nop(code + at, end - at))
 			continue;
+		mask_line_number(f, at, buf, len);
 		disp = has_rel ? 0 : arch->insn_branch_disp(code + at, end - at);
 		if (disp && disp < len)
 			memset(buf + len - disp, 0, disp);
@@ -473,6 +502,12 @@ static int source_of(struct diff *d, uint32_t y, struct cdo_source **out)
 		fo.sec = t->sec;
 		fo.start = t->sym.st_value;
 		fo.size = t->sym.st_size;
+		fp.di = di;
+		fp.addr = base;
+		if (dio && t->sec != NONE) {
+			fo.di = dio;
+			fo.addr = delf_section_addr(&d->dwarf->elf[0], t->sec) + t->sym.st_value;
+		}
 		if (t->sec == NONE || tokenize(&fp) || tokenize(&fo))
 			goto pack;	/* undecodable: no changed lines */
 		changed = calloc((size_t)fp.ntok + 1, sizeof(*changed));

@@ -368,7 +368,8 @@ struct cdo_item {
  * struct cdo_inlined - a subroutine inlined into a function whose code differs
  * @name:      the inlined function
  * @file:      the file it is declared in
- * @line:      the line it is declared on
+ * @line:      the line it is declared on (in the original object when
+ *             it is inlined only there: uninlined, or its code went away)
  * @call_line: the line of the call it was inlined for (in cdo_source.file
  *             or an outer inlined function), 0 when unknown
  */
@@ -388,7 +389,8 @@ struct cdo_inlined {
  *                   whose instructions differ from the original's, sorted;
  *                   a new function has none
  * @n_changed_lines: their count
- * @inlined:         inlined subroutines whose code differs, outermost first
+ * @inlined:         inlined subroutines whose code differs, in the order
+ *                   their code first differs
  * @n_inlined:       their count
  */
 struct cdo_source {
