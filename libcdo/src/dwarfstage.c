@@ -136,7 +136,9 @@ int dwarf_stage(struct diff *d)
 	job.rq[1].sizes = missing;
 	job.rq[1].code = code;
 	job.run[1] = true;
+	/* the original is read anyway for the code: look for the sizes too */
 	job.rq[0].code = code;
+	job.rq[0].sizes = code ? missing : 0;
 	job.run[0] = code;
 	pool_for(d->pool, 2, 1, read_one, &job);
 	for (i = 0; i < 2; i++)
@@ -144,28 +146,17 @@ int dwarf_stage(struct diff *d)
 			return err_copy(d->sink.eb, &job.eb[i]);
 	st->looked = missing;
 	missing = take_sizes(d, st->di[1].sizes, missing, d->patched.path);
-	if (missing) {
+	if (missing && !st->read[0]) {
 		/* the original's unit may use a struct the patched one no longer does */
-		if (!st->read[0]) {
-			const struct di_request rq = { .sizes = missing };
-			struct errbuf eb = { 0 };
+		const struct di_request rq = { .sizes = missing };
+		struct errbuf eb = { 0 };
 
-			if (read_object(&d->orig, &st->di[0], &rq, NULL, &eb))
-				return err_copy(d->sink.eb, &eb);
-			st->read[0] = true;
-		} else {
-			/* read for the code only: look again for the sizes */
-			struct debuginfo di;
-			const struct di_request rq = { .sizes = missing };
-			struct errbuf eb = { 0 };
-
-			if (read_object(&d->orig, &di, &rq, NULL, &eb))
-				return err_copy(d->sink.eb, &eb);
-			memcpy(st->di[0].sizes, di.sizes, sizeof(di.sizes));
-			debuginfo_free(&di);
-		}
-		missing = take_sizes(d, st->di[0].sizes, missing, d->orig.path);
+		if (read_object(&d->orig, &st->di[0], &rq, NULL, &eb))
+			return err_copy(d->sink.eb, &eb);
+		st->read[0] = true;
 	}
+	if (missing)
+		missing = take_sizes(d, st->di[0].sizes, missing, d->orig.path);
 	if (missing && d->debuginfo) {
 		if (read_debuginfo_file(d))
 			return err_copy(d->sink.eb, &d->debuginfo_cache->eb);

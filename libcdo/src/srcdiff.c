@@ -410,7 +410,8 @@ static struct cdo_source *pack(struct builder *b)
 	struct cdo_source *s;
 	char *mem;
 
-	qsort(b->lines, b->nlines, sizeof(*b->lines), cmp_u32);
+	if (b->nlines)
+		qsort(b->lines, b->nlines, sizeof(*b->lines), cmp_u32);
 	for (k = 0; k < b->nlines; k++)
 		if (!n || b->lines[n - 1] != b->lines[k])
 			b->lines[n++] = b->lines[k];
@@ -421,10 +422,12 @@ static struct cdo_source *pack(struct builder *b)
 	s = (struct cdo_source *)mem;
 	*s = b->src;
 	s->inlined = (struct cdo_inlined *)(mem + sizeof(*s));
-	memcpy((void *)s->inlined, b->inl, b->ninl * sizeof(*b->inl));
+	if (b->ninl)
+		memcpy((void *)s->inlined, b->inl, b->ninl * sizeof(*b->inl));
 	s->n_inlined = b->ninl;
 	s->changed_lines = (uint32_t *)(mem + sizeof(*s) + b->ninl * sizeof(*b->inl));
-	memcpy((void *)s->changed_lines, b->lines, b->nlines * sizeof(*b->lines));
+	if (b->nlines)
+		memcpy((void *)s->changed_lines, b->lines, b->nlines * sizeof(*b->lines));
 	s->n_changed_lines = b->nlines;
 	return s;
 }
