@@ -706,6 +706,65 @@ static int cmp_code(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* The sections libdwarf is given: what we read, nothing it would parse for naught. */
+static bool wanted_section(const char *name)
+{
+	static const char *const names[] = {
+		".debug_info", ".debug_abbrev", ".debug_str", ".debug_line", ".debug_line_str",
+		".debug_str_offsets", ".debug_addr", ".debug_ranges", ".debug_rnglists",
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (!strcmp(name, names[k]))
+			return true;
+	return false;
+}
+
+/*
+ * libdwarf 20210528 frees a .debug_rnglists unit it could not read and
+ * then uses it (dwarf_rnglists.c, internal_load_rnglists_contexts(): no
+ * return after the error), a double free the fuzzer found.  Its headers
+ * are checked here first, as strictly as DWARF 5 and x86-64 allow.
+ */
+static int check_rnglists(const struct delf *e, uint32_t i, struct errbuf *eb)
+{
+	const uint8_t *d = e->secs[i].data;
+	uint64_t size = e->secs[i].size, off = 0;
+
+	while (off < size) {
+		uint64_t len, hdr = 4, count;
+		uint32_t l32;
+		uint16_t version;
+
+		if (size - off < 4)
+			goto bad;
+		memcpy(&l32, d + off, 4);
+		len = l32;
+		if (l32 == 0xffffffff) {
+			if (size - off < 12)
+				goto bad;
+			memcpy(&len, d + off + 4, 8);
+			hdr = 12;
+		} else if (l32 >= 0xfffffff0) {
+			goto bad;
+		}
+		if (len < 8 || len > size - off - hdr)
+			goto bad;
+		memcpy(&version, d + off + hdr, 2);
+		memcpy(&l32, d + off + hdr + 4, 4);
+		count = l32;
+		if (version != 5 || d[off + hdr + 2] != 8 || d[off + hdr + 3] != 0 ||
+		    count > (len - 8) / (hdr == 4 ? 4 : 8))
+			goto bad;
+		off += hdr + len;
+	}
+	return 0;
+bad:
+	return err_set(eb, CDO_ERR_MALFORMED, "%s: bad DWARF: .debug_rnglists unit at offset %llu",
+		       e->path, (unsigned long long)off);
+}
+
 int debuginfo_read(struct debuginfo *di, const struct delf *e, const struct di_request *rq,
 		   struct errbuf *eb)
 {
@@ -732,7 +791,7 @@ int debuginfo_read(struct debuginfo *di, const struct delf *e, const struct di_r
 		uint32_t k;
 		bool dup = false;
 
-		if (!delf_is_dwarf(e, i))
+		if (!delf_is_dwarf(e, i) || !wanted_section(e->secs[i].name))
 			continue;
 		if (e->secs[i].flags & 0x800 /* SHF_COMPRESSED */) {
 			free(acc.map);
@@ -745,6 +804,11 @@ int debuginfo_read(struct debuginfo *di, const struct delf *e, const struct di_r
 			dup = dup || !strcmp(e->secs[acc.map[k]].name, e->secs[i].name);
 		if (dup || acc.n >= 0xffff)
 			continue;
+		if (!strcmp(e->secs[i].name, ".debug_rnglists") && check_rnglists(e, i, eb)) {
+			free(acc.map);
+			free(acc.data);
+			return eb->status;
+		}
 		if (!strcmp(e->secs[i].name, ".debug_info"))
 			di->has_info = true;
 		acc.map[acc.n++] = i;
