@@ -67,6 +67,8 @@ VERSION_H := $(BUILD)/include/cdo/version.h
 LIB_SRCS := $(sort $(wildcard libcdo/src/*.c libcdo/src/x86/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB_INC  := -Ilibcdo/include -I$(BUILD)/include -Ilibcdo/src
+# what a program linking libcdo needs besides it (libcdo.pc says the same)
+LIB_LIBS := -ldwarf
 
 CLI_COMMON := $(sort $(wildcard cdo-cli/common/*.c))
 CLI_COMMON_OBJS := $(CLI_COMMON:%.c=$(BUILD)/obj/%.o)
@@ -160,7 +162,7 @@ $(SHARED_LIB): $(LIB_OBJS) libcdo/libcdo.map
 	@mkdir -p $(dir $@)
 	$(CC) -shared -Wl,-soname,libcdo.so.$(SOVERSION) \
 		-Wl,--version-script=libcdo/libcdo.map -Wl,--no-undefined \
-		-o $@ $(LIB_OBJS) $(LDFLAGS_ALL)
+		-o $@ $(LIB_OBJS) $(LIB_LIBS) $(LDFLAGS_ALL)
 	ln -sf $(SHARED_REAL) $(BUILD)/lib/libcdo.so.$(SOVERSION)
 	ln -sf libcdo.so.$(SOVERSION) $(BUILD)/lib/libcdo.so
 
@@ -168,7 +170,7 @@ $(SHARED_LIB): $(LIB_OBJS) libcdo/libcdo.map
 # must run from kpatch-build's libexec folder without an installed libcdo.
 $(BUILD)/bin/%: $(BUILD)/obj/cdo-cli/%.o $(CLI_COMMON_LIB) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $^ $(LDFLAGS_ALL)
+	$(CC) -o $@ $^ $(LIB_LIBS) $(LDFLAGS_ALL)
 
 $(BUILD)/obj/kbuild-cache/%.o: kbuild-cache/%.c | deps-build $(VERSION_H)
 	@mkdir -p $(dir $@)
@@ -182,7 +184,7 @@ $(KBC_LIB): $(filter-out %/main.o,$(KBC_OBJS))
 
 $(KBC_BIN): $(BUILD)/obj/kbuild-cache/src/main.o $(KBC_LIB) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $^ $(KBC_LIBS) -lelf -lz $(LDFLAGS_ALL)
+	$(CC) -o $@ $^ $(KBC_LIBS) $(LIB_LIBS) -lelf -lz $(LDFLAGS_ALL)
 
 $(BUILD)/tests/test_kbc_%: kbuild-cache/tests/unit/test_%.c $(KBC_LIB) | deps-build
 	@mkdir -p $(dir $@)
@@ -196,7 +198,7 @@ $(CLI_COMMON_LIB): $(CLI_COMMON_OBJS)
 $(BUILD)/tests/%: tests/unit/%.c $(INTERNAL_LIB) | deps-build $(VERSION_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-unused-parameter $(LIB_INC) -Itests/unit -MMD -MP -o $@ $< \
-		$(INTERNAL_LIB) -lcmocka $(LDFLAGS_ALL)
+		$(INTERNAL_LIB) -lcmocka $(LIB_LIBS) $(LDFLAGS_ALL)
 
 man: $(MAN_PAGES)
 

@@ -35,6 +35,9 @@ struct cli {
 	unsigned int threads;
 	const char *json;
 	const char *batch;
+	const char *debuginfo;
+	int explain;
+	unsigned int dwarf;
 };
 
 static void usage(FILE *f)
@@ -45,7 +48,14 @@ static void usage(FILE *f)
 		"  -d, --debug        trace the decisions: pairings, changes, inclusion\n"
 		"  -a, --klp-arch     kernel supports .klp.arch section\n"
 		"  -j, --jobs=N       worker threads (default: online CPUs)\n"
-		"      --json=FILE    write a JSON report of what changed\n"
+		"      --json=FILE    write a JSON report of what changed, with the source\n"
+		"                     lines behind each change when the objects have -g\n"
+		"      --explain      print, per changed or new function, its source file,\n"
+		"                     the lines whose code changed and the inlined callees\n"
+		"                     that changed (needs objects built with -g)\n"
+		"      --debuginfo=FILE  vmlinux or module whose debug info gives the struct\n"
+		"                     sizes (*_STRUCT_SIZE) the objects' own lacks\n"
+		"      --no-dwarf-sizes  never read struct sizes from debug info (upstream)\n"
 		"      --batch=FILE   diff many objects in one process; each line of FILE\n"
 		"                     holds the seven arguments above; prints one status\n"
 		"                     line per pair, and --json writes one report of all\n"
@@ -144,6 +154,56 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+static void json_source(FILE *f, const struct cdo_source *src)
+{
+	size_t i;
+
+	fprintf(f, ", \"source\": {\"file\": ");
+	json_string(f, src->file);
+	fprintf(f, ", \"first_line\": %u, \"last_line\": %u, \"changed_lines\": [", src->first_line,
+		src->last_line);
+	for (i = 0; i < src->n_changed_lines; i++)
+		fprintf(f, "%s%u", i ? ", " : "", src->changed_lines[i]);
+	fprintf(f, "]}, \"inlined_changed\": [");
+	for (i = 0; i < src->n_inlined; i++) {
+		fprintf(f, "%s{\"name\": ", i ? ", " : "");
+		json_string(f, src->inlined[i].name);
+		fprintf(f, ", \"file\": ");
+		json_string(f, src->inlined[i].file);
+		fprintf(f, ", \"line\": %u, \"call_line\": %u}", src->inlined[i].line,
+			src->inlined[i].call_line);
+	}
+	fputc(']', f);
+}
+
+/* The struct sizes the diff used, and where each came from. */
+static void json_struct_sizes(FILE *f, int ind, struct cdo_ctx *ctx)
+{
+	const struct cdo_struct_size *sz;
+	size_t i, n = cdo_result_struct_sizes(ctx, &sz);
+	int shown = 0;
+
+	fprintf(f, ",\n%*s\"struct_sizes\": {", ind + 2, "");
+	for (i = 0; i < n; i++) {
+		if (sz[i].origin == CDO_SIZE_UNKNOWN)
+			continue;
+		fprintf(f, "%s\n%*s", shown++ ? "," : "", ind + 4, "");
+		json_string(f, sz[i].type);
+		fprintf(f, ": {\"size\": %u, \"from\": ", sz[i].size);
+		if (sz[i].origin == CDO_SIZE_OPTION) {
+			json_string(f, sz[i].variable);
+		} else {
+			json_string(f, "debug info");
+			fprintf(f, ", \"file\": ");
+			json_string(f, sz[i].file);
+		}
+		fputc('}', f);
+	}
+	if (shown)
+		fprintf(f, "\n%*s", ind + 2, "");
+	fputc('}', f);
+}
+
 /*
  * One object's report.  @ind is the indentation of its braces: 0 for a
  * single run, 4 inside the "objects" array of a batch.
@@ -162,6 +222,7 @@ static void json_report(FILE *f, int ind, struct cdo_ctx *ctx, const char *objec
 	json_string(f, cdo_status_str(status));
 	fprintf(f, ",\n%*s\"message\": ", ind + 2, "");
 	json_string(f, status ? cdo_errmsg(ctx) : "");
+	json_struct_sizes(f, ind, ctx);
 	for (k = 0; k < CDO_ITEM_KIND_COUNT; k++) {
 		size_t i, n = cdo_result_count(ctx, (enum cdo_item_kind)k);
 
@@ -182,6 +243,8 @@ static void json_report(FILE *f, int ind, struct cdo_ctx *ctx, const char *objec
 				fprintf(f, ", \"reason\": ");
 				json_string(f, it->reason);
 			}
+			if (it->source)
+				json_source(f, it->source);
 			fputc('}', f);
 		}
 		if (n)
@@ -291,7 +354,9 @@ static struct cdo_ctx *new_context(const struct cli *cli, char *const args[7], s
 		 .parent_symtab = args[3],
 		 .symvers = args[4],
 		 .klp_arch = cli->klp_arch,
-		 .sizes = *sizes);
+		 .sizes = *sizes,
+		 .debuginfo = cli->debuginfo,
+		 .dwarf = cli->dwarf | (cli->json || cli->explain ? CDO_DWARF_SOURCE : 0));
 
 	return cdo_new(&opts);
 }
@@ -314,9 +379,46 @@ static bool names_a_file(const char *msg, char *const args[7])
 	return false;
 }
 
+/* --explain: one block per changed or new function. */
+static void explain(struct cdo_ctx *ctx, const char *display)
+{
+	static const enum cdo_item_kind kinds[] = { CDO_ITEM_CHANGED_FUNC, CDO_ITEM_NEW_FUNC };
+	size_t k, i, j;
+
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < cdo_result_count(ctx, kinds[k]); i++) {
+			const struct cdo_item *it = cdo_result_item(ctx, kinds[k], i);
+			const struct cdo_source *src = it->source;
+
+			printf("%s: %s: %s", display, cdo_item_kind_str(kinds[k]), it->name);
+			if (it->reason)
+				printf(" (%s)", it->reason);
+			putchar('\n');
+			if (!src) {
+				printf("  no line information (object built without -g?)\n");
+				continue;
+			}
+			printf("  source:        %s:%u-%u\n", src->file, src->first_line, src->last_line);
+			if (kinds[k] == CDO_ITEM_CHANGED_FUNC) {
+				printf("  changed lines:");
+				for (j = 0; j < src->n_changed_lines; j++)
+					printf(" %u", src->changed_lines[j]);
+				printf("%s\n", src->n_changed_lines ? "" : " none in this file");
+			}
+			for (j = 0; j < src->n_inlined; j++) {
+				printf("  inlined, changed: %s (%s:%u", src->inlined[j].name,
+				       src->inlined[j].file, src->inlined[j].line);
+				if (src->inlined[j].call_line)
+					printf(", called at line %u", src->inlined[j].call_line);
+				printf(")\n");
+			}
+		}
+	}
+}
+
 /* Diff one pair on @ctx; returns create-diff-object's exit status. */
-static int diff_one(struct cdo_ctx *ctx, char *const args[7], struct log_state *ls,
-		    struct json_out *json, int *status)
+static int diff_one(const struct cli *cli, struct cdo_ctx *ctx, char *const args[7],
+		    struct log_state *ls, struct json_out *json, int *status)
 {
 	const char *display = display_name(args[0]);
 	int err, code;
@@ -334,6 +436,8 @@ static int diff_one(struct cdo_ctx *ctx, char *const args[7], struct log_state *
 			written_output = args[6];
 		hold_fatal_signals(false, &saved);
 	}
+	if (cli->explain && !err)
+		explain(ctx, display);
 	fflush(stdout);
 	switch (err) {
 	case CDO_OK:
@@ -386,7 +490,7 @@ static int run_one(const struct cli *cli, char *const args[7], const struct cdo_
 		json_close(&json, false);
 		return EXIT_ERROR;
 	}
-	code = diff_one(ctx, args, &ls, &json, &status);
+	code = diff_one(cli, ctx, args, &ls, &json, &status);
 	cdo_free(ctx);
 	if (json_close(&json, true) && !code)
 		code = EXIT_ERROR;
@@ -461,7 +565,7 @@ static int run_batch(const struct cli *cli, const struct cdo_struct_sizes *sizes
 				}
 			}
 		}
-		code = diff_one(ctx, args, &ls, &json, &status);
+		code = diff_one(cli, ctx, args, &ls, &json, &status);
 		/* a finished pair keeps its output; @args is reused by getline() */
 		written_output = NULL;
 		/* one line per pair, so a long batch shows where it is */
@@ -484,13 +588,17 @@ out:
 
 int main(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_BATCH, OPT_USAGE, OPT_HELP };
+	enum { OPT_JSON = 256, OPT_BATCH, OPT_USAGE, OPT_HELP, OPT_EXPLAIN, OPT_DEBUGINFO,
+	       OPT_NO_DWARF_SIZES };
 	static const struct option longopts[] = {
 		{ "debug", no_argument, NULL, 'd' },
 		{ "klp-arch", no_argument, NULL, 'a' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "batch", required_argument, NULL, OPT_BATCH },
+		{ "explain", no_argument, NULL, OPT_EXPLAIN },
+		{ "debuginfo", required_argument, NULL, OPT_DEBUGINFO },
+		{ "no-dwarf-sizes", no_argument, NULL, OPT_NO_DWARF_SIZES },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "usage", no_argument, NULL, OPT_USAGE },
 		{ "version", no_argument, NULL, 'V' },
@@ -527,6 +635,15 @@ int main(int argc, char **argv)
 			break;
 		case OPT_BATCH:
 			cli.batch = optarg;
+			break;
+		case OPT_EXPLAIN:
+			cli.explain = 1;
+			break;
+		case OPT_DEBUGINFO:
+			cli.debuginfo = optarg;
+			break;
+		case OPT_NO_DWARF_SIZES:
+			cli.dwarf |= CDO_DWARF_NO_SIZES;
 			break;
 		case OPT_USAGE:
 			usage(stdout);

@@ -8,7 +8,7 @@ _cdo_create_diff_object()
 	_init_completion || return
 
 	case $prev in
-	--json | --batch)
+	--json | --batch | --debuginfo)
 		_filedir
 		return
 		;;
@@ -18,7 +18,7 @@ _cdo_create_diff_object()
 		;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W '-d --debug -a --klp-arch -j --jobs --json --batch
+		COMPREPLY=($(compgen -W '-d --debug -a --klp-arch -j --jobs --json --batch --explain --debuginfo --no-dwarf-sizes
 			--help --usage -V --version' -- "$cur"))
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
 		return
@@ -27,7 +27,7 @@ _cdo_create_diff_object()
 	local i args=0
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
-		--json | --batch | -j | --jobs) ((i++)) ;;
+		--json | --batch | --debuginfo | -j | --jobs) ((i++)) ;;
 		-*) ;;
 		*) ((args++)) ;;
 		esac

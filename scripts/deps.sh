@@ -35,6 +35,7 @@ group() {
 		header:zstd.h|libzstd-dev|zstd (kbuild-cache's store)
 		header:curl/curl.h|libcurl4-openssl-dev|libcurl (kbuild-cache's remote store)
 		header:libelf.h|libelf-dev|libelf (kbuild-cache)
+		header:libdwarf/libdwarf.h|libdwarf-dev|libdwarf (libcdo: struct sizes and source lines from debug info)
 		header:zlib.h|zlib1g-dev|zlib (kbuild-cache, through libelf)
 		EOF
 		;;
@@ -51,6 +52,7 @@ group() {
 		tool:curl|curl|curl (kbuild-cache's HTTP store test)
 		tool:clang|clang|clang (fuzz targets)
 		tool:strace|strace|strace (signal tests)
+		tool:jq|jq|jq (JSON report checks)
 		header:libelf.h|libelf-dev|libelf (benchmark floor)
 		EOF
 		;;

@@ -68,6 +68,14 @@ struct arch_ops {
 	 * register, the way a __LINE__ argument is passed?
 	 */
 	bool (*insn_is_load_immediate)(const uint8_t *p, unsigned int len);
+	/*
+	 * Bytes at the end of the instruction at @p (@len bytes) that hold a
+	 * PC-relative branch displacement, 0 for other instructions.  They
+	 * change whenever code between the branch and its target does.
+	 */
+	unsigned int (*insn_branch_disp)(const uint8_t *p, unsigned int len);
+	/* Is the instruction at @p a NOP (alignment padding, a patch site)? */
+	bool (*insn_is_nop)(const uint8_t *p, unsigned int len);
 };
 
 extern const struct arch_ops x86_64_arch_ops;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dwarfstage.h"
 #include "pipeline.h"
 #include "writer.h"
 
@@ -17,6 +18,8 @@ struct cdo_ctx {
 	char *parent_symtab;
 	char *symvers;
 	char *display_name;
+	char *debuginfo;
+	struct dwarf_file_cache debuginfo_cache;
 	struct pool *pool;
 	struct parent *parent;
 	struct errbuf eb;
@@ -84,6 +87,7 @@ CDO_API struct cdo_ctx *cdo_new(const struct cdo_opts *opts)
 	ctx->parent_symtab = dup_or_null(ctx->opts.parent_symtab, &fail);
 	ctx->symvers = dup_or_null(ctx->opts.symvers, &fail);
 	ctx->display_name = dup_or_null(ctx->opts.display_name, &fail);
+	ctx->debuginfo = dup_or_null(ctx->opts.debuginfo, &fail);
 	threads = ctx->opts.threads;
 	if (!threads) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -113,6 +117,7 @@ CDO_API void cdo_free(struct cdo_ctx *ctx)
 	free(ctx->parent_symtab);
 	free(ctx->symvers);
 	free(ctx->display_name);
+	free(ctx->debuginfo);
 	free(ctx);
 }
 
@@ -210,6 +215,9 @@ static int diff_sources(struct cdo_ctx *ctx, const struct obj_source src[2])
 	d->parent_name = ctx->parent_name;
 	d->sizes = ctx->opts.sizes;
 	d->klp_arch = ctx->opts.klp_arch != 0;
+	d->debuginfo = ctx->debuginfo;
+	d->dwarf_flags = ctx->opts.dwarf;
+	d->debuginfo_cache = &ctx->debuginfo_cache;
 	d->vmlinux = !strcmp(ctx->parent_name, "vmlinux");
 
 	memset(&job, 0, sizeof(job));
@@ -316,6 +324,18 @@ CDO_API const struct cdo_item *cdo_result_item(const struct cdo_ctx *ctx, enum c
 	if (i >= cdo_result_count(ctx, kind))
 		return NULL;
 	return &ctx->diff.sink.items[kind].items[i];
+}
+
+CDO_API size_t cdo_result_struct_sizes(const struct cdo_ctx *ctx,
+				       const struct cdo_struct_size **sizes)
+{
+	if (sizes)
+		*sizes = NULL;
+	if (!ctx || !ctx->diff_valid || !ctx->diff.dwarf)
+		return 0;
+	if (sizes)
+		*sizes = ctx->diff.dwarf->sizes;
+	return DI_NSTRUCTS;
 }
 
 CDO_API const char *cdo_item_kind_str(enum cdo_item_kind kind)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "dwarfstage.h"
 
 void diff_release(struct diff *d)
 {
@@ -18,5 +19,6 @@ void diff_release(struct diff *d)
 	free(d->looked);
 	strtab_free(&d->kstrings);
 	sink_release(&d->sink);
+	dwarf_state_free(d->dwarf);
 	memset(d, 0, sizeof(*d));
 }

@@ -17,6 +17,9 @@
 #include "sink.h"
 #include "strtab.h"
 
+struct dwarf_file_cache;
+struct dwarf_state;
+
 struct diff {
 	struct object orig, patched;
 	const struct parent *parent;	/* NULL when no symtab was given */
@@ -41,6 +44,12 @@ struct diff {
 	char *modinfo;			/* import_ns= strings of .modinfo */
 	size_t modinfo_len;
 	bool have_output;
+
+	/* debug info (dwarfstage.c): what to read, and what was read */
+	const char *debuginfo;		/* cdo_opts.debuginfo, or NULL */
+	unsigned int dwarf_flags;	/* enum cdo_dwarf_flags */
+	struct dwarf_file_cache *debuginfo_cache;	/* the context's */
+	struct dwarf_state *dwarf;
 
 	/* parent lookups by patched symbol: asked once per relocation */
 	struct parent_sym *lookups;

@@ -7,12 +7,14 @@
 
 #include "compare.h"
 #include "correlate.h"
+#include "dwarfstage.h"
 #include "emit.h"
 #include "explain.h"
 #include "include.h"
 #include "pipeline.h"
 #include "prepare.h"
 #include "special.h"
+#include "srcdiff.h"
 #include "statics.h"
 
 struct prepare_job {
@@ -62,6 +64,8 @@ int diff_run(struct diff *d)
 	if (!err)
 		err = correlate_statics(d);
 	if (!err)
+		err = dwarf_stage(d);
+	if (!err)
 		err = mark_ignored_sections(d);
 	if (!err)
 		err = compare(d);
@@ -69,6 +73,8 @@ int diff_run(struct diff *d)
 		err = mark_ignored_same(d);
 	if (!err)
 		err = check_fentry(d);
+	if (!err)
+		err = compute_sources(d);
 	if (!err)
 		explain_comparison(d);
 	if (!err)
@@ -85,6 +91,8 @@ int diff_run(struct diff *d)
 	if (!d->changed_funcs && !d->new_globals && !d->callbacks)
 		return sink_fail(&d->sink, CDO_ERR_NOCHANGE, "no changed functions were found");
 	err = emit_output(d);
+	if (!err)
+		err = attach_sources(d);
 	if (!err)
 		d->have_output = true;
 	return err;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dwarfstage.h"
 #include "include.h"
 #include "parentcache.h"
 #include "special.h"
@@ -120,6 +121,20 @@ bool is_special_section_name(const char *name)
 		if (!strcmp(name, special_sections[k].name))
 			return true;
 	return false;
+}
+
+uint32_t special_sizes_needed(const struct object *p)
+{
+	uint32_t need = 0;
+	size_t k;
+
+	for (k = 0; k < N_SPECIAL; k++)
+		if (special_sections[k].source == SIZE_OPTION &&
+		    object_find_section(p, special_sections[k].name) != NONE)
+			need |= 1u << (special_sections[k].size_field / sizeof(uint32_t));
+	if (object_find_section(p, ".orc_unwind") != NONE)
+		need |= 1u << (offsetof(struct cdo_struct_sizes, orc) / sizeof(uint32_t));
+	return need;
 }
 
 static bool is_dynamic_debug_key(const struct object *p, uint32_t y)
@@ -367,7 +382,8 @@ static int group_size_of(struct diff *d, const struct special_section *ss,
 	case SIZE_OPTION:
 		memcpy(&v, (const char *)&d->sizes + ss->size_field, sizeof(v));
 		if (!v)
-			return sink_unsupported(&d->sink, "%s not set", ss->env_name);
+			return sink_unsupported(&d->sink, "%s not set%s", ss->env_name,
+						dwarf_size_missing_note(d, ss->size_field));
 		*size = v;
 		return 0;
 	}

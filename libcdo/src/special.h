@@ -8,5 +8,10 @@
 
 int process_special_sections(struct diff *d);
 bool is_special_section_name(const char *name);
+/*
+ * The struct sizes @p's sections need, as a mask of field indexes of
+ * struct cdo_struct_sizes (bit k: the k-th uint32_t field).
+ */
+uint32_t special_sizes_needed(const struct object *p);
 
 #endif

@@ -319,7 +319,11 @@ static __always_inline unsigned long long rdmsr_safe_stub(unsigned int msr)
 
 /* ---- jump labels (5.15 arch/x86/include/asm/jump_label.h) ----------- */
 
-struct jump_entry;
+struct jump_entry {
+	s32 code;
+	s32 target;
+	long key;
+};
 struct static_key {
 	atomic_t enabled;
 	union {
@@ -472,6 +476,32 @@ void __dynamic_pr_debug(struct _ddebug *descriptor, const char *fmt, ...);
 
 /* The id is expanded once, before __pr_debug_id pastes it in. */
 #define pr_debug(fmt, ...) __pr_debug_id(__UNIQUE_ID(ddebug), fmt, ##__VA_ARGS__)
+
+/*
+ * The other special-section entries, as the kernel declares them (their
+ * sizes are what kpatch-build reads from vmlinux's debug info; the
+ * objects' own debug info has only those their code uses).
+ */
+struct exception_table_entry {
+	int insn, fixup, handler;
+};
+struct static_call_site {
+	s32 addr;
+	s32 key;
+};
+struct paravirt_patch_site {
+	u8 *instr;
+	u8 type;
+	u8 len;
+};
+struct orc_entry {
+	s16 sp_offset;
+	s16 bp_offset;
+	unsigned sp_reg:4;
+	unsigned bp_reg:4;
+	unsigned type:2;
+	unsigned end:1;
+} __packed;
 
 /* ---- alternatives (5.15 arch/x86/include/asm/alternative.h) ---------- */
 

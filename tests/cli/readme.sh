@@ -47,7 +47,7 @@ fi
 cp "$work/example.c" "$work/example.cc"
 
 flags=(-pedantic -Wall -Wextra -Werror -I"$top/libcdo/include" -I"$build/include" "${san[@]}")
-libs=("$build/lib/libcdo.a" -pthread)
+libs=("$build/lib/libcdo.a" -pthread -ldwarf)
 if cc -std=c11 "${flags[@]}" -o "$work/example-c" "$work/example.c" "${libs[@]}" 2>"$work/cc.log"; then
 	pass "c11"
 else

@@ -58,7 +58,7 @@ $(FUZZ_BUILD)/lib/libcdo.a: $(FUZZ_LIB_OBJS)
 
 $(FUZZ_BUILD)/bin/fuzz_%: $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_SHARED) $(FUZZ_CLI_OBJS) $(FUZZ_BUILD)/lib/libcdo.a
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -pthread -o $@ $^
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -pthread -o $@ $^ $(LIB_LIBS)
 
 # the tools' own main() renamed, for the targets that run a whole tool
 $(FUZZ_BUILD)/bin/fuzz_objcmp: $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_objcmp_main.o

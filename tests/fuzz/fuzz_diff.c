@@ -55,11 +55,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fd < 0)
 		abort();
 	{
+		/*
+		 * The debug info is read too: always for the source lines, and
+		 * for the struct sizes when the original's length is odd (the
+		 * sizes are then left to the DWARF).
+		 */
 		CDO_OPTS(opts, .threads = 1, .log = discard, .log_level = CDO_LOG_DEBUG,
 			 .parent_name = "vmlinux", .parent_symtab = symtab,
 			 .sizes = { .bug = 12, .ex = 12, .jump = 16, .alt = 12, .para = 16,
-				    .orc = 6, .static_call = 8, .printk_index = 32 });
+				    .orc = 6, .static_call = 8, .printk_index = 32 },
+			 .dwarf = CDO_DWARF_SOURCE);
 
+		if (in.len[0] & 1)
+			memset(&opts.sizes, 0, sizeof(opts.sizes));
 		ctx = cdo_new(&opts);
 	}
 	if (!ctx)

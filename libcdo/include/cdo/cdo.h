@@ -159,6 +159,10 @@ struct cdo_struct_sizes {
  *                 symtab, in bytes) are diffed on the calling thread
  *                 only; 0 means the default of 1 MiB, 1 always uses the
  *                 pool
+ * @debuginfo:     a file with debug info (vmlinux, a module) in which to
+ *                 look for the special-section structs the objects' own
+ *                 debug info lacks; NULL for none
+ * @dwarf:         enum cdo_dwarf_flags: what to take from the debug info
  *
  * New fields are only ever appended; the library reads only the first
  * @sz bytes, so callers built against an older header keep working.  A
@@ -181,6 +185,28 @@ struct cdo_opts {
 	int klp_arch;
 	struct cdo_struct_sizes sizes;
 	uint64_t parallel_min_bytes;
+	const char *debuginfo;
+	unsigned int dwarf;
+};
+
+/**
+ * enum cdo_dwarf_flags - what libcdo takes from the objects' DWARF
+ * @CDO_DWARF_NO_SIZES:   never read struct sizes from debug info: a size
+ *                        not given in cdo_opts.sizes is an error, as with
+ *                        upstream's create-diff-object.  By default a
+ *                        size not given is read from the debug info of the
+ *                        patched object, then the original, then
+ *                        cdo_opts.debuginfo, when its section is present.
+ * @CDO_DWARF_SOURCE:     give each changed and new function its source
+ *                        (struct cdo_item.source): file, lines, changed
+ *                        lines, inlined callees whose code changed
+ *
+ * Debug info is read only when a flag or a missing size asks for it,
+ * once per object.
+ */
+enum cdo_dwarf_flags {
+	CDO_DWARF_NO_SIZES = 1u << 0,
+	CDO_DWARF_SOURCE = 1u << 1,
 };
 
 /*
@@ -323,6 +349,8 @@ enum cdo_item_kind {
  *             (a .cold/.part part of it changed), "moved" (it moved
  *             between .text, .text.hot and .text.unlikely); NULL for the
  *             other kinds
+ * @source:    with CDO_DWARF_SOURCE, for changed and new functions of an
+ *             object with a line table: where the change is; else NULL
  */
 struct cdo_item {
 	const char *name;
@@ -333,6 +361,46 @@ struct cdo_item {
 	uint64_t new_size;
 	const char *objname;
 	const char *reason;
+	const struct cdo_source *source;
+};
+
+/**
+ * struct cdo_inlined - a subroutine inlined into a function whose code differs
+ * @name:      the inlined function
+ * @file:      the file it is declared in
+ * @line:      the line it is declared on (in the original object when
+ *             it is inlined only there: uninlined, or its code went away)
+ * @call_line: the line of the call it was inlined for (in cdo_source.file
+ *             or an outer inlined function), 0 when unknown
+ */
+struct cdo_inlined {
+	const char *name;
+	const char *file;
+	uint32_t line;
+	uint32_t call_line;
+};
+
+/**
+ * struct cdo_source - where a changed or new function comes from
+ * @file:            its source file, as the compiler named it ("kernel/sys.c")
+ * @first_line:      the line it is declared on
+ * @last_line:       the last line of @file its code comes from
+ * @changed_lines:   lines (of any file) of the patched object's line table
+ *                   whose instructions differ from the original's, sorted;
+ *                   a new function has none
+ * @n_changed_lines: their count
+ * @inlined:         inlined subroutines whose code differs, in the order
+ *                   their code first differs
+ * @n_inlined:       their count
+ */
+struct cdo_source {
+	const char *file;
+	uint32_t first_line;
+	uint32_t last_line;
+	const uint32_t *changed_lines;
+	size_t n_changed_lines;
+	const struct cdo_inlined *inlined;
+	size_t n_inlined;
 };
 
 /** cdo_result_count() - number of items of @kind in the last diff. */
@@ -365,6 +433,45 @@ CDO_API const char *cdo_item_kind_str(enum cdo_item_kind kind);
  * number below 65536 (@sizes is then left unchanged).
  */
 CDO_API int cdo_struct_sizes_from_env(struct cdo_struct_sizes *sizes, const char **bad);
+
+/**
+ * enum cdo_size_origin - where a struct size of the last diff came from
+ * @CDO_SIZE_UNKNOWN: not known (not needed, or not found)
+ * @CDO_SIZE_OPTION:  cdo_opts.sizes (kpatch-build's *_STRUCT_SIZE)
+ * @CDO_SIZE_DWARF:   the debug info of cdo_struct_size.file
+ */
+enum cdo_size_origin {
+	CDO_SIZE_UNKNOWN = 0,
+	CDO_SIZE_OPTION,
+	CDO_SIZE_DWARF,
+};
+
+/**
+ * struct cdo_struct_size - one special-section entry size of the last diff
+ * @type:     the kernel struct ("bug_entry")
+ * @variable: kpatch-build's variable for it ("BUG_STRUCT_SIZE")
+ * @size:     bytes; 0 when unknown
+ * @origin:   where @size came from
+ * @file:     for CDO_SIZE_DWARF, the file whose debug info gave it
+ */
+struct cdo_struct_size {
+	const char *type;
+	const char *variable;
+	uint32_t size;
+	enum cdo_size_origin origin;
+	const char *file;
+};
+
+/**
+ * cdo_result_struct_sizes() - the struct sizes the last diff used
+ * @ctx:   the context
+ * @sizes: set to an array in the field order of struct cdo_struct_sizes,
+ *         valid as result items are
+ *
+ * Return: the array's length (8), or 0 when there is no diff.
+ */
+CDO_API size_t cdo_result_struct_sizes(const struct cdo_ctx *ctx,
+				       const struct cdo_struct_size **sizes);
 
 /**
  * cdo_version() - the run-time library's version, "MAJOR.MINOR.PATCH"

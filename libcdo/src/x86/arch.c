@@ -67,6 +67,32 @@ static bool x86_64_fentry_nop_to_call(uint8_t *code, size_t size)
 	return true;
 }
 
+/* jcc/jmp rel8 (7x, eb), call/jmp rel32 (e8, e9), jcc rel32 (0f 8x) */
+static unsigned int x86_64_insn_branch_disp(const uint8_t *p, unsigned int len)
+{
+	if (!p || !len)
+		return 0;
+	if (len == 2 && ((p[0] >= 0x70 && p[0] <= 0x7f) || p[0] == 0xeb))
+		return 1;
+	if (len == 5 && (p[0] == 0xe8 || p[0] == 0xe9))
+		return 4;
+	if (len == 6 && p[0] == 0x0f && p[1] >= 0x80 && p[1] <= 0x8f)
+		return 4;
+	return 0;
+}
+
+/* 90, 66 90, 0f 1f /0 and their operand-size and segment prefixed forms */
+static bool x86_64_insn_is_nop(const uint8_t *p, unsigned int len)
+{
+	unsigned int i = 0;
+
+	while (i < len && (p[i] == 0x66 || p[i] == 0x2e || p[i] == 0x3e))
+		i++;
+	if (i < len && p[i] == 0x90)
+		return i + 1 == len;
+	return i + 1 < len && p[i] == 0x0f && p[i + 1] == 0x1f;
+}
+
 const struct arch_ops x86_64_arch_ops = {
 	.name = "x86-64",
 	.machine = EM_X86_64,
@@ -82,4 +108,6 @@ const struct arch_ops x86_64_arch_ops = {
 	.insn_length = x86_insn_length,
 	.insn_boundaries = x86_insn_boundaries,
 	.insn_is_load_immediate = x86_insn_is_load_immediate,
+	.insn_branch_disp = x86_64_insn_branch_disp,
+	.insn_is_nop = x86_64_insn_is_nop,
 };

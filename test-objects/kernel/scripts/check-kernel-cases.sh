@@ -50,6 +50,18 @@ check_kernel() {
 	fi
 	read -r p f s <<<"$line"
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + ${s:-0}))
+	# struct sizes from vmlinux's debug info, and the source lines
+	log=$(mktemp)
+	"$HERE/dwarf-kernel-cases.sh" --cdo "$CDO" --kernel "$label" 2>&1 | tee "$log"
+	line=$(sed -n 's/^dwarf-kernel: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$log" | tail -1)
+	rm -f "$log"
+	if [[ -z "$line" ]]; then
+		echo "FAIL kernel $label: the debug info checks did not finish"
+		failed=$((failed + 1))
+		return
+	fi
+	read -r p f <<<"$line"
+	passed=$((passed + p)) failed=$((failed + f))
 }
 
 check_kernel 6.1

@@ -1,0 +1,158 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# dwarf-kernel-cases.sh --cdo PATH [--kernel VER | --work DIR]: the debug
+# info checks on the real-kernel pairs that gen-kernel-cases.sh made (it
+# generates nothing itself, and says so when the pairs are missing).
+#
+# For every pair of every case:
+#  - run create-diff-object as kpatch-build does with the struct sizes in
+#    the environment, then with none set and --debuginfo vmlinux: exit
+#    status, messages and output object must be byte-identical;
+#  - every size taken from debug info equals what kpatch-build's method
+#    (the first DW_AT_name of the struct in `readelf -wi` directly followed
+#    by DW_AT_byte_size) finds in the same file;
+#  - whether each changed function points into the hunks of the case's
+#    patch (one of its changed lines is in a hunk of its file, or an
+#    inlined callee whose code changed is declared in or just above one),
+#    and how many changed lines lie inside and outside the hunks: counted
+#    and printed, not refused, since on real code the compiler spreads a
+#    change (prologue and epilogue, register allocation, callers of a
+#    changed function that is not inlined).
+# Last line: "dwarf-kernel: N passed, M failed".
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${CDO_KERNEL_CACHE:-/var/cache/cdo-kernel}
+cdo='' work='' ver=6.1
+while [[ $# -gt 0 ]]; do
+	case "$1" in
+	--cdo) cdo=${2:?}; shift 2 ;;
+	--kernel) ver=${2:?}; shift 2 ;;
+	--work) work=${2:?}; shift 2 ;;
+	*) echo "usage: $0 --cdo PATH [--kernel VER | --work DIR]" >&2; exit 2 ;;
+	esac
+done
+[[ -n "$cdo" ]] || { echo "usage: $0 --cdo PATH [--kernel VER | --work DIR]" >&2; exit 2; }
+cdo=$(realpath -m -- "$cdo")
+work=${work:-$CACHE/tobj-$ver}
+vmlinux=$work/build/vmlinux
+if [[ ! -d "$work/cases" || ! -f "$vmlinux" ]]; then
+	echo "dwarf-kernel: no generated pairs in $work (run make -C test-objects kernel first)" >&2
+	echo "dwarf-kernel: 0 passed, 0 failed, 1 skipped"
+	exit 0
+fi
+for cmd in readelf jq cmp awk; do
+	command -v "$cmd" >/dev/null || { echo "dwarf-kernel: $cmd is missing" >&2; exit 2; }
+done
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/dwarf-kernel.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+sizes_env=(BUG_STRUCT_SIZE=12 EX_STRUCT_SIZE=12 JUMP_STRUCT_SIZE=16 ALT_STRUCT_SIZE=12
+	PARA_STRUCT_SIZE=16 ORC_STRUCT_SIZE=6 STATIC_CALL_STRUCT_SIZE=8 PRINTK_INDEX_STRUCT_SIZE=44)
+unset_env=()
+for v in "${sizes_env[@]}"; do unset_env+=(-u "${v%%=*}"); done
+
+passed=0 failed=0
+pass() { passed=$((passed + 1)); }
+fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+
+# kpatch-build's scan of one file, all structs at once: "name size" lines
+declare -A scanned
+kpatch_sizes() {
+	local key=${1//[^a-zA-Z0-9]/_}
+	if [[ -z "${scanned[$key]:-}" ]]; then
+		readelf -wi "$1" 2>/dev/null | awk '
+			want != "" && /DW_AT_byte_size/ && !(want in got) { got[want] = $NF; n++; print want, $NF }
+			{ want = "" }
+			/DW_AT_name/ { w = $NF; if (w ~ /^(bug_entry|exception_table_entry|jump_entry|alt_instr|paravirt_patch_site|static_call_site|pi_entry|orc_entry)$/) want = w }
+			n == 8 { exit }' >"$tmp/scan.$key" || true
+		scanned[$key]=1
+	fi
+	cat "$tmp/scan.$key"
+}
+
+# "file start end" for every hunk of a -p1 patch, in new-file lines
+patch_hunks() {
+	awk '/^\+\+\+ / { f = $2; sub(/^b\//, "", f) }
+		/^@@/ { split($3, a, ","); n = (a[2] == "" ? 1 : a[2]); s = substr(a[1], 2);
+			print f, s, s + n - 1 }' "$1"
+}
+
+pairs=0 lines_in=0 lines_out=0 funcs_in=0 funcs_out=0
+for dir in "$work"/cases/*/; do
+	name=$(basename "$dir")
+	[[ -f "$dir/parents" ]] || continue
+	patch=$HERE/cases/$name/patch-$ver
+	[[ -f "$patch" ]] || patch=$HERE/cases/$name/patch
+	hunks=$(patch_hunks "$patch")
+	while read -r obj parent; do
+		pairs=$((pairs + 1))
+		o=$tmp/$name/${obj//\//_}
+		mkdir -p "$o"
+		for mode in env dwarf; do
+			if [[ $mode = env ]]; then
+				e=("${sizes_env[@]}") extra=()
+			else
+				e=("${unset_env[@]}") extra=(--debuginfo "$vmlinux")
+			fi
+			rc=0
+			(cd "$dir" && env "${e[@]}" "$cdo" --json "$o/$mode.json" "${extra[@]}" "orig/$obj" \
+				"patched/$obj" "$parent" "$work/parents/$parent.symtab" \
+				"$work/parents/Module.symvers" "livepatch_${name//-/_}" "$o/$mode.o" \
+				>"$o/$mode.out" 2>"$o/$mode.err") || rc=$?
+			echo "$rc" >"$o/$mode.rc"
+		done
+		if ! cmp -s "$o/env.rc" "$o/dwarf.rc" || ! cmp -s "$o/env.out" "$o/dwarf.out" ||
+			! cmp -s "$o/env.err" "$o/dwarf.err"; then
+			fail "$name $obj identical" "exit $(cat "$o/env.rc") vs $(cat "$o/dwarf.rc"): $(head -c 300 "$o/dwarf.err")"
+		elif [[ -f "$o/env.o" ]] && ! cmp -s "$o/env.o" "$o/dwarf.o"; then
+			fail "$name $obj identical" "output objects differ"
+		else
+			pass
+		fi
+		while read -r type size file; do
+			[[ $file = /* ]] || file=$dir/$file
+			want=$(kpatch_sizes "$file" | awk -v t="$type" '$1 == t { print $2 }')
+			if [[ "$want" = "$size" ]]; then
+				pass
+			else
+				fail "$name $obj $type" "debug info gave $size, readelf -wi on $file gives '$want'"
+			fi
+		done < <(jq -r '.struct_sizes | to_entries[] | select(.value.from == "debug info") |
+			"\(.key) \(.value.size) \(.value.file)"' "$o/dwarf.json")
+		while read -r fn file ninl lines inl; do
+			hit=0 bad=""
+			for l in ${lines//,/ }; do
+				[[ $l = - ]] && continue
+				if awk -v f="$file" -v l="$l" '$1 == f && $2 <= l && l <= $3 { ok = 1 } END { exit !ok }' <<<"$hunks"; then
+					hit=1
+				else
+					bad+=" $l"
+				fi
+			done
+			# a callee whose body a hunk changes is declared just above it
+			for fl in ${inl//,/ }; do
+				[[ $fl = - ]] && continue
+				awk -v f="${fl%:*}" -v l="${fl##*:}" '$1 == f && $2 - 30 <= l && l <= $3 { ok = 1 } END { exit !ok }' <<<"$hunks" && hit=1
+			done
+			nl=0
+			[[ $lines = - ]] || nl=$(wc -w <<<"${lines//,/ }")
+			lines_in=$((lines_in + nl - $(wc -w <<<"$bad")))
+			lines_out=$((lines_out + $(wc -w <<<"$bad")))
+			if [[ $hit = 0 && "$lines$inl" != -- ]]; then
+				# measured, not refused: a caller whose code changed
+				# because a callee it does not inline changed (IPA)
+				echo "NOTE $name $fn: no changed line ($lines) nor inlined callee in the patch's hunks"
+				funcs_out=$((funcs_out + 1))
+			else
+				funcs_in=$((funcs_in + 1))
+			fi
+		done < <(jq -r '.changed_functions[] | select(.source) |
+			"\(.name) \(.source.file) \(.inlined_changed | length) \(.source.changed_lines | map(tostring) | join(",") | if . == "" then "-" else . end) \(.inlined_changed | map(.file + ":" + (.line | tostring)) | join(",") | if . == "" then "-" else . end)"' "$o/env.json")
+	done <"$dir/parents"
+done
+echo "dwarf-kernel: changed functions pointing into the patch's hunks: $funcs_in, not: $funcs_out"
+echo "dwarf-kernel: changed lines in the patch's hunks: $lines_in, outside: $lines_out"
+echo "dwarf-kernel: $passed passed, $failed failed ($pairs pairs of $ver)"
+[[ $failed = 0 ]]
