@@ -3,11 +3,12 @@
 #define CDO_DWARFELF_H
 
 /*
- * The ELF view the DWARF reader needs: section names, contents, and the
- * debug sections with their relocations applied.  It reads any 64-bit
- * little-endian ELF file (a relocatable object, a .ko, vmlinux) from
- * bytes, independently of the object model, so the --debuginfo file and
- * the inputs are read the same way.
+ * What the DWARF reader needs on top of the ELF view (cdo/elf.h, which
+ * reads and checks the file for every reader of the project): section
+ * addresses and the debug sections with their relocations applied.  It
+ * reads any 64-bit little-endian ELF file (a relocatable object, a .ko,
+ * vmlinux), independently of the object model, so the --debuginfo file
+ * and the inputs are read the same way.
  *
  * In a relocatable object every code section starts at address 0, so
  * two functions of an object built with -ffunction-sections would share
@@ -20,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cdo/elf.h"
 #include "error.h"
 
 struct delf_sec {
@@ -34,9 +36,9 @@ struct delf_sec {
 
 struct delf {
 	const char *path;
+	struct cdo_elf *view;
 	const uint8_t *map;
 	size_t size;
-	bool owns_map;
 	uint16_t type, machine;
 	struct delf_sec *secs;
 	uint32_t nsecs;
