@@ -727,10 +727,9 @@ static bool wanted_section(const char *name)
  * return after the error), a double free the fuzzer found.  Its headers
  * are checked here first, as strictly as DWARF 5 and x86-64 allow.
  */
-static int check_rnglists(const struct delf *e, uint32_t i, struct errbuf *eb)
+static int check_rnglists(const char *path, const uint8_t *d, uint64_t size, struct errbuf *eb)
 {
-	const uint8_t *d = e->secs[i].data;
-	uint64_t size = e->secs[i].size, off = 0;
+	uint64_t off = 0;
 
 	while (off < size) {
 		uint64_t len, hdr = 4, count;
@@ -762,7 +761,7 @@ static int check_rnglists(const struct delf *e, uint32_t i, struct errbuf *eb)
 	return 0;
 bad:
 	return err_set(eb, CDO_ERR_MALFORMED, "%s: bad DWARF: .debug_rnglists unit at offset %llu",
-		       e->path, (unsigned long long)off);
+		       path, (unsigned long long)off);
 }
 
 int debuginfo_read(struct debuginfo *di, const struct delf *e, const struct di_request *rq,
@@ -794,6 +793,8 @@ int debuginfo_read(struct debuginfo *di, const struct delf *e, const struct di_r
 		if (!delf_is_dwarf(e, i) || !wanted_section(e->secs[i].name))
 			continue;
 		if (e->secs[i].flags & 0x800 /* SHF_COMPRESSED */) {
+			for (k = 1; k < acc.n; k++)
+				free(acc.data[k]);
 			free(acc.map);
 			free(acc.data);
 			return err_set(eb, CDO_ERR_UNSUPPORTED,
@@ -804,7 +805,15 @@ int debuginfo_read(struct debuginfo *di, const struct delf *e, const struct di_r
 			dup = dup || !strcmp(e->secs[acc.map[k]].name, e->secs[i].name);
 		if (dup || acc.n >= 0xffff)
 			continue;
-		if (!strcmp(e->secs[i].name, ".debug_rnglists") && check_rnglists(e, i, eb)) {
+		/*
+		 * Checked as libdwarf will see it, relocated (a relocation can
+		 * rewrite a header), and handed over as checked.
+		 */
+		if (!strcmp(e->secs[i].name, ".debug_rnglists") &&
+		    (delf_relocated(e, i, &acc.data[acc.n], eb) ||
+		     check_rnglists(e->path, acc.data[acc.n], e->secs[i].size, eb))) {
+			for (k = 1; k <= acc.n; k++)
+				free(acc.data[k]);
 			free(acc.map);
 			free(acc.data);
 			return eb->status;
@@ -814,6 +823,8 @@ int debuginfo_read(struct debuginfo *di, const struct delf *e, const struct di_r
 		acc.map[acc.n++] = i;
 	}
 	if (!di->has_info) {
+		for (i = 1; i < acc.n; i++)
+			free(acc.data[i]);
 		free(acc.map);
 		free(acc.data);
 		return 0;
