@@ -21,6 +21,14 @@ enum rela_place {
 	RELA_UNHANDLED,		/* a type the diff engine does not follow */
 };
 
+/* How a relocation in a debug section is applied when reading DWARF. */
+enum debug_rela {
+	DEBUG_RELA_SKIP,	/* nothing to write (none, or PC-relative: .eh_frame only) */
+	DEBUG_RELA_ADDRESS,	/* symbol's address (its section's too) + addend */
+	DEBUG_RELA_TLS,		/* offset in the TLS block: symbol value + addend */
+	DEBUG_RELA_UNKNOWN,	/* a type the DWARF reader does not apply */
+};
+
 struct arch_ops {
 	const char *name;
 	uint16_t machine;		/* ELF e_machine */
@@ -44,6 +52,8 @@ struct arch_ops {
 	unsigned int (*rela_width)(uint32_t type);
 	/* How a relocation of @type in code finds its target. */
 	enum rela_place (*rela_place)(uint32_t type);
+	/* How a relocation of @type in debug info is applied, and its width in *@width. */
+	enum debug_rela (*debug_rela)(uint32_t type, unsigned int *width);
 	/* Can a relocation of @type be the __fentry__ call at a function's start? */
 	bool (*is_fentry_rela)(uint32_t type);
 	/*

@@ -10,6 +10,8 @@
 
 #include "dwarfelf.h"
 
+#include "arch.h"
+
 #define NO_SEC UINT32_MAX
 #define BAD(...) err_set(eb, CDO_ERR_MALFORMED, __VA_ARGS__)
 
@@ -139,38 +141,10 @@ bool delf_is_dwarf(const struct delf *e, uint32_t i)
 	       !(s->flags & SHF_GROUP) && !strncmp(s->name, ".debug_", 7);
 }
 
-/* Width written by a relocation of @type, 0 for none, -1 unknown (x86-64). */
-static int x86_64_width(uint32_t type, bool *pcrel, bool *tls)
-{
-	*pcrel = *tls = false;
-	switch (type) {
-	case R_X86_64_NONE:
-		return 0;
-	case R_X86_64_64:
-		return 8;
-	case R_X86_64_32:
-	case R_X86_64_32S:
-		return 4;
-	case R_X86_64_PC32:
-		*pcrel = true;
-		return 4;
-	case R_X86_64_PC64:
-		*pcrel = true;
-		return 8;
-	case R_X86_64_DTPOFF32:
-		*tls = true;
-		return 4;
-	case R_X86_64_DTPOFF64:
-		*tls = true;
-		return 8;
-	default:
-		return -1;
-	}
-}
-
 int delf_relocated(const struct delf *e, uint32_t i, uint8_t **out, struct errbuf *eb)
 {
 	const struct delf_sec *s = &e->secs[i], *rs;
+	const struct arch_ops *arch;
 	uint64_t j, n;
 	uint8_t *buf;
 
@@ -183,7 +157,8 @@ int delf_relocated(const struct delf *e, uint32_t i, uint8_t **out, struct errbu
 		*out = buf;
 		return 0;
 	}
-	if (e->machine != EM_X86_64) {
+	arch = arch_for_machine(e->machine);
+	if (!arch) {
 		free(buf);
 		return err_set(eb, CDO_ERR_UNSUPPORTED,
 			       "%s: relocating debug info of machine %u is not supported", e->path,
@@ -200,19 +175,19 @@ int delf_relocated(const struct delf *e, uint32_t i, uint8_t **out, struct errbu
 		struct cdo_elf_reloc r;
 		struct cdo_elf_symbol sym;
 		uint64_t v;
-		bool pcrel, tls;
-		int w;
+		unsigned int w;
+		enum debug_rela how;
 
 		cdo_elf_reloc(e->view, s->rela, j, &r);
-		w = x86_64_width(r.type, &pcrel, &tls);
-		if (w < 0) {
+		how = arch->debug_rela(r.type, &w);
+		if (how == DEBUG_RELA_UNKNOWN) {
 			free(buf);
 			return err_set(eb, CDO_ERR_UNSUPPORTED,
 				       "%s: %s: relocation type %u in debug info is not supported",
 				       e->path, rs->name, r.type);
 		}
-		if (!w || pcrel)
-			continue;	/* PC-relative ones live in .eh_frame only */
+		if (how == DEBUG_RELA_SKIP)
+			continue;
 		if (!in_bounds(r.offset, (uint64_t)w, s->size)) {
 			free(buf);
 			return BAD("%s: %s: relocation %llu out of bounds", e->path, rs->name,
@@ -220,7 +195,7 @@ int delf_relocated(const struct delf *e, uint32_t i, uint8_t **out, struct errbu
 		}
 		cdo_elf_symbol(e->view, r.sym, &sym);	/* r.sym is checked by the view */
 		v = sym.value + (uint64_t)r.addend;
-		if (!tls && sym.shndx != SHN_UNDEF && sym.shndx < SHN_LORESERVE && sym.shndx < e->nsecs)
+		if (how == DEBUG_RELA_ADDRESS && sym.shndx != SHN_UNDEF && sym.shndx < SHN_LORESERVE && sym.shndx < e->nsecs)
 			v += e->secs[sym.shndx].addr;
 		if (w == 8) {
 			memcpy(buf + r.offset, &v, 8);

@@ -52,6 +52,27 @@ static enum rela_place x86_64_rela_place(uint32_t type)
 	}
 }
 
+static enum debug_rela x86_64_debug_rela(uint32_t type, unsigned int *width)
+{
+	*width = x86_64_rela_width(type);
+	switch (type) {
+	case R_X86_64_NONE:
+	case R_X86_64_PC32:
+	case R_X86_64_PC64:
+		return DEBUG_RELA_SKIP;
+	case R_X86_64_64:
+	case R_X86_64_32:
+	case R_X86_64_32S:
+		return DEBUG_RELA_ADDRESS;
+	case R_X86_64_DTPOFF32:
+	case R_X86_64_DTPOFF64:
+		*width = type == R_X86_64_DTPOFF64 ? 8 : 4;
+		return DEBUG_RELA_TLS;
+	default:
+		return DEBUG_RELA_UNKNOWN;
+	}
+}
+
 static bool x86_64_is_fentry_rela(uint32_t type)
 {
 	return type == R_X86_64_NONE || type == R_X86_64_PC32 || type == R_X86_64_PLT32;
@@ -102,6 +123,7 @@ const struct arch_ops x86_64_arch_ops = {
 	.rela_fentry = R_X86_64_PC32,
 	.rela_width = x86_64_rela_width,
 	.rela_place = x86_64_rela_place,
+	.debug_rela = x86_64_debug_rela,
 	.is_fentry_rela = x86_64_is_fentry_rela,
 	.fentry_field_offset = 1,	/* after the e8 opcode */
 	.fentry_nop_to_call = x86_64_fentry_nop_to_call,
