@@ -289,19 +289,15 @@ int kobjs_index_read(const char *src, const char *index, struct kobjs *out)
 
 int kobjs_load_indexed(const char *src, const char *index, struct kobjs *out)
 {
-	char *root = realpath(src, NULL);
-	int rc;
+	char *root;
+	int rc = kobjs_index_read(src, index, out);
 
-	if (!root)
-		return kbc_errno("%s", src);
-	rc = index_read(index, root, out);
-	if (rc == 0) {
-		free(root);
-		return 0;
-	}
+	if (rc <= 0)
+		return rc;
 	rc = kobjs_load(src, out);
 	/* only costs the next run its time when it cannot be written */
-	if (!rc && index_write(out, root, index)) {
+	root = rc ? NULL : realpath(src, NULL);
+	if (root && index_write(out, root, index)) {
 		kbc_debug("%s: %s", index, kbc_errmsg());
 		kbc_err_clear();
 	}

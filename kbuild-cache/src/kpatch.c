@@ -246,8 +246,8 @@ static char **patch_targets(const char *src, const char *index, char **patches, 
 	struct patchset ps;
 	struct kobjs objs;
 	char **t = NULL;
-	size_t i, m, nt = 0, nobj;
-	bool ok = true;
+	size_t i, m, nt = 0;
+	bool ok = true, in_module = false;
 
 	*count = 0;
 	*nmodules = 0;
@@ -260,7 +260,7 @@ static char **patch_targets(const char *src, const char *index, char **patches, 
 		patchset_free(&ps);
 		return NULL;
 	}
-	t = xmalloc((2 * objs.n + 1) * sizeof(*t));
+	t = xmalloc((objs.n + 2) * sizeof(*t));
 	for (i = 0; i < ps.n && ok; i++) {
 		size_t hits = 0;
 
@@ -278,6 +278,7 @@ static char **patch_targets(const char *src, const char *index, char **patches, 
 				;
 			if (k == nt)
 				t[nt++] = xstrdup(objs.v[m].obj);
+			in_module = in_module || objs.v[m].module_path;
 		}
 		if (!hits)
 			ok = false;
@@ -290,14 +291,9 @@ static char **patch_targets(const char *src, const char *index, char **patches, 
 	 * module's exports and fails on ext4's calls into jbd2.  vmlinux is no
 	 * goal: its objects' parent is the restored one.
 	 */
-	for (i = 0, nobj = nt; i < nobj && ok; i++) {
-		for (m = 0; m < objs.n && strcmp(objs.v[m].obj, t[i]); m++)
-			;
-		if (m < objs.n && objs.v[m].module_path) {
-			t[nt++] = xstrdup("modules");
-			*nmodules = 1;
-			break;
-		}
+	if (ok && in_module) {
+		t[nt++] = xstrdup("modules");
+		*nmodules = 1;
 	}
 	kobjs_free(&objs);
 	patchset_free(&ps);

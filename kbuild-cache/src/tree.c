@@ -57,6 +57,14 @@ struct walk {
 	size_t njobs, capjobs;
 };
 
+/* Threads for walking and reading a tree: every CPU, up to eight. */
+static int tree_jobs(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
+}
+
 static bool has_wildcard(const char *s, size_t len)
 {
 	size_t i;
@@ -351,7 +359,6 @@ int tree_walk(const char *root, struct tree_list *out)
 {
 	struct walk w = { .root = root, .out = out };
 	int dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
@@ -361,7 +368,7 @@ int tree_walk(const char *root, struct tree_list *out)
 	w.jobs = xmalloc(w.capjobs * sizeof(*w.jobs));
 	rc = walk_dir(&w, dfd, "", false);
 	if (!rc)
-		rc = parallel_for(w.njobs, cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus, walk_subdir, &w);
+		rc = parallel_for(w.njobs, tree_jobs(), walk_subdir, &w);
 	for (i = 0; i < w.njobs; i++) {
 		struct tree_list *l = &w.jobs[i].list;
 
@@ -497,7 +504,6 @@ int tree_source_hash(const char *root, const struct tree_list *l, char hex[33], 
 	size_t *todo = xmalloc((l->n + 1) * sizeof(*todo));
 	char *out = NULL;
 	struct timespec now;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int rc = -1;
 
 	kbc_err_clear();
@@ -528,7 +534,7 @@ int tree_source_hash(const char *root, const struct tree_list *l, char hex[33], 
 			todo[ntodo++] = i;
 	}
 	/* reading ~1 GiB of source on a fresh tree: every CPU helps */
-	if (parallel_for(ntodo, cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus, hash_one, &j))
+	if (parallel_for(ntodo, tree_jobs(), hash_one, &j))
 		goto out;
 	out = xmalloc(outcap);
 	clock_gettime(CLOCK_REALTIME, &now);
