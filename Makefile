@@ -85,7 +85,7 @@ KBC_SRCS := $(sort $(wildcard kbuild-cache/src/*.c))
 KBC_OBJS := $(KBC_SRCS:%.c=$(BUILD)/obj/%.o)
 KBC_LIB  := $(BUILD)/obj/kbuild-cache/libkbc.a
 KBC_BIN  := $(BUILD)/bin/kbuild-cache
-KBC_LIBS := -lzstd -lcurl -lxxhash
+KBC_LIBS := -lzstd -lcurl -lxxhash -luring
 KBC_UNIT_SRCS := $(sort $(wildcard kbuild-cache/tests/unit/test_*.c))
 KBC_UNIT_BINS := $(patsubst kbuild-cache/tests/unit/test_%.c,$(BUILD)/tests/test_kbc_%,$(KBC_UNIT_SRCS))
 

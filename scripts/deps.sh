@@ -34,6 +34,7 @@ group() {
 		header:elf.h|libc6-dev|C library headers
 		header:zstd.h|libzstd-dev|zstd (kbuild-cache's store)
 		header:curl/curl.h|libcurl4-openssl-dev|libcurl (kbuild-cache's remote store)
+		header:liburing.h|liburing-dev|liburing (kbuild-cache: reading a source tree in batches)
 		header:libelf.h|libelf-dev|libelf (kbuild-cache)
 		header:libdwarf/libdwarf.h|libdwarf-dev|libdwarf (libcdo: struct sizes and source lines from debug info)
 		header:zlib.h|zlib1g-dev|zlib (kbuild-cache, through libelf)

@@ -22,6 +22,13 @@ void hasher_finish(struct kbc_hasher *h, char hex[KBC_HEX_LEN + 1]);
 void hash_buf(const void *data, size_t len, char hex[KBC_HEX_LEN + 1]);
 /* Hash a file's content; -1 with kbc_err() set.  *size gets its length. */
 int hash_file(const char *path, char hex[KBC_HEX_LEN + 1], uint64_t *size);
+/*
+ * The same for @name under @dirfd (@shown names it in errors), or for an
+ * open @fd; @expect is the size a stat gave, or UINT64_MAX when unknown.
+ */
+int hash_file_at(int dirfd, const char *name, const char *shown, uint64_t expect,
+		 char hex[KBC_HEX_LEN + 1], uint64_t *size);
+int hash_fd(int fd, const char *name, uint64_t expect, char hex[KBC_HEX_LEN + 1], uint64_t *size);
 
 int is_hex_hash(const char *s);
 

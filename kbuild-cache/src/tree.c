@@ -13,6 +13,7 @@
 
 #include "hash.h"
 #include "parallel.h"
+#include "readmany.h"
 #include "util.h"
 
 /* How a rule is matched: most of the kernel's are a suffix or a literal. */
@@ -55,6 +56,7 @@ struct walk {
 	/* at the top level: subdirectories are queued here instead of walked */
 	struct subdir_job *jobs;
 	size_t njobs, capjobs;
+	struct readmany *rm;	/* this thread's ring for batched lstat, or NULL */
 };
 
 /* Threads for walking and reading a tree: every CPU, up to eight. */
@@ -112,10 +114,11 @@ static bool rule_matches(const struct rule *r, const char *below, const char *na
 	return !fnmatch(r->pat, name, 0);
 }
 
-static void load_rules(struct walk *w, const char *rel)
+/* @present: the directory lists a .gitignore (most do not: no open for them) */
+static void load_rules(struct walk *w, const char *rel, bool present)
 {
 	char *path = xasprintf("%s/%s%s.gitignore", w->root, rel, *rel ? "/" : "");
-	char *text = read_file(path, NULL), *line, *save = NULL;
+	char *text = present ? read_file(path, NULL) : NULL, *line, *save = NULL;
 	struct ruleset *rs;
 	size_t cap = 0;
 
@@ -259,7 +262,9 @@ static int walk_dir(struct walk *w, int dfd, const char *rel, bool out_dir)
 	DIR *d = fdopendir(dfd);
 	struct dirent *de;
 	struct dent *names = NULL;
-	size_t n = 0, cap = 0, i;
+	size_t n = 0, cap = 0, i, *at = NULL;
+	struct stat *sts = NULL;
+	bool *statted = NULL;
 	int rc = 0;
 
 	if (!d) {
@@ -279,14 +284,39 @@ static int walk_dir(struct walk *w, int dfd, const char *rel, bool out_dir)
 	}
 	if (n)
 		qsort(names, n, sizeof(*names), dent_cmp);
-	if (!out_dir)
-		load_rules(w, rel);
+	if (!out_dir) {
+		bool has_rules = false;
+
+		for (i = 0; i < n && !has_rules; i++)
+			has_rules = !strcmp(names[i].name, ".gitignore");
+		load_rules(w, rel, has_rules);
+	}
+	/* every entry that is not known to be a directory, stat()ed in batches */
+	if (n) {
+		const char **batch = xmalloc(n * sizeof(*batch));
+		size_t nb = 0;
+
+		sts = xmalloc(n * sizeof(*sts));
+		statted = xmalloc(n * sizeof(*statted));
+		at = xmalloc(n * sizeof(*at));
+		for (i = 0; i < n; i++) {
+			at[i] = SIZE_MAX;
+			if (names[i].type != DT_DIR) {
+				at[i] = nb;
+				batch[nb++] = names[i].name;
+			}
+		}
+		readmany_lstat(w->rm, dirfd(d), batch, nb, sts, statted);
+		free(batch);
+	}
 	for (i = 0; i < n && !rc; i++) {
 		char *crel = *rel ? xasprintf("%s/%s", rel, names[i].name) : xstrdup(names[i].name);
 		struct stat st;
 
 		if (names[i].type == DT_DIR) {
 			st.st_mode = S_IFDIR;
+		} else if (statted[at[i]]) {
+			st = sts[at[i]];
 		} else if (fstatat(dirfd(d), names[i].name, &st, AT_SYMLINK_NOFOLLOW)) {
 			rc = kbc_errno("%s/%s", w->root, crel);
 			free(crel);
@@ -323,6 +353,9 @@ static int walk_dir(struct walk *w, int dfd, const char *rel, bool out_dir)
 	for (i = 0; i < n; i++)
 		free(names[i].name);
 	free(names);
+	free(sts);
+	free(statted);
+	free(at);
 	closedir(d);
 	return rc;
 }
@@ -344,8 +377,10 @@ static int walk_subdir(size_t i, void *user)
 	w.capsets = 16;
 	w.sets[0] = top->sets[0];
 	w.nsets = 1;
+	w.rm = readmany_new();
 	rc = walk_dir(&w, j->fd, j->rel, j->out_dir);
 	j->fd = -1;
+	readmany_free(w.rm);
 	free(w.sets);
 	return rc;
 }
@@ -465,31 +500,70 @@ static struct stat_line *stat_cache_parse(char *text, size_t *n, uint64_t *writt
 
 struct hash_job {
 	const char *root;
+	int rootfd;
 	const struct tree_list *l;
 	const size_t *todo;		/* indexes into l->v of the files to read */
+	size_t ntodo;
 	char (*fh)[KBC_HEX_LEN + 1];	/* per file of l->v */
 };
 
-static int hash_one(size_t t, void *user)
+/* Files per work item: enough to keep io_uring's batches full. */
+#define HASH_CHUNK 1024
+
+static int hash_chunk(size_t c, void *user)
 {
 	const struct hash_job *j = user;
-	size_t i = j->todo[t];
-	const struct tree_file *f = &j->l->v[i];
-	char *p = xasprintf("%s/%s", j->root, f->path);
+	size_t first = c * HASH_CHUNK, n = j->ntodo - first, t;
+	const char **names;
+	uint64_t *sizes;
+	char (*hex)[KBC_HEX_LEN + 1];
+	bool *done;
+	struct readmany *rm;
 	int rc = 0;
 
-	if (S_ISLNK(f->mode)) {
-		char target[KBC_PATH_MAX];
-		ssize_t len = readlink(p, target, sizeof(target) - 1);
+	if (n > HASH_CHUNK)
+		n = HASH_CHUNK;
+	names = xmalloc(n * sizeof(*names));
+	sizes = xmalloc(n * sizeof(*sizes));
+	hex = xmalloc(n * sizeof(*hex));
+	done = xmalloc(n * sizeof(*done));
+	for (t = 0; t < n; t++) {
+		const struct tree_file *f = &j->l->v[j->todo[first + t]];
 
-		if (len < 0)
-			rc = kbc_errno("%s", p);
-		else
-			hash_buf(target, (size_t)len, j->fh[i]);
-	} else {
-		rc = hash_file(p, j->fh[i], NULL);
+		names[t] = f->path;
+		/* a symlink is read with readlink below, never opened */
+		sizes[t] = S_ISLNK(f->mode) ? UINT64_MAX : f->size;
 	}
-	free(p);
+	rm = readmany_new();
+	readmany_hash(rm, j->rootfd, names, sizes, n, hex, done);
+	readmany_free(rm);
+	for (t = 0; t < n && !rc; t++) {
+		size_t i = j->todo[first + t];
+		const struct tree_file *f = &j->l->v[i];
+		char *shown;
+
+		if (done[t]) {
+			memcpy(j->fh[i], hex[t], sizeof(j->fh[i]));
+			continue;
+		}
+		shown = xasprintf("%s/%s", j->root, f->path);
+		if (S_ISLNK(f->mode)) {
+			char target[KBC_PATH_MAX];
+			ssize_t len = readlinkat(j->rootfd, f->path, target, sizeof(target) - 1);
+
+			if (len < 0)
+				rc = kbc_errno("%s", shown);
+			else
+				hash_buf(target, (size_t)len, j->fh[i]);
+		} else {
+			rc = hash_file_at(j->rootfd, f->path, shown, f->size, j->fh[i], NULL);
+		}
+		free(shown);
+	}
+	free(names);
+	free(sizes);
+	free(hex);
+	free(done);
 	return rc;
 }
 
@@ -534,8 +608,20 @@ int tree_source_hash(const char *root, const struct tree_list *l, char hex[33], 
 			todo[ntodo++] = i;
 	}
 	/* reading ~1 GiB of source on a fresh tree: every CPU helps */
-	if (parallel_for(ntodo, tree_jobs(), hash_one, &j))
-		goto out;
+	if (ntodo) {
+		int failed;
+
+		j.ntodo = ntodo;
+		j.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (j.rootfd < 0) {
+			kbc_errno("%s", root);
+			goto out;
+		}
+		failed = parallel_for((ntodo + HASH_CHUNK - 1) / HASH_CHUNK, tree_jobs(), hash_chunk, &j);
+		close(j.rootfd);
+		if (failed)
+			goto out;
+	}
 	out = xmalloc(outcap);
 	clock_gettime(CLOCK_REALTIME, &now);
 	outlen = (size_t)snprintf(out, outcap, "%s%llu\n", STAT_CACHE_HEAD,
