@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "key.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +196,43 @@ static bool config_has(const char *text, const char *opt)
 	return false;
 }
 
+/* What the toolchain says about itself: a few processes, run beside the tree hash. */
+struct toolchain {
+	const struct build_conf *bc;
+	bool btf;
+	char *cc_version, *cc_binary, *cc1, *as, *plugin, *ld_version, *ld_binary, *pahole;
+};
+
+static void *probe_toolchain(void *arg)
+{
+	struct toolchain *t = arg;
+	const struct build_conf *bc = t->bc;
+
+	t->cc_version = tool_version(bc->cc);
+	t->cc_binary = tool_binaries(bc->cc);
+	t->cc1 = compiler_file(bc->cc, "-print-prog-name", "cc1", "");
+	t->as = compiler_file(bc->cc, "-print-prog-name", "as", "");
+	t->plugin = compiler_file(bc->cc, "-print-file-name", "plugin", "/include/plugin-version.h");
+	t->ld_version = tool_version(bc->ld);
+	t->ld_binary = tool_binaries(bc->ld);
+	t->pahole = t->btf ? tool_version("pahole") : NULL;
+	/* nothing in here fails the key: a tool that cannot say is hashed as "" or "none" */
+	kbc_err_clear();
+	return NULL;
+}
+
+static void toolchain_free(struct toolchain *t)
+{
+	free(t->cc_version);
+	free(t->cc_binary);
+	free(t->cc1);
+	free(t->as);
+	free(t->plugin);
+	free(t->ld_version);
+	free(t->ld_binary);
+	free(t->pahole);
+}
+
 int key_compute(const struct build_conf *bc, struct key *k)
 {
 	struct tree_list tl;
@@ -202,6 +240,9 @@ int key_compute(const struct build_conf *bc, struct key *k)
 	uint64_t nfiles = 0;
 	size_t cfglen, i;
 	double t0 = now_sec();
+	struct toolchain tc = { 0 };
+	pthread_t probe;
+	bool probing = false;
 
 	memset(k, 0, sizeof(*k));
 	if (check_kernel_tree(bc->src))
@@ -216,23 +257,34 @@ int key_compute(const struct build_conf *bc, struct key *k)
 	key_add(k, "format", KEY_FORMAT);
 	key_add(k, "arch", bc->arch);
 
+	/*
+	 * The toolchain's processes (gcc, ld, a shell each) mostly wait; on a
+	 * tree with a stat cache they would take as long as the tree itself.
+	 */
+	tc.bc = bc;
+	tc.btf = config_has(cfg, "CONFIG_DEBUG_INFO_BTF");
+	if (pthread_create(&probe, NULL, probe_toolchain, &tc) != 0)
+		probe_toolchain(&tc);
+	else
+		probing = true;
+
 	if (git_clean_tree_id(bc->src, gitid, sizeof(gitid)) == 0) {
 		s = xasprintf("git-tree %s", gitid);
+	} else if (tree_walk(bc->src, &tl)) {
+		s = NULL;
 	} else {
-		if (tree_walk(bc->src, &tl)) {
-			free(cfg);
-			key_free(k);
-			return -1;
-		}
 		kbc_debug("walked %zu files in %.2fs", tl.n, now_sec() - t0);
-		if (tree_source_hash(bc->src, &tl, hex, &nfiles)) {
-			tree_list_free(&tl);
-			free(cfg);
-			key_free(k);
-			return -1;
-		}
+		s = tree_source_hash(bc->src, &tl, hex, &nfiles) ? NULL :
+			xasprintf("tree %s (%llu files)", hex, (unsigned long long)nfiles);
 		tree_list_free(&tl);
-		s = xasprintf("tree %s (%llu files)", hex, (unsigned long long)nfiles);
+	}
+	if (probing)
+		pthread_join(probe, NULL);
+	if (!s) {
+		toolchain_free(&tc);
+		free(cfg);
+		key_free(k);
+		return -1;
 	}
 	key_add(k, "source", s);
 	free(s);
@@ -242,35 +294,19 @@ int key_compute(const struct build_conf *bc, struct key *k)
 	key_add(k, "config", hex);
 
 	key_add(k, "CC", bc->cc);
-	s = tool_version(bc->cc);
-	key_add(k, "cc-version", s);
-	free(s);
-	s = tool_binaries(bc->cc);
-	key_add(k, "cc-binary", s);
-	free(s);
-	s = compiler_file(bc->cc, "-print-prog-name", "cc1", "");
-	key_add(k, "cc1", s);
-	free(s);
-	s = compiler_file(bc->cc, "-print-prog-name", "as", "");
-	key_add(k, "as", s);
-	free(s);
-	s = compiler_file(bc->cc, "-print-file-name", "plugin", "/include/plugin-version.h");
-	key_add(k, "gcc-plugin-abi", s);
-	free(s);
+	key_add(k, "cc-version", tc.cc_version);
+	key_add(k, "cc-binary", tc.cc_binary);
+	key_add(k, "cc1", tc.cc1);
+	key_add(k, "as", tc.as);
+	key_add(k, "gcc-plugin-abi", tc.plugin);
 
 	key_add(k, "LD", bc->ld);
-	s = tool_version(bc->ld);
-	key_add(k, "ld-version", s);
-	free(s);
-	s = tool_binaries(bc->ld);
-	key_add(k, "ld-binary", s);
-	free(s);
+	key_add(k, "ld-version", tc.ld_version);
+	key_add(k, "ld-binary", tc.ld_binary);
 
-	if (config_has(cfg, "CONFIG_DEBUG_INFO_BTF")) {
-		s = tool_version("pahole");
-		key_add(k, "pahole-version", s);
-		free(s);
-	}
+	if (tc.pahole)
+		key_add(k, "pahole-version", tc.pahole);
+	toolchain_free(&tc);
 	free(cfg);
 
 	key_add(k, "KCFLAGS", bc->kcflags);

@@ -34,6 +34,8 @@ struct readmany *readmany_new(void)
 		free(rm);
 		return NULL;
 	}
+	/* the key's toolchain probe forks beside the walk: keep the ring out of gcc */
+	fcntl(rm->ring.ring_fd, F_SETFD, FD_CLOEXEC);
 	memset(slots, -1, sizeof(slots));
 	if (io_uring_register_files(&rm->ring, slots, BATCH)) {
 		io_uring_queue_exit(&rm->ring);
