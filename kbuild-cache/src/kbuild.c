@@ -271,7 +271,7 @@ static int entry_objects(struct kbc_opts *o, struct store *s, struct entry *e, b
 	int rc = 0;
 
 	if (!have_cmds)
-		rc = store_restore_some(s, e, o->bc.src, is_cmd_file, &n);
+		rc = store_restore_some(s, e, o->bc.src, NULL, is_cmd_file, &n);
 	if (!rc)
 		rc = kobjs_load_indexed(o->bc.src, index, objs);
 	free(index);
@@ -370,7 +370,7 @@ int cmd_build(struct kbc_opts *o)
 	}
 	if (rc == 0) {
 		kbc_info("hit: %.12s (%s, %zu files); restoring", k.hex, e.release, e.n);
-		rc = stamp_is(o->bc.src, k.hex) ? 0 : store_restore(&s, &e, o->bc.src);
+		rc = stamp_is(o->bc.src, k.hex) ? 0 : store_restore(&s, &e, o->bc.src, k.tree);
 		if (!rc)
 			rc = write_stamp(o->bc.src, k.hex);
 		entry_free(&e);
@@ -536,7 +536,7 @@ int ensure_restored(struct kbc_opts *o, struct store *s, struct key *k, struct e
 	} else if (what == RESTORE_TO_COMPILE) {
 		size_t n = 0;
 
-		rc = store_restore_some(s, e, o->bc.src,
+		rc = store_restore_some(s, e, o->bc.src, k->tree,
 					have_index ? needed_to_compile_indexed : needed_to_compile, &n);
 		have_cmds = !have_index;
 		if (!rc)
@@ -550,7 +550,7 @@ int ensure_restored(struct kbc_opts *o, struct store *s, struct key *k, struct e
 			 now_sec() - t0);
 	} else {
 		have_cmds = true;
-		rc = store_restore(s, e, o->bc.src);
+		rc = store_restore(s, e, o->bc.src, k->tree);
 		if (!rc)
 			rc = write_stamp(o->bc.src, key);
 		if (rc) {

@@ -42,6 +42,10 @@ void key_free(struct key *k)
 		free(k->in[i].value);
 	}
 	free(k->in);
+	if (k->tree) {
+		tree_list_free(k->tree);
+		free(k->tree);
+	}
 	memset(k, 0, sizeof(*k));
 }
 
@@ -276,7 +280,8 @@ int key_compute(const struct build_conf *bc, struct key *k)
 		kbc_debug("walked %zu files in %.2fs", tl.n, now_sec() - t0);
 		s = tree_source_hash(bc->src, &tl, hex, &nfiles) ? NULL :
 			xasprintf("tree %s (%llu files)", hex, (unsigned long long)nfiles);
-		tree_list_free(&tl);
+		k->tree = xmalloc(sizeof(*k->tree));
+		*k->tree = tl;
 	}
 	if (probing)
 		pthread_join(probe, NULL);

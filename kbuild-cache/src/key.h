@@ -37,10 +37,18 @@ struct key_input {
 	char *value;
 };
 
+struct tree_list;
+
 struct key {
 	struct key_input *in;
 	size_t n;
 	char hex[KBC_HEX_LEN + 1];
+	/*
+	 * The tree as key_compute() walked it (NULL when git's tree id was
+	 * used): a restore right after needs its mtimes and need not walk
+	 * 78,000 files again.
+	 */
+	struct tree_list *tree;
 };
 
 /* Fill the defaults of @bc that are still NULL (from the environment). */

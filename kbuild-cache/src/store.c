@@ -681,7 +681,7 @@ static struct timespec ts_add_us(struct timespec t, long long us)
  * apart, ending a second before now, and move older every source file
  * that is newer than the first output (a fresh checkout or copy).
  */
-static int set_mtimes(const struct entry *e, const char *root)
+static int set_mtimes(const struct entry *e, const char *root, const struct tree_list *tree)
 {
 	struct mt_rank *r = xmalloc((e->n + 1) * sizeof(*r));
 	struct timespec now, base, t, prev = { 0, 0 };
@@ -715,11 +715,13 @@ static int set_mtimes(const struct entry *e, const char *root)
 	free(r);
 	if (rc)
 		return rc;
-	if (tree_walk(root, &tl))
+	if (!tree && tree_walk(root, &tl))
 		return -1;
+	if (!tree)
+		tree = &tl;
 	t = ts_add_us(base, -1000000);
-	for (i = 0; i < tl.n && !rc; i++) {
-		const struct tree_file *f = &tl.v[i];
+	for (i = 0; i < tree->n && !rc; i++) {
+		const struct tree_file *f = &tree->v[i];
 		struct timespec ts[2] = { t, t };
 		char *p;
 
@@ -730,12 +732,13 @@ static int set_mtimes(const struct entry *e, const char *root)
 			rc = kbc_errno("%s", p);
 		free(p);
 	}
-	tree_list_free(&tl);
+	if (tree == &tl)
+		tree_list_free(&tl);
 	return rc;
 }
 
 int store_restore_some(struct store *s, struct entry *e, const char *root,
-		       bool (*want)(const char *path), size_t *restored)
+		       const struct tree_list *tree, bool (*want)(const char *path), size_t *restored)
 {
 	struct entry sub = *e;
 	size_t i;
@@ -744,7 +747,7 @@ int store_restore_some(struct store *s, struct entry *e, const char *root,
 	/* an entry that came from the remote is restored whole: it then becomes local */
 	if (e->from_remote || !want) {
 		*restored = e->n;
-		return store_restore(s, e, root);
+		return store_restore(s, e, root, tree);
 	}
 	sub.f = calloc(e->n + 1, sizeof(*sub.f));
 	if (!sub.f)
@@ -754,12 +757,13 @@ int store_restore_some(struct store *s, struct entry *e, const char *root,
 		if (want(e->f[i].path))
 			sub.f[sub.n++] = e->f[i];
 	*restored = sub.n;
-	rc = store_restore(s, &sub, root);
+	rc = store_restore(s, &sub, root, tree);
 	free(sub.f);
 	return rc;
 }
 
-int store_restore(struct store *s, struct entry *e, const char *root)
+int store_restore(struct store *s, struct entry *e, const char *root,
+		  const struct tree_list *tree)
 {
 	pthread_mutex_t plock = PTHREAD_MUTEX_INITIALIZER;
 	struct progress prog;
@@ -780,7 +784,7 @@ int store_restore(struct store *s, struct entry *e, const char *root)
 	rc = parallel_for(e->n, s->jobs, restore_one, &j);
 	progress_end(&prog);
 	if (!rc)
-		rc = set_mtimes(e, root);
+		rc = set_mtimes(e, root, tree);
 	if (rc) {
 		char msg[2 * KBC_PATH_MAX];
 

@@ -79,16 +79,18 @@ void entry_free(struct entry *e);
  * source files newer than that are set back, so that make sees the tree
  * as freshly built.  On failure the restored files are removed again.  A
  * remote entry is added to the local directory once all its objects
- * arrived.
+ * arrived.  @tree is @root as key_compute() walked it, or NULL to walk it
+ * again (it tells which sources are newer than the restored outputs).
  */
-int store_restore(struct store *s, struct entry *e, const char *root);
+int store_restore(struct store *s, struct entry *e, const char *root,
+		  const struct tree_list *tree);
 
 /*
  * Like store_restore(), but only the files whose path @want accepts
  * (*@restored of them); an entry found on the remote is restored whole.
  */
 int store_restore_some(struct store *s, struct entry *e, const char *root,
-		       bool (*want)(const char *path), size_t *restored);
+		       const struct tree_list *tree, bool (*want)(const char *path), size_t *restored);
 
 /* Read one file of @e (by path) into memory, checked. 0, 1 not in entry, -1. */
 int store_read_file(struct store *s, const struct entry *e, const char *path, char **data,

@@ -201,7 +201,7 @@ static void test_entry_round_trip(void **state)
 	assert_int_equal(e.n, 10);
 	assert_int_equal(count_files(cache, ".zst"), 9);
 	/* a fresh copy of the source, touched now, comes out "built" */
-	assert_int_equal(store_restore(&s, &e, fresh), 0);
+	assert_int_equal(store_restore(&s, &e, fresh, NULL), 0);
 	{
 		char *p = xasprintf("%s/kernel/fork.o", fresh);
 
@@ -270,7 +270,7 @@ static void test_restore_corrupt(void **state)
 			break;
 	p = obj_path(cache, e.f[i].hash);
 	corrupt(p, -2, 0);
-	assert_int_equal(store_restore(&s, &e, fresh), -1);
+	assert_int_equal(store_restore(&s, &e, fresh, NULL), -1);
 	assert_non_null(strstr(kbc_errmsg(), "corrupt object"));
 	free(p);
 	p = xasprintf("%s/kernel/fork.o", fresh);
