@@ -10,9 +10,22 @@ WORK=$1 RESULTS=$2 README=${3:-}
 S=$WORK/steps
 
 secs() { [ -f "$S/$1" ] && [ "$(cut -d' ' -f2 "$S/$1")" = 0 ] && cut -d' ' -f1 "$S/$1"; }
-load() { [ -f "$S/$1" ] && awk '{ printf "%s→%s", $3, $4 }' "$S/$1"; }
+# load STEP: the 1-minute load before→after, and its mean over the step when sampled
+load() { [ -f "$S/$1" ] && awk '{ printf "%s→%s", $3, $4; if (NF >= 6) printf " (mean %s)", $6 }' "$S/$1"; }
 when() { [ -f "$S/$1" ] && cut -d' ' -f5 "$S/$1"; }
 fmt() { [ -n "$1" ] && awk -v s="$1" 'BEGIN { if (s >= 120) printf "%.1f min", s / 60; else printf "%.1f s", s }' || echo "–"; }
+# fmtm STEP: its time, and the range when it is the median of several runs
+fmtm() {
+	local s
+	s=$(secs "$1")
+	[ -n "$s" ] || { echo "–"; return; }
+	if [ -f "$S/$1.runs" ] && [ "$(wc -l <"$S/$1.runs")" -gt 1 ]; then
+		awk -v m="$s" '{ if (NR == 1 || $1 < lo) lo = $1; if ($1 > hi) hi = $1 }
+			END { printf "%.1f s (%.1f–%.1f, %d runs)", m, lo, hi, NR }' "$S/$1.runs"
+	else
+		fmt "$s"
+	fi
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "–"; else printf "%.3g", a / b }'; }
 verdict() { # value op limit
 	awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {
@@ -50,7 +63,9 @@ ccache_hits() {
 
 md() {
 	echo "Debian linux-source-6.1 ($(sed -n 's/^# Linux\/x86_64 \(.*\) Kernel Configuration/\1/p' "$WORK/bench.config")), $(cat "$WORK/config.desc" 2>/dev/null), \`-j$(nproc)\`."
-	echo "Machine: $(machine).  Load is the 1-minute average before→after each step."
+	echo "Machine: $(machine).  Load is the 1-minute average before→after each step, with its mean while the step ran where it was sampled."
+	# what the numbers alone do not say (other work beside a run, ...), kept with the results
+	[ -s "$WORK/notes.md" ] && { echo; cat "$WORK/notes.md"; }
 	echo
 	echo "**kpatch-build**, one-file patch (\`workqueue-queue-work-once\`, kernel/workqueue.c):"
 	echo
@@ -64,13 +79,13 @@ md() {
 	echo "Target: warm at most 1/10 of cold kpatch-build: $(verdict "$(ratio "$warm" "$cold")" "<=" 0.1)."
 	if [ -n "$ccw" ]; then
 		echo
-		echo "Both kpatch-build runs have /usr/lib/ccache first on PATH (kpatch-build does that itself only for a distribution kernel, not with \\`-s\\`); ccache: $(ccache_hits kpatch-ccache)."
+		echo "Both kpatch-build runs have /usr/lib/ccache first on PATH (kpatch-build does that itself only for a distribution kernel, not with \`-s\`); ccache: $(ccache_hits kpatch-ccache)."
 	else
 		echo
 		echo "ccache's warm rebuild is not measured (ccache is not installed, or the kpatch-ccache step did not run)."
 	fi
 	echo
-	echo "**Direct mode** (\`kbuild-cache diff\`: restore, patch, compile, diff in one process) against the floor (the same objects compiled once with their recorded commands at \`-j$(nproc)\`, plus create-diff-object on each pair):"
+	echo "**Direct mode** (\`kbuild-cache diff\`: restore, patch, compile, diff in one process) against the floor (the same objects compiled once with their recorded commands at \`-j$(nproc)\`, plus create-diff-object on each pair); where several runs were made, direct mode and the floor ran in turn and the medians are shown, with their ranges, and compared:"
 	echo
 	echo "| patch | objects compiled | direct mode | floor | direct / floor | load (direct) |"
 	echo "|---|---:|---:|---:|---:|---|"
@@ -82,10 +97,10 @@ md() {
 		header) label="header (fs/ext4/ext4.h)" ;;
 		esac
 		d=$(secs "direct-$p") f=$(secs "direct-$p-floor")
-		echo "| $label | $(objs "direct-$p" || echo –) | $(fmt "$d") | $(fmt "$f") | $(ratio "$d" "$f") | $(load "direct-$p") |"
+		echo "| $label | $(objs "direct-$p" || echo –) | $(fmtm "direct-$p") | $(fmtm "direct-$p-floor") | $(ratio "$d" "$f") | $(load "direct-$p") |"
 	done
 	d1=$(secs direct-one) f1=$(secs direct-one-floor) d1a=$(secs direct-one-again)
-	echo "| one file again, same tree (stat cache and partial restore in place) | $(objs direct-one || echo –) | $(fmt "$d1a") | $(fmt "$f1") | $(ratio "$d1a" "$f1") | $(load direct-one-again) |"
+	echo "| one file again, same tree (stat cache and partial restore in place) | $(objs direct-one || echo –) | $(fmtm direct-one-again) | $(fmtm direct-one-floor) | $(ratio "$d1a" "$f1") | $(load direct-one-again) |"
 	echo
 	echo "Targets: one-file patch within 2x the floor (fresh copy: $(verdict "$(ratio "$d1" "$f1")" "<=" 2); same tree again: $(verdict "$(ratio "$d1a" "$f1")" "<=" 2)) and under 30 s ($(verdict "$d1" "<" 30))."
 	echo

@@ -138,18 +138,27 @@ fresh() {
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
 # measure NAME CMD...: run CMD (in $WORK/out/NAME), record seconds and load
-# in $WORK/steps/NAME as "seconds status load_before load_after date".
+# in $WORK/steps/NAME as "seconds status load_before load_after date
+# load_mean" (the 1-minute load sampled every 5 s while CMD runs: a long
+# step's before and after say little about what ran beside it).
 measure() {
-	local name=$1 t1 t2 l1 st
+	local name=$1 t1 t2 l1 st sampler mean
 	shift
 	mkdir -p "$WORK/out/$name"
 	l1=$(load1)
+	: >"$WORK/logs/$name.loads"
+	(while sleep 5; do load1 >>"$WORK/logs/$name.loads"; done) &
+	sampler=$!
 	t1=$(date +%s.%N)
 	(cd "$WORK/out/$name" && "$@") >"$WORK/logs/$name.log" 2>&1
 	st=$?
 	t2=$(date +%s.%N)
-	printf '%s %s %s %s %s\n' "$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.1f", b - a }')" \
-		"$st" "$l1" "$(load1)" "$(date -u +%Y-%m-%dT%H:%MZ)" >"$WORK/steps/$name"
+	kill "$sampler" 2>/dev/null
+	wait "$sampler" 2>/dev/null
+	load1 >>"$WORK/logs/$name.loads"
+	mean=$(awk '{ s += $1; n++ } END { printf "%.2f", n ? s / n : 0 }' "$WORK/logs/$name.loads")
+	printf '%s %s %s %s %s %s\n' "$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.1f", b - a }')" \
+		"$st" "$l1" "$(load1)" "$(date -u +%Y-%m-%dT%H:%MZ)" "$mean" >"$WORK/steps/$name"
 	log "$name: $(cut -d' ' -f1 "$WORK/steps/$name") s, exit $st (log: $WORK/logs/$name.log)"
 	[ "$st" = 0 ] || tail -n 15 "$WORK/logs/$name.log" >&2
 	return "$st"
@@ -189,17 +198,18 @@ step_kbc_warm() {
 	rm -rf "$WORK/trees/kbc-warm"
 }
 
-# floor NAME PATCHES...: the objects direct mode compiled, compiled once
-# more with their recorded commands on a restored, patched tree, plus our
-# create-diff-object on each pair (parent: the cached vmlinux).
-floor() {
+# floor_prepare NAME PATCHES...: a restored, patched tree in which the
+# objects direct mode compiled can be compiled once more with their
+# recorded commands (the floor), plus the struct sizes it found.
+floor_prepare() {
 	local name=$1 tree=$WORK/trees/floor out=$WORK/out/$name
 	shift
 	fresh "$tree"
 	"$KBC" restore -q -C "$tree" --config "$CFG" "${MODE[@]}" >/dev/null || return 1
 	(cd "$out/patched" && find . -name '*.o' | sed 's|^\./||' | sort) >"$WORK/out/$name.objs"
 	rm -rf "$WORK/out/$name.floor"
-	mkdir -p "$WORK/out/$name.floor/orig" "$WORK/out/$name.floor/cmds"
+	mkdir -p "$WORK/out/$name.floor/orig" "$WORK/out/$name.floor/cmds" "$WORK/out/$name.floor/parents"
+	cp "$out/parents/vmlinux.symtab" "$WORK/out/$name.floor/parents/"
 	local o n=0
 	while read -r o; do
 		mkdir -p "$WORK/out/$name.floor/orig/$(dirname "$o")"
@@ -217,35 +227,63 @@ m = {"bug_entry": "BUG", "exception_table_entry": "EX", "jump_entry": "JUMP", "a
      "pi_entry": "PRINTK_INDEX"}
 for k, v in json.load(open(sys.argv[1]))["struct_sizes"].items():
     if k in m: print("export %s_STRUCT_SIZE=%d" % (m[k], v))' "$out.json")" || return 1
-	measure "$name-floor" bash -c '
+}
+
+# floor_measure NAME STEP: the compile at -j JOBS plus our create-diff-object
+# on each pair (parent: the cached vmlinux), in the prepared tree.
+floor_measure() {
+	local name=$1 tree=$WORK/trees/floor
+	measure "$2" bash -c '
 		cd "$1" && ls "$2"/*.sh | xargs -P "$3" -n 1 sh || exit 1
 		while read -r o; do
 			"$4" "$5/orig/$o" "$1/$o" vmlinux "$7" "$1/Module.symvers" bench_floor "$5/out.o" >/dev/null
 			st=$?
 			[ $st = 0 ] || [ $st = 3 ] || exit 1
 		done <"$6"' floor "$tree" "$WORK/out/$name.floor/cmds" "$JOBS" "$CDO" \
-		"$WORK/out/$name.floor" "$WORK/out/$name.objs" "$out/parents/vmlinux.symtab"
-	local st=$?
-	rm -rf "$tree"
-	return $st
+		"$WORK/out/$name.floor" "$WORK/out/$name.objs" "$WORK/out/$name.floor/parents/vmlinux.symtab"
 }
 
+# median_step NAME N: step NAME is the median of NAME.r1..rN (all kept in
+# NAME.runs for the report); a failed run fails the step.
+median_step() {
+	local name=$1 n=$2 r
+	: >"$WORK/steps/$name.runs"
+	for ((r = 1; r <= n; r++)); do
+		[ -f "$WORK/steps/$name.r$r" ] || return 1
+		cat "$WORK/steps/$name.r$r" >>"$WORK/steps/$name.runs"
+	done
+	awk '$2 != 0 { bad = 1 } END { exit bad }' "$WORK/steps/$name.runs" || return 1
+	sort -n -k1,1 "$WORK/steps/$name.runs" | sed -n "$(((n + 1) / 2))p" >"$WORK/steps/$name"
+	log "$name: median of $n: $(cut -d' ' -f1 "$WORK/steps/$name") s ($(cut -d' ' -f1 "$WORK/steps/$name.runs" | tr '\n' ' ')s)"
+}
+
+# step_direct NAME PATCHES...: direct mode on a fresh copy and the floor
+# right after it, DIRECT_RUNS times in turn (load then moves both alike),
+# medians recorded.  The one-file patch also runs again in the same tree.
 step_direct() {
-	local name=$1
+	local name=$1 runs=${DIRECT_RUNS:-3} r
 	shift
-	fresh "$WORK/trees/$name"
-	rm -rf "$WORK/out/$name"
-	rm -f "$WORK/out/$name.json"
-	measure "$name" "$KBC" diff -C "$WORK/trees/$name" --config "$CFG" "${MODE[@]}" -j "$JOBS" \
-		--json "$WORK/out/$name.json" -o "$WORK/out/$name" "$@" || return 1
-	# the one-file patch again in the same tree: a patch author's next try
-	if [ "$name" = direct-one ]; then
-		rm -rf "$WORK/out/$name-again"
-		measure "$name-again" "$KBC" diff -C "$WORK/trees/$name" --config "$CFG" "${MODE[@]}" \
-			-j "$JOBS" -o "$WORK/out/$name-again" "$@" || return 1
-	fi
-	rm -rf "$WORK/trees/$name"
-	floor "$name" "$@"
+	for ((r = 1; r <= runs; r++)); do
+		fresh "$WORK/trees/$name"
+		rm -rf "$WORK/out/$name"
+		rm -f "$WORK/out/$name.json"
+		measure "$name.r$r" "$KBC" diff -C "$WORK/trees/$name" --config "$CFG" "${MODE[@]}" \
+			-j "$JOBS" --json "$WORK/out/$name.json" -o "$WORK/out/$name" "$@" || return 1
+		# a patch author's next try, in the same tree
+		if [ "$name" = direct-one ]; then
+			rm -rf "$WORK/out/$name-again"
+			measure "$name-again.r$r" "$KBC" diff -C "$WORK/trees/$name" --config "$CFG" \
+				"${MODE[@]}" -j "$JOBS" -o "$WORK/out/$name-again" "$@" || return 1
+		fi
+		rm -rf "$WORK/trees/$name"
+		if [ "$r" = 1 ]; then
+			floor_prepare "$name" "$@" || return 1
+		fi
+		floor_measure "$name" "$name-floor.r$r" || return 1
+	done
+	rm -rf "$WORK/trees/floor"
+	median_step "$name" "$runs" && median_step "$name-floor" "$runs" || return 1
+	[ "$name" != direct-one ] || median_step "$name-again" "$runs"
 }
 
 # plain kpatch-build; -v: the running kernel's vmlinux, here the cached one
