@@ -56,6 +56,9 @@ static void usage(FILE *f)
 		"      --debuginfo=FILE  vmlinux or module whose debug info gives the struct\n"
 		"                     sizes (*_STRUCT_SIZE) the objects' own lacks\n"
 		"      --no-dwarf-sizes  never read struct sizes from debug info (upstream)\n"
+		"      --dwarf-line-only  also take a function as unchanged when the only\n"
+		"                     difference is a __LINE__ the line tables confirm, for\n"
+		"                     any callee (default: upstream's list of callees)\n"
 		"      --batch=FILE   diff many objects in one process; each line of FILE\n"
 		"                     holds the seven arguments above; prints one status\n"
 		"                     line per pair, and --json writes one report of all\n"
@@ -589,7 +592,7 @@ out:
 int main(int argc, char **argv)
 {
 	enum { OPT_JSON = 256, OPT_BATCH, OPT_USAGE, OPT_HELP, OPT_EXPLAIN, OPT_DEBUGINFO,
-	       OPT_NO_DWARF_SIZES };
+	       OPT_NO_DWARF_SIZES, OPT_DWARF_LINE_ONLY };
 	static const struct option longopts[] = {
 		{ "debug", no_argument, NULL, 'd' },
 		{ "klp-arch", no_argument, NULL, 'a' },
@@ -599,6 +602,7 @@ int main(int argc, char **argv)
 		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "debuginfo", required_argument, NULL, OPT_DEBUGINFO },
 		{ "no-dwarf-sizes", no_argument, NULL, OPT_NO_DWARF_SIZES },
+		{ "dwarf-line-only", no_argument, NULL, OPT_DWARF_LINE_ONLY },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "usage", no_argument, NULL, OPT_USAGE },
 		{ "version", no_argument, NULL, 'V' },
@@ -644,6 +648,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NO_DWARF_SIZES:
 			cli.dwarf |= CDO_DWARF_NO_SIZES;
+			break;
+		case OPT_DWARF_LINE_ONLY:
+			cli.dwarf |= CDO_DWARF_LINE_ONLY;
 			break;
 		case OPT_USAGE:
 			usage(stdout);
