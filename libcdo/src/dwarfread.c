@@ -922,3 +922,32 @@ const struct di_line *debuginfo_line_at(const struct debuginfo *di, uint64_t add
 		return NULL;
 	return &di->lines[lo - 1];
 }
+
+bool debuginfo_is_line(const struct debuginfo *di, uint64_t base, uint64_t addr, uint64_t v)
+{
+	const struct di_line *row = debuginfo_line_at(di, addr);
+	size_t k, lo = 0, hi = di->ninlined;
+
+	if (!v || v > UINT32_MAX)
+		return false;
+	/*
+	 * the row that holds the instruction: the last at its address (an
+	 * earlier one there, such as the function's opening line, is not
+	 * its line)
+	 */
+	if (row && row->line == v)
+		return true;
+	/* the call lines of the subroutines inlined around it */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (di->inlined[mid].lo <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (k = lo; k > 0 && di->inlined[k - 1].lo >= base; k--)
+		if (addr < di->inlined[k - 1].hi && di->inlined[k - 1].call_line == v)
+			return true;
+	return false;
+}

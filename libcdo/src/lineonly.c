@@ -62,36 +62,6 @@ struct line_tables {
 	uint64_t base[2];		/* the section's address in each */
 };
 
-/* Is @v a line that @di gives the instruction at @addr (in a section at @base)? */
-static bool is_line_of(const struct debuginfo *di, uint64_t base, uint64_t addr, uint64_t v)
-{
-	const struct di_line *row = debuginfo_line_at(di, addr);
-	size_t k, lo = 0, hi = di->ninlined;
-
-	if (!v || v > UINT32_MAX)
-		return false;
-	/*
-	 * the row that holds the instruction: the last at its address (an
-	 * earlier one there, such as the function's opening line, is not
-	 * its line)
-	 */
-	if (row && row->line == v)
-		return true;
-	/* the call lines of the subroutines inlined around it */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (di->inlined[mid].lo <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (k = lo; k > 0 && di->inlined[k - 1].lo >= base; k--)
-		if (addr < di->inlined[k - 1].hi && di->inlined[k - 1].call_line == v)
-			return true;
-	return false;
-}
-
 /*
  * Do the instructions at @off of @a (patched) and @b (original), both
  * @len bytes, differ only in an immediate that each line table gives as
@@ -113,8 +83,8 @@ static bool immediate_is_line(const struct arch_ops *arch, const struct line_tab
 		va = va << 8 | a[ia + k - 1];
 		vb = vb << 8 | b[ia + k - 1];
 	}
-	return is_line_of(lt->di[1], lt->base[1], lt->base[1] + off, va) &&
-	       is_line_of(lt->di[0], lt->base[0], lt->base[0] + off, vb);
+	return debuginfo_is_line(lt->di[1], lt->base[1], lt->base[1] + off, va) &&
+	       debuginfo_is_line(lt->di[0], lt->base[0], lt->base[0] + off, vb);
 }
 
 int line_only_change(struct diff *d, uint32_t i, bool *only, struct errbuf *eb)
