@@ -406,7 +406,12 @@ static void explain(struct cdo_ctx *ctx, const char *display)
 				printf("  changed lines:");
 				for (j = 0; j < src->n_changed_lines; j++)
 					printf(" %u", src->changed_lines[j]);
-				printf("%s\n", src->n_changed_lines ? "" : " none in this file");
+				if (src->n_changed_lines)
+					putchar('\n');
+				else if (src->n_inlined)
+					printf(" none in this file\n");
+				else	/* what srcdiff.c leaves out: the compiler's choices */
+					printf(" none (only registers, stack slots, block order or __LINE__s differ)\n");
 			}
 			for (j = 0; j < src->n_inlined; j++) {
 				printf("  inlined, changed: %s (%s:%u", src->inlined[j].name,
