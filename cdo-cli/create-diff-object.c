@@ -56,6 +56,9 @@ static void usage(FILE *f)
 		"      --debuginfo=FILE  vmlinux or module whose debug info gives the struct\n"
 		"                     sizes (*_STRUCT_SIZE) the objects' own lacks\n"
 		"      --no-dwarf-sizes  never read struct sizes from debug info (upstream)\n"
+		"      --dwarf-line-only  also take a function as unchanged when the only\n"
+		"                     difference is a __LINE__ the line tables confirm, for\n"
+		"                     any callee (default: upstream's list of callees)\n"
 		"      --batch=FILE   diff many objects in one process; each line of FILE\n"
 		"                     holds the seven arguments above; prints one status\n"
 		"                     line per pair, and --json writes one report of all\n"
@@ -403,7 +406,12 @@ static void explain(struct cdo_ctx *ctx, const char *display)
 				printf("  changed lines:");
 				for (j = 0; j < src->n_changed_lines; j++)
 					printf(" %u", src->changed_lines[j]);
-				printf("%s\n", src->n_changed_lines ? "" : " none in this file");
+				if (src->n_changed_lines)
+					putchar('\n');
+				else if (src->n_inlined)
+					printf(" none in this file\n");
+				else	/* what srcdiff.c leaves out: the compiler's choices */
+					printf(" none (only registers, stack slots, block order or __LINE__s differ)\n");
 			}
 			for (j = 0; j < src->n_inlined; j++) {
 				printf("  inlined, changed: %s (%s:%u", src->inlined[j].name,
@@ -589,7 +597,7 @@ out:
 int main(int argc, char **argv)
 {
 	enum { OPT_JSON = 256, OPT_BATCH, OPT_USAGE, OPT_HELP, OPT_EXPLAIN, OPT_DEBUGINFO,
-	       OPT_NO_DWARF_SIZES };
+	       OPT_NO_DWARF_SIZES, OPT_DWARF_LINE_ONLY };
 	static const struct option longopts[] = {
 		{ "debug", no_argument, NULL, 'd' },
 		{ "klp-arch", no_argument, NULL, 'a' },
@@ -599,6 +607,7 @@ int main(int argc, char **argv)
 		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "debuginfo", required_argument, NULL, OPT_DEBUGINFO },
 		{ "no-dwarf-sizes", no_argument, NULL, OPT_NO_DWARF_SIZES },
+		{ "dwarf-line-only", no_argument, NULL, OPT_DWARF_LINE_ONLY },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "usage", no_argument, NULL, OPT_USAGE },
 		{ "version", no_argument, NULL, 'V' },
@@ -644,6 +653,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NO_DWARF_SIZES:
 			cli.dwarf |= CDO_DWARF_NO_SIZES;
+			break;
+		case OPT_DWARF_LINE_ONLY:
+			cli.dwarf |= CDO_DWARF_LINE_ONLY;
 			break;
 		case OPT_USAGE:
 			usage(stdout);

@@ -18,7 +18,7 @@ _cdo_create_diff_object()
 		;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W '-d --debug -a --klp-arch -j --jobs --json --batch --explain --debuginfo --no-dwarf-sizes
+		COMPREPLY=($(compgen -W '-d --debug -a --klp-arch -j --jobs --json --batch --explain --debuginfo --no-dwarf-sizes --dwarf-line-only
 			--help --usage -V --version' -- "$cur"))
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
 		return

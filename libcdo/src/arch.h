@@ -86,6 +86,22 @@ struct arch_ops {
 	unsigned int (*insn_branch_disp)(const uint8_t *p, unsigned int len);
 	/* Is the instruction at @p a NOP (alignment padding, a patch site)? */
 	bool (*insn_is_nop)(const uint8_t *p, unsigned int len);
+	/*
+	 * The immediate operand of the instruction at @p (@len bytes): its
+	 * offset in *@off and width in *@width; false when it has none.
+	 */
+	bool (*insn_immediate)(const uint8_t *p, unsigned int len, unsigned int *off,
+			       unsigned int *width);
+	/*
+	 * Write to @out (room for @len bytes) the instruction at @p with what
+	 * register allocation, stack layout and branch distances choose left
+	 * out: register numbers and displacements of stack slots set to zero,
+	 * a branch reduced to its kind and condition (a short and a near jump
+	 * to the same place compare equal).  Fields keep their offsets
+	 * otherwise, so relocated fields can still be zeroed in @out.
+	 * Return: the bytes written (at most @len).
+	 */
+	unsigned int (*insn_normalize)(const uint8_t *p, unsigned int len, uint8_t *out);
 };
 
 extern const struct arch_ops x86_64_arch_ops;

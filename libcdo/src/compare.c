@@ -9,6 +9,7 @@
 
 #include "compare.h"
 #include "correlate.h"
+#include "lineonly.h"
 #include "names.h"
 
 bool rela_equal(const struct diff *d, const struct rela *a, const struct rela *b)
@@ -91,93 +92,6 @@ static int compare_section(struct diff *d, uint32_t i, struct errbuf *eb)
 	return 0;
 }
 
-static bool is_line_consumer(const char *n)
-{
-	return !strcmp(n, "__warn_printk") || has_prefix(n, "warn_slowpath_") ||
-	       !strcmp(n, "__might_sleep") || !strcmp(n, "___might_sleep") ||
-	       !strcmp(n, "__might_fault") || !strcmp(n, "printk") || !strcmp(n, "_printk") ||
-	       !strcmp(n, "lockdep_rcu_suspicious") || !strcmp(n, "__btrfs_abort_transaction") ||
-	       !strcmp(n, "__btrfs_handle_fs_error") || !strcmp(n, "__btrfs_panic");
-}
-
-/*
- * Does the first interesting call after @after take __LINE__?  The
- * immediate that differs must be an argument of a WARN/might_sleep/printk
- * style call, whose relocation is the next one that is not a string, a
- * once-flag or __func__.
- */
-static bool next_call_takes_line(const struct diff *d, const struct section *rs, uint64_t after,
-				 const struct rela_index *by_offset)
-{
-	uint32_t j;
-
-	/*
-	 * Upstream walks the relocations in file order from the first and
-	 * skips those before @after: start where that walk would first stop
-	 * instead of walking to it per differing instruction.
-	 */
-	for (j = rela_index_first_at_or_after(by_offset, rs->relas, after); j < rs->nrelas; j++) {
-		const struct rela *r = &rs->relas[j];
-		const char *n = d->patched.syms[r->sym].name;
-
-		if (r->offset < after || r->string)
-			continue;
-		if (has_prefix(n, "__warned.") || has_prefix(n, "__already_done.") ||
-		    has_prefix(n, "__func__."))
-			continue;
-		return is_line_consumer(n);
-	}
-	return false;
-}
-
-/*
- * A change of __LINE__ alone (code moved by an unrelated hunk) shows as
- * different "mov $imm, %esi/%edx" immediates before such calls.  Those
- * sections are the same for patching purposes.
- */
-static int line_macro_change_only(struct diff *d, uint32_t i, bool *only, struct errbuf *eb)
-{
-	const struct section *a = &d->patched.secs[i];
-	const struct section *b = &d->orig.secs[a->twin];
-	const struct arch_ops *arch = d->patched.arch;
-	const struct rela_index *by_offset;
-	bool found_any = false;
-	uint64_t off = 0;
-
-	*only = false;
-	if (a->status != ST_CHANGED || a->is_rela || !a->is_text || a->sh.sh_size != b->sh.sh_size ||
-	    a->rela == NONE || d->patched.secs[a->rela].status != ST_SAME || !a->data || !b->data)
-		return 0;
-	by_offset = object_relas_by_offset(&d->patched, a->rela);
-	if (!by_offset)
-		return err_set(eb, CDO_ERR_NOMEM, "out of memory");
-	while (off < a->size) {
-		unsigned int la = arch->insn_length(a->data + off, a->size - off);
-		unsigned int lb = arch->insn_length(b->data + off, b->size - off);
-
-		if (!la || !lb)
-			return err_set(eb, CDO_ERR_UNSUPPORTED,
-				       "can't decode instruction in section %s at offset 0x%llx",
-				       a->name, (unsigned long long)off);
-		if (la != lb)
-			return 0;
-		if (memcmp(a->data + off, b->data + off, la)) {
-			if (!arch->insn_is_load_immediate(a->data + off, la) ||
-			    !arch->insn_is_load_immediate(b->data + off, lb))
-				return 0;
-			if (!next_call_takes_line(d, &d->patched.secs[a->rela], off + la, by_offset))
-				return 0;
-			found_any = true;
-		}
-		off += la;
-	}
-	if (!found_any)
-		return err_set(eb, CDO_ERR_UNSUPPORTED,
-			       "no instruction changes detected for changed section %s", a->name);
-	*only = true;
-	return 0;
-}
-
 static void compare_one(void *arg, size_t k)
 {
 	struct compare_job *job = arg;
@@ -195,7 +109,7 @@ static void line_check_one(void *arg, size_t k)
 
 	struct errbuf scratch = { CDO_OK, "" };
 
-	job->errs[k] = line_macro_change_only(job->d, job->secs[k], &only, &scratch);
+	job->errs[k] = line_only_change(job->d, job->secs[k], &only, &scratch);
 	job->revert[k] = !job->errs[k] && only;
 }
 
@@ -213,7 +127,7 @@ static int first_error(struct diff *d, struct compare_job *job, uint32_t n, bool
 		if (!job->errs[k])
 			continue;
 		if (line_check)
-			return line_macro_change_only(d, job->secs[k], &only, d->sink.eb);
+			return line_only_change(d, job->secs[k], &only, d->sink.eb);
 		return compare_section(d, job->secs[k], d->sink.eb);
 	}
 	return 0;

@@ -85,4 +85,12 @@ void debuginfo_free(struct debuginfo *di);
 /* The line-table row covering @addr, or NULL. */
 const struct di_line *debuginfo_line_at(const struct debuginfo *di, uint64_t addr);
 
+/*
+ * Is @v a line @di gives the instruction at @addr, in a section at
+ * @base: the line of the row holding it, or the call line of a
+ * subroutine inlined around it?  (__LINE__ arguments are one or the
+ * other.)
+ */
+bool debuginfo_is_line(const struct debuginfo *di, uint64_t base, uint64_t addr, uint64_t v);
+
 #endif

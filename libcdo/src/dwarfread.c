@@ -19,6 +19,7 @@
  * these rules different Dwarf_Debug handles may be used from different
  * threads at once, which the TSan run of `make check` exercises.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -905,20 +906,58 @@ void debuginfo_free(struct debuginfo *di)
 	memset(di, 0, sizeof(*di));
 }
 
-const struct di_line *debuginfo_line_at(const struct debuginfo *di, uint64_t addr)
+/*
+ * How many of the @n elements of @size bytes at @v, sorted by the
+ * uint64_t at offset @key, have it at or below @addr.
+ */
+static size_t count_at_or_below(const void *v, size_t n, size_t size, size_t key, uint64_t addr)
 {
-	size_t lo = 0, hi = di->nlines;
+	const char *p = v;
+	size_t lo = 0, hi = n;
 
-	/* the last row at or below @addr */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
+		uint64_t k;
 
-		if (di->lines[mid].addr <= addr)
+		memcpy(&k, p + mid * size + key, sizeof(k));
+		if (k <= addr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (!lo || di->lines[lo - 1].end)
+	return lo;
+}
+
+const struct di_line *debuginfo_line_at(const struct debuginfo *di, uint64_t addr)
+{
+	/* the last row at or below @addr */
+	size_t k = count_at_or_below(di->lines, di->nlines, sizeof(*di->lines),
+				     offsetof(struct di_line, addr), addr);
+
+	if (!k || di->lines[k - 1].end)
 		return NULL;
-	return &di->lines[lo - 1];
+	return &di->lines[k - 1];
+}
+
+bool debuginfo_is_line(const struct debuginfo *di, uint64_t base, uint64_t addr, uint64_t v)
+{
+	const struct di_line *row = debuginfo_line_at(di, addr);
+	size_t k;
+
+	if (!v || v > UINT32_MAX)
+		return false;
+	/*
+	 * the row that holds the instruction: the last at its address (an
+	 * earlier one there, such as the function's opening line, is not
+	 * its line)
+	 */
+	if (row && row->line == v)
+		return true;
+	/* the call lines of the subroutines inlined around it */
+	k = count_at_or_below(di->inlined, di->ninlined, sizeof(*di->inlined),
+			      offsetof(struct di_code, lo), addr);
+	for (; k > 0 && di->inlined[k - 1].lo >= base; k--)
+		if (addr < di->inlined[k - 1].hi && di->inlined[k - 1].call_line == v)
+			return true;
+	return false;
 }

@@ -108,7 +108,8 @@ int dwarf_stage(struct diff *d)
 	struct dwarf_state *st;
 	struct read_job job;
 	uint32_t missing = 0;
-	bool code = d->dwarf_flags & CDO_DWARF_SOURCE;
+	/* lines, functions and inlined subroutines of both objects */
+	bool code = d->dwarf_flags & (CDO_DWARF_SOURCE | CDO_DWARF_LINE_ONLY);
 	int k, i;
 
 	st = calloc(1, sizeof(*st));

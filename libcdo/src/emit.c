@@ -589,7 +589,7 @@ static int add_mcount(struct emit *e)
 	for (k = 0; k < d->n_out_syms; k++) {
 		const struct symbol *y = &p->syms[d->out_syms[k]];
 
-		if (y->type == STT_FUNC && y->status != ST_SAME && y->has_fentry)
+		if (y->type == STT_FUNC && y->status != ST_SAME && y->has_fentry && y->sec != NONE)
 			n++;
 	}
 	err = new_section_pair(e, "__mcount_loc", ".rela__mcount_loc", 8, n, &ms);
@@ -599,7 +599,8 @@ static int add_mcount(struct emit *e)
 		struct section *text;
 		struct rela *first;
 
-		if (y->type != STT_FUNC || y->status == ST_SAME || !y->has_fentry)
+		/* a function whose section stays out has no code here to trace */
+		if (y->type != STT_FUNC || y->status == ST_SAME || !y->has_fentry || y->sec == NONE)
 			continue;
 		text = &p->secs[y->sec];
 		if (text->rela == NONE || !p->secs[text->rela].nrelas)

@@ -35,32 +35,29 @@ struct fn_code {
 	long ntok;
 	const struct debuginfo *di;	/* the object's line table, or NULL */
 	uint64_t addr;			/* the function's address in it */
+	bool exact;			/* keep register numbers and stack slots */
 };
 
 /*
- * A 32-bit immediate equal to the instruction's own line in the line
- * table is a __LINE__ (WARN, ext4_error(), might_sleep()...): it is left
- * out, so a line shift above the function is no change of its lines.
+ * An immediate equal to a line the line table gives the instruction (its
+ * own, or the call line of a subroutine inlined there) is a __LINE__
+ * (WARN, ext4_error(), ext4_journal_start()...): it is left out, so a
+ * line shift above the function is no change of its lines.
  */
-static void mask_line_number(const struct fn_code *f, uint32_t at, uint8_t *buf, unsigned int len)
+static void mask_line_number(const struct fn_code *f, const uint8_t *insn, unsigned int len,
+			     uint32_t at, uint8_t *buf, unsigned int blen)
 {
-	const struct di_line *row;
-	unsigned int i;
+	const struct arch_ops *arch = f->o->arch;
+	unsigned int off, width, k;
+	uint64_t v = 0;
 
-	if (!f->di || len < 5)
+	if (!f->di || !arch->insn_immediate(insn, len, &off, &width) || width > 8 ||
+	    off + width > blen)
 		return;
-	row = debuginfo_line_at(f->di, f->addr + at);
-	if (!row || !row->line)
-		return;
-	for (i = 1; i + 4 <= len; i++) {
-		uint32_t v;
-
-		memcpy(&v, buf + i, 4);
-		if (v == row->line) {
-			memset(buf + i, 0, 4);
-			return;
-		}
-	}
+	for (k = width; k > 0; k--)
+		v = v << 8 | insn[off + k - 1];
+	if (debuginfo_is_line(f->di, f->addr, f->addr + at, v))
+		memset(buf + off, 0, width);
 }
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
@@ -140,7 +137,13 @@ static int tokenize(struct fn_code *f)
 
 		if (len > sizeof(buf))
 			len = sizeof(buf);
+		/*
+		 * registers, stack slots and branch distances are the
+		 * compiler's choice, not the patch's
+		 */
 		memcpy(buf, code + at, len);
+		if (!f->exact)
+			len = arch->insn_normalize(code + at, len, buf);
 		for (; r < nrel && (rel[r] >> 32) < end; r++) {
 			const struct rela *ra = &f->o->secs[s->rela].relas[(uint32_t)rel[r]];
 			const struct symbol *t = &f->o->syms[ra->sym];
@@ -163,8 +166,8 @@ static int tokenize(struct fn_code *f)
 		/* padding moves with the code around it; it says nothing */
 		if (!has_rel && arch->insn_is_nop(code + at, end - at))
 			continue;
-		mask_line_number(f, at, buf, len);
-		disp = has_rel ? 0 : arch->insn_branch_disp(code + at, end - at);
+		mask_line_number(f, code + at, end - at, at, buf, len);
+		disp = has_rel || !f->exact ? 0 : arch->insn_branch_disp(code + at, end - at);
 		if (disp && disp < len)
 			memset(buf + len - disp, 0, disp);
 		f->tok_insn[f->ntok] = (uint32_t)k;
@@ -176,9 +179,8 @@ static int tokenize(struct fn_code *f)
 
 /*
  * Myers' shortest edit script between a[0..n) and b[0..m): sets
- * changed[j] for every b[j] not matched and for a b[j] standing where
- * a[i]s were dropped, and dropped[i] for every a[i] not matched.  -1 when
- * the script is longer than MAX_EDITS.
+ * changed[j] for every b[j] not matched and dropped[i] for every a[i]
+ * not matched.  -1 when the script is longer than MAX_EDITS.
  */
 static int edit_script(const uint64_t *a, long n, const uint64_t *b, long m, bool *changed,
 		       bool *dropped)
@@ -201,15 +203,11 @@ static int edit_script(const uint64_t *a, long n, const uint64_t *b, long m, boo
 	if (!max)
 		return 0;
 	if (!n || !m) {
-		/* only insertions, or only deletions (charged to the next one) */
+		/* only insertions, or only deletions */
 		for (y = 0; y < m; y++)
 			changed[y] = true;
 		for (x = 0; x < n; x++)
 			dropped[x] = true;
-		if (!m && suf)
-			changed[0] = true;
-		else if (!m && pre)
-			changed[-1] = true;
 		return 0;
 	}
 	if (max > 2 * MAX_EDITS)
@@ -258,15 +256,10 @@ static int edit_script(const uint64_t *a, long n, const uint64_t *b, long m, boo
 			pk = k - 1;	/* came right: a[px] dropped */
 		px = prev[pk];
 		py = px - pk;
-		if (pk == k + 1) {
+		if (pk == k + 1)
 			changed[py] = true;
-		} else {
+		else
 			dropped[px] = true;
-			if (py < m)
-				changed[py] = true;
-			else if (py > 0)
-				changed[py - 1] = true;
-		}
 		x = px;
 		y = py;
 	}
@@ -277,6 +270,107 @@ out:
 			free(hist[d]);
 	free(hist);
 	free(v);
+	return ret;
+}
+
+/*
+ * Code the compiler laid out elsewhere (blocks swapped when a branch was
+ * inverted, a tail moved) shows as instructions dropped in one place and
+ * inserted in another.  A second edit script between the dropped and
+ * the inserted instructions, each in order, pairs them up: those moved
+ * and are no change.  -1 when out of memory.
+ */
+static int cancel_moves(const uint64_t *a, long n, const uint64_t *b, long m, bool *changed,
+			bool *dropped)
+{
+	long *ia = malloc(((size_t)n + 1) * sizeof(*ia)), *ib = malloc(((size_t)m + 1) * sizeof(*ib));
+	uint64_t *ua = malloc(((size_t)n + 1) * sizeof(*ua)), *ub = malloc(((size_t)m + 1) * sizeof(*ub));
+	bool *md = calloc((size_t)n + 1, sizeof(*md)), *mc = calloc((size_t)m + 1, sizeof(*mc));
+	long na = 0, nb = 0, k;
+	int ret = -1;
+
+	if (!ia || !ib || !ua || !ub || !md || !mc)
+		goto out;
+	for (k = 0; k < n; k++)
+		if (dropped[k]) {
+			ia[na] = k;
+			ua[na++] = a[k];
+		}
+	for (k = 0; k < m; k++)
+		if (changed[k]) {
+			ib[nb] = k;
+			ub[nb++] = b[k];
+		}
+	ret = 0;
+	if (!na || !nb || edit_script(ua, na, ub, nb, mc, md))
+		goto out;
+	for (k = 0; k < na; k++)
+		if (!md[k])
+			dropped[ia[k]] = false;
+	for (k = 0; k < nb; k++)
+		if (!mc[k])
+			changed[ib[k]] = false;
+out:
+	free(ia);
+	free(ib);
+	free(ua);
+	free(ub);
+	free(md);
+	free(mc);
+	return ret;
+}
+
+/*
+ * Which of b[0..m) (patched) changed against a[0..n) (original): the
+ * instructions the edit script inserts, less those that only moved, and
+ * for every a[i] dropped (not moved), the b[j] now standing in its place:
+ * the counterpart of the next a that stayed, or the last b.  -1 when out
+ * of memory.
+ */
+static int settle_changes(const uint64_t *a, long n, const uint64_t *b, long m, bool *changed,
+			  bool *dropped)
+{
+	bool *stayed_a = malloc((size_t)n + 1), *stayed_b = malloc((size_t)m + 1);
+	long i, j = 0, k;
+	int ret = -1;
+
+	if (!stayed_a || !stayed_b)
+		goto out;
+	ret = 0;
+	if (edit_script(a, n, b, m, changed, dropped)) {
+		for (k = 0; k < m; k++)
+			changed[k] = true;
+		for (k = 0; k < n; k++)
+			dropped[k] = true;
+		goto out;
+	}
+	for (k = 0; k < n; k++)
+		stayed_a[k] = !dropped[k];
+	for (k = 0; k < m; k++)
+		stayed_b[k] = !changed[k];
+	ret = cancel_moves(a, n, b, m, changed, dropped);
+	if (ret)
+		goto out;
+	/* the a that stayed and the b that stayed pair up in order */
+	for (i = 0; i < n; i++) {
+		if (stayed_a[i]) {
+			while (j < m && !stayed_b[j])
+				j++;
+			j++;
+			continue;
+		}
+		if (!dropped[i])
+			continue;
+		for (k = j; k < m && !stayed_b[k]; k++)
+			;
+		if (k < m)
+			changed[k] = true;
+		else if (m)
+			changed[m - 1] = true;
+	}
+out:
+	free(stayed_a);
+	free(stayed_b);
 	return ret;
 }
 
@@ -519,11 +613,9 @@ static int source_of(struct diff *d, uint32_t y, struct cdo_source **out)
 			err = -1;
 			goto out;
 		}
-		if (edit_script(fo.tok, fo.ntok, fp.tok, fp.ntok, changed, dropped)) {
-			for (j = 0; j < fp.ntok; j++)
-				changed[j] = true;
-			for (j = 0; j < fo.ntok; j++)
-				dropped[j] = true;
+		if (settle_changes(fo.tok, fo.ntok, fp.tok, fp.ntok, changed, dropped)) {
+			err = -1;
+			goto out;
 		}
 		for (j = 0; j < fp.ntok && !err; j++) {
 			uint64_t addr = base + fp.insns[fp.tok_insn[j]];

@@ -101,6 +101,112 @@ static void test_x86_64_instructions(void **state)
 	assert_int_equal(starts[3], 11);
 }
 
+/* the immediate operand: where it is and how wide */
+static void test_x86_64_immediate(void **state)
+{
+	const struct arch_ops *a = &x86_64_arch_ops;
+	static const struct {
+		uint8_t b[12];
+		unsigned int len, off, width;	/* width 0: none */
+	} cases[] = {
+		{ { 0xbe, 0x2a, 0, 0, 0 }, 5, 1, 4 },			/* mov $0x2a,%esi */
+		{ { 0x41, 0xb8, 0x2a, 0, 0, 0 }, 6, 2, 4 },		/* mov $0x2a,%r8d */
+		{ { 0xc7, 0x44, 0x24, 0x08, 0x2a, 0, 0, 0 }, 8, 4, 4 },	/* movl $0x2a,8(%rsp) */
+		{ { 0x83, 0xfb, 0x03 }, 3, 2, 1 },			/* cmp $3,%ebx */
+		{ { 0x66, 0xb8, 0x34, 0x12 }, 4, 2, 2 },		/* mov $0x1234,%ax */
+		{ { 0x48, 0xb8, 1, 2, 3, 4, 5, 6, 7, 8 }, 10, 2, 8 },	/* movabs */
+		{ { 0xe8, 0, 0, 0, 0 }, 5, 0, 0 },			/* call: rel32 */
+		{ { 0x75, 0x09 }, 2, 0, 0 },				/* jne: rel8 */
+		{ { 0x89, 0xfe }, 2, 0, 0 },				/* mov %edi,%esi */
+		{ { 0x8b, 0x05, 0, 0, 0, 0 }, 6, 0, 0 },		/* mov 0(%rip),%eax */
+	};
+	unsigned int k, off, width;
+
+	(void)state;
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		bool has = a->insn_immediate(cases[k].b, cases[k].len, &off, &width);
+
+		assert_int_equal(has, cases[k].width != 0);
+		if (has) {
+			assert_int_equal(off, cases[k].off);
+			assert_int_equal(width, cases[k].width);
+		}
+	}
+	/* a length that is not the instruction's: no immediate */
+	assert_false(a->insn_immediate(cases[0].b, 4, &off, &width));
+}
+
+/* register numbers, stack slots and branch distances left out; the rest kept */
+static void test_x86_64_mask_regs(void **state)
+{
+	const struct arch_ops *a = &x86_64_arch_ops;
+	static const struct {
+		uint8_t x[8], y[8];
+		unsigned int len;
+		bool same;
+	} cases[] = {
+		/* mov %r15,%rdi vs mov %rbx,%rsi */
+		{ { 0x4c, 0x89, 0xff }, { 0x48, 0x89, 0xde }, 3, true },
+		/* mov 0x18(%r12),%rdi vs mov 0x18(%rbx),%rax: same field */
+		{ { 0x49, 0x8b, 0x7c, 0x24, 0x18 }, { 0x48, 0x8b, 0x43, 0x18 }, 0, false },
+		/* mov 0x18(%rbx),%rdi vs mov 0x20(%rbx),%rdi: another field */
+		{ { 0x48, 0x8b, 0x7b, 0x18 }, { 0x48, 0x8b, 0x7b, 0x20 }, 4, false },
+		/* mov -0x70(%rbp),%rdx vs mov -0x68(%rbp),%rcx: stack slots */
+		{ { 0x48, 0x8b, 0x55, 0x90 }, { 0x48, 0x8b, 0x4d, 0x98 }, 4, true },
+		/* mov 0x8(%rsp),%eax vs mov 0x10(%rsp),%edx */
+		{ { 0x8b, 0x44, 0x24, 0x08 }, { 0x8b, 0x54, 0x24, 0x10 }, 4, true },
+		/* push %rbx vs push %r12 */
+		{ { 0x53 }, { 0x41, 0x54 }, 0, false },
+		/* push %rbx vs push %rbp */
+		{ { 0x53 }, { 0x55 }, 1, true },
+		/* add $8,%rax vs sub $8,%rax: /0 and /5 of group 1 */
+		{ { 0x48, 0x83, 0xc0, 0x08 }, { 0x48, 0x83, 0xe8, 0x08 }, 4, false },
+		/* add $8,%rax vs add $8,%rcx */
+		{ { 0x48, 0x83, 0xc0, 0x08 }, { 0x48, 0x83, 0xc1, 0x08 }, 4, true },
+		/* mov $1,%esi vs mov $2,%esi: immediates stay */
+		{ { 0xbe, 1, 0, 0, 0 }, { 0xbe, 2, 0, 0, 0 }, 5, false },
+		/* mov 0(%rip),%eax vs mov 0(%rip),%edx */
+		{ { 0x8b, 0x05, 0, 0, 0, 0 }, { 0x8b, 0x15, 0, 0, 0, 0 }, 6, true },
+	};
+	unsigned int k;
+
+	(void)state;
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		uint8_t mx[8], my[8];
+
+		if (!cases[k].len)
+			continue;	/* lengths differ: never equal */
+		assert_int_equal(a->insn_normalize(cases[k].x, cases[k].len, mx), cases[k].len);
+		assert_int_equal(a->insn_normalize(cases[k].y, cases[k].len, my), cases[k].len);
+		if ((memcmp(mx, my, cases[k].len) == 0) != cases[k].same)
+			fail_msg("case %u: masked forms %s", k, cases[k].same ? "differ" : "agree");
+	}
+	/* undecodable bytes are copied as they are */
+	{
+		const uint8_t bad[2] = { 0x0f, 0x0b };
+		uint8_t out[2];
+
+		assert_int_equal(a->insn_normalize(bad, 1, out), 1);
+		assert_int_equal(out[0], 0x0f);
+	}
+	/* branches: kind and condition only */
+	{
+		const uint8_t jb8[] = { 0x72, 0x73 }, jb32[] = { 0x0f, 0x82, 0x80, 0, 0, 0 };
+		const uint8_t jae8[] = { 0x73, 0x73 }, jmp8[] = { 0xeb, 0xcd };
+		const uint8_t jmp32[] = { 0xe9, 1, 2, 3, 4 };
+		uint8_t o1[8], o2[8];
+
+		assert_int_equal(a->insn_normalize(jb8, 2, o1), 2);
+		assert_int_equal(a->insn_normalize(jb32, 6, o2), 2);
+		assert_memory_equal(o1, o2, 2);
+		assert_int_equal(a->insn_normalize(jae8, 2, o2), 2);
+		assert_memory_not_equal(o1, o2, 2);
+		assert_int_equal(a->insn_normalize(jmp8, 2, o1), 1);
+		assert_int_equal(a->insn_normalize(jmp32, 5, o2), 1);
+		assert_int_equal(o1[0], o2[0]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -108,6 +214,8 @@ int main(void)
 		cmocka_unit_test(test_x86_64_relocations),
 		cmocka_unit_test(test_x86_64_fentry_nop),
 		cmocka_unit_test(test_x86_64_instructions),
+		cmocka_unit_test(test_x86_64_immediate),
+		cmocka_unit_test(test_x86_64_mask_regs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -200,6 +200,17 @@ struct cdo_opts {
  * @CDO_DWARF_SOURCE:     give each changed and new function its source
  *                        (struct cdo_item.source): file, lines, changed
  *                        lines, inlined callees whose code changed
+ * @CDO_DWARF_LINE_ONLY:  recognise a __LINE__-only change through the line
+ *                        tables as well: a function whose differing
+ *                        instructions differ only in an immediate that,
+ *                        in each object, is the line the line table gives
+ *                        the instruction (or the call line of a subroutine
+ *                        inlined there) is not changed, whatever the
+ *                        immediate is passed to.  By default only
+ *                        upstream's rule applies (a line loaded into the
+ *                        second or third argument register of a WARN,
+ *                        might_sleep or printk style call).  Objects
+ *                        without debug info keep upstream's rule.
  *
  * Debug info is read only when a flag or a missing size asks for it,
  * once per object.
@@ -207,6 +218,7 @@ struct cdo_opts {
 enum cdo_dwarf_flags {
 	CDO_DWARF_NO_SIZES = 1u << 0,
 	CDO_DWARF_SOURCE = 1u << 1,
+	CDO_DWARF_LINE_ONLY = 1u << 2,
 };
 
 /*

@@ -114,6 +114,99 @@ static bool x86_64_insn_is_nop(const uint8_t *p, unsigned int len)
 	return i + 1 < len && p[i] == 0x0f && p[i + 1] == 0x1f;
 }
 
+static bool x86_64_insn_immediate(const uint8_t *p, unsigned int len, unsigned int *off,
+				  unsigned int *width)
+{
+	struct x86_insn f;
+
+	if (!p || x86_insn_decode(p, len, &f) != len || f.imm_at == X86_NO_FIELD)
+		return false;
+	*off = f.imm_at;
+	*width = f.imm_len;
+	return true;
+}
+
+/*
+ * Opcodes whose ModRM.reg extends the opcode (groups) rather than naming
+ * a register: 80-83, 8f, c0, c1, c6, c7, d0-d3, d8-df, f6, f7, fe, ff, and
+ * 0f 00, 01, 18-1f, 71-73, ae, b9, ba, c7.
+ */
+static bool reg_is_opcode(const struct x86_insn *f, uint8_t op)
+{
+	if (f->map == 0)
+		return (op >= 0x80 && op <= 0x83) || op == 0x8f || op == 0xc0 || op == 0xc1 ||
+		       op == 0xc6 || op == 0xc7 || (op >= 0xd0 && op <= 0xd3) ||
+		       (op >= 0xd8 && op <= 0xdf) || op == 0xf6 || op == 0xf7 || op == 0xfe ||
+		       op == 0xff;
+	if (f->map == 1)
+		return op <= 0x01 || (op >= 0x18 && op <= 0x1f) || (op >= 0x71 && op <= 0x73) ||
+		       op == 0xae || op == 0xb9 || op == 0xba || op == 0xc7;
+	return true;	/* VEX/EVEX/XOP and 0F 38/3A: left as they are */
+}
+
+/*
+ * The register numbers of the instruction at @p, and the displacements of
+ * stack slots (%rsp or %rbp based), set to zero in @out: what register
+ * allocation and frame layout choose, not what the code does.  Opcodes,
+ * operand sizes, immediates and other displacements (struct fields) stay.
+ * Branches become their kind and condition alone: 7x rel8 and 0f 8x
+ * rel32 both 0f 8x, eb and e9 both e9.
+ */
+static unsigned int x86_64_insn_normalize(const uint8_t *p, unsigned int len, uint8_t *out)
+{
+	struct x86_insn f;
+	uint8_t op, rex = 0;
+	bool stack = false;
+
+	memcpy(out, p, len);
+	if (x86_insn_decode(p, len, &f) != len)
+		return len;
+	if (len == 2 && p[0] >= 0x70 && p[0] <= 0x7f) {
+		out[0] = 0x0f;
+		out[1] = (uint8_t)(0x80 + (p[0] & 0x0f));
+		return 2;
+	}
+	if (len == 6 && p[0] == 0x0f && p[1] >= 0x80 && p[1] <= 0x8f)
+		return 2;
+	if ((len == 2 && p[0] == 0xeb) || (len == 5 && p[0] == 0xe9)) {
+		out[0] = 0xe9;
+		return 1;
+	}
+	op = p[f.op_at];
+	if (f.rex_at != X86_NO_FIELD) {
+		rex = p[f.rex_at];
+		out[f.rex_at] &= 0xf8;	/* R, X, B: the high register bits */
+	}
+	if ((f.map == 0 && ((op >= 0x50 && op <= 0x5f) || (op >= 0x91 && op <= 0x97) ||
+			    (op >= 0xb0 && op <= 0xbf))) ||
+	    (f.map == 1 && op >= 0xc8 && op <= 0xcf))
+		out[f.op_at] &= 0xf8;	/* register in the opcode */
+	if (f.modrm_at != X86_NO_FIELD) {
+		uint8_t m = p[f.modrm_at], mod = m >> 6, rm = m & 7, keep = 0xc0;
+
+		if (reg_is_opcode(&f, op))
+			keep |= 0x38;
+		if (mod != 3 && (rm == 4 || (mod == 0 && rm == 5)))
+			keep |= 0x07;	/* a SIB follows, or RIP-relative */
+		if (mod != 3 && rm == 5 && !(rex & 1))
+			stack = true;	/* %rbp + disp */
+		out[f.modrm_at] = m & keep;
+		if (f.sib_at != X86_NO_FIELD) {
+			uint8_t sib = p[f.sib_at], base = sib & 7;
+
+			if (base == 4 && !(rex & 1))
+				stack = true;	/* %rsp + disp */
+			/* scale, "no index" and "no base" (mod 0, base 5) stay */
+			out[f.sib_at] = (sib & 0xc0) |
+					(((sib >> 3) & 7) == 4 && !(rex & 2) ? 0x20 : 0) |
+					(mod == 0 && base == 5 ? 5 : 0);
+		}
+	}
+	if (stack && f.disp_at != X86_NO_FIELD)
+		memset(out + f.disp_at, 0, f.disp_len);
+	return len;
+}
+
 const struct arch_ops x86_64_arch_ops = {
 	.name = "x86-64",
 	.machine = EM_X86_64,
@@ -132,4 +225,6 @@ const struct arch_ops x86_64_arch_ops = {
 	.insn_is_load_immediate = x86_insn_is_load_immediate,
 	.insn_branch_disp = x86_64_insn_branch_disp,
 	.insn_is_nop = x86_64_insn_is_nop,
+	.insn_immediate = x86_64_insn_immediate,
+	.insn_normalize = x86_64_insn_normalize,
 };

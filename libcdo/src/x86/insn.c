@@ -471,6 +471,7 @@ struct decoder {
 	bool ud_before_vex;	/* 66, F2, F3 or LOCK: all #UD before VEX/EVEX/XOP */
 	uint8_t rep;		/* last of F2/F3, 0 if none */
 	uint8_t rex;		/* REX byte directly before the opcode, 0 if none */
+	struct x86_insn *f;	/* where the fields go */
 };
 
 static bool next_byte(struct decoder *d, uint8_t *b)
@@ -525,6 +526,7 @@ static bool skip_modrm(struct decoder *d, bool reg_only, uint8_t *modrm)
 	uint8_t sib;
 	size_t disp = 0;
 
+	d->f->modrm_at = (uint8_t)d->i;
 	if (!next_byte(d, modrm))
 		return false;
 	mod = *modrm >> 6;
@@ -537,6 +539,7 @@ static bool skip_modrm(struct decoder *d, bool reg_only, uint8_t *modrm)
 	 * either (r13 as a base still needs a displacement).
 	 */
 	if (rm == 4) {
+		d->f->sib_at = (uint8_t)d->i;
 		if (!next_byte(d, &sib))
 			return false;
 		if (mod == 0 && (sib & 7) == 5)
@@ -548,7 +551,28 @@ static bool skip_modrm(struct decoder *d, bool reg_only, uint8_t *modrm)
 		disp = 1;
 	else if (mod == 2)
 		disp = 4;
+	if (disp) {
+		d->f->disp_at = (uint8_t)d->i;
+		d->f->disp_len = (uint8_t)disp;
+	}
 	return skip_bytes(d, disp);
+}
+
+/* An immediate operand of @count bytes: where it is, then past it. */
+static bool skip_imm(struct decoder *d, size_t count)
+{
+	if (count) {
+		d->f->imm_at = (uint8_t)d->i;
+		d->f->imm_len = (uint8_t)count;
+	}
+	return skip_bytes(d, count);
+}
+
+/* rel8 of the one-byte map: jcc, jrcxz, loop, jmp short */
+static bool is_rel8(enum opmap_id map, uint8_t op)
+{
+	return map == MAP_ONE && ((op >= 0x70 && op <= 0x7f) || (op >= 0xe0 && op <= 0xe3) ||
+				  op == 0xeb);
 }
 
 static size_t imm_z(const struct decoder *d)
@@ -564,17 +588,19 @@ static bool decode_operands(struct decoder *d, char cls, enum opmap_id map,
 	size_t imm;
 	bool reg_low;
 
+	d->f->op_at = (uint8_t)(d->i - 1);
+	d->f->map = (uint8_t)map;
 	switch (cls) {
 	case '-':
 		return true;
 	case 'b':
-		return skip_bytes(d, 1);
+		return is_rel8(map, op) ? skip_bytes(d, 1) : skip_imm(d, 1);
 	case 'w':
-		return skip_bytes(d, 2);
+		return skip_imm(d, 2);
 	case 'e':
-		return skip_bytes(d, 3);
+		return skip_imm(d, 3);
 	case 'z':
-		return skip_bytes(d, imm_z(d));
+		return skip_imm(d, imm_z(d));
 	case 'j':
 		return skip_bytes(d, 4);
 	case 'v':
@@ -582,8 +608,10 @@ static bool decode_operands(struct decoder *d, char cls, enum opmap_id map,
 			imm = 8;
 		else
 			imm = d->opsize ? 2 : 4;
-		return skip_bytes(d, imm);
+		return skip_imm(d, imm);
 	case 'o':
+		d->f->disp_at = (uint8_t)d->i;
+		d->f->disp_len = d->adsize ? 4 : 8;
 		return skip_bytes(d, d->adsize ? 4 : 8);
 	case 'm': case 'r': case 'i': case 'I': case 't': case 'T': case 'x':
 		break;
@@ -599,15 +627,15 @@ static bool decode_operands(struct decoder *d, char cls, enum opmap_id map,
 
 	switch (cls) {
 	case 'i':
-		return skip_bytes(d, 1);
+		return skip_imm(d, 1);
 	case 'I':
-		return skip_bytes(d, imm_z(d));
+		return skip_imm(d, imm_z(d));
 	case 't':
-		return skip_bytes(d, reg_low ? 1 : 0);
+		return skip_imm(d, reg_low ? 1 : 0);
 	case 'T':
-		return skip_bytes(d, reg_low ? imm_z(d) : 0);
+		return skip_imm(d, reg_low ? imm_z(d) : 0);
 	case 'x':
-		return skip_bytes(d, d->opsize || d->rep == 0xf2 ? 2 : 0);
+		return skip_imm(d, d->opsize || d->rep == 0xf2 ? 2 : 0);
 	default:
 		return true;
 	}
@@ -718,15 +746,21 @@ static bool decode_vex_evex_xop(struct decoder *d, uint8_t esc)
 	}
 }
 
-unsigned int x86_insn_length(const uint8_t *p, size_t avail)
+unsigned int x86_insn_decode(const uint8_t *p, size_t avail, struct x86_insn *f)
 {
 	struct decoder d = {
 		.p = p,
 		.n = avail < X86_INSN_MAX_LEN ? avail : X86_INSN_MAX_LEN,
+		.f = f,
 	};
 	uint8_t op;
 	bool ok;
 
+	f->len = 0;
+	f->rex_at = f->op_at = f->modrm_at = f->sib_at = X86_NO_FIELD;
+	f->disp_at = f->imm_at = X86_NO_FIELD;
+	f->disp_len = f->imm_len = 0;
+	f->map = 0;
 	if (!p)
 		return 0;
 	for (;;) {
@@ -754,12 +788,14 @@ unsigned int x86_insn_length(const uint8_t *p, size_t avail)
 			if ((op & 0xf0) == 0x40) {
 				/* A later REX replaces an earlier one. */
 				d.rex = op;
+				f->rex_at = (uint8_t)(d.i - 1);
 				continue;
 			}
 			goto opcode;
 		}
 		/* The CPU ignores a REX that is not right before the opcode. */
 		d.rex = 0;
+		f->rex_at = X86_NO_FIELD;
 	}
 
 opcode:
@@ -786,7 +822,17 @@ opcode:
 		ok = decode_operands(&d, opmap_class(map_one, op), MAP_ONE, op);
 		break;
 	}
-	return ok ? (unsigned int)d.i : 0;
+	if (!ok)
+		return 0;
+	f->len = (uint8_t)d.i;
+	return f->len;
+}
+
+unsigned int x86_insn_length(const uint8_t *p, size_t avail)
+{
+	struct x86_insn f;
+
+	return x86_insn_decode(p, avail, &f);
 }
 
 bool x86_insn_is_load_immediate(const uint8_t *p, unsigned int len)

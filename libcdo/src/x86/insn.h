@@ -40,6 +40,42 @@
  */
 unsigned int x86_insn_length(const uint8_t *p, size_t avail);
 
+/* A field an instruction does not have. */
+#define X86_NO_FIELD 0xff
+
+/*
+ * Where the parts of one decoded instruction are, as offsets from its
+ * first byte (X86_NO_FIELD when absent).
+ * @len:      its length
+ * @rex_at:   the REX prefix that applies (directly before the opcode)
+ * @op_at:    the opcode byte (the last one, after 0F, 0F 38, 0F 3A or a
+ *            VEX/EVEX/XOP prefix)
+ * @map:      its map: 0 one-byte, 1 0F, 2 0F 38, 3 0F 3A, 4 VEX/EVEX/XOP
+ * @modrm_at: ModRM, @sib_at: SIB
+ * @disp_at:  the memory displacement (or moffs), @disp_len bytes
+ * @imm_at:   the immediate operand(s), @imm_len bytes; branch
+ *            displacements (rel8, rel32) are not immediates
+ */
+struct x86_insn {
+	uint8_t len;
+	uint8_t rex_at, op_at, map;
+	uint8_t modrm_at, sib_at;
+	uint8_t disp_at, disp_len;
+	uint8_t imm_at, imm_len;
+};
+
+/**
+ * x86_insn_decode() - length and fields of one instruction
+ * @p:     first byte of the instruction
+ * @avail: bytes readable at @p
+ * @f:     receives the fields; all absent when the bytes do not decode
+ *
+ * The same decoding as x86_insn_length(), which calls it.
+ *
+ * Return: the length, or 0 as x86_insn_length().
+ */
+unsigned int x86_insn_decode(const uint8_t *p, size_t avail, struct x86_insn *f);
+
 /**
  * x86_insn_is_load_immediate() - the __LINE__ argument-load pattern
  * @p:   first byte of the instruction
