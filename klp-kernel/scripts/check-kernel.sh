@@ -157,6 +157,27 @@ build_tool() {
 			-Werror -static -I"$HERE/../libcdo/include" -o "$WORK/tools/$t" \
 			"$HERE/tools/$t.c" "${lib[@]}"
 	done
+	# for the host: the converter of build_rela_module()
+	run_logged "$WORK/tool-klp-mkrela.log" gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra \
+		-Werror -o "$WORK/tools/klp-mkrela" "$HERE/tests/rela/klp-mkrela.c" -lelf
+}
+
+# The livepatch module with livepatch relocations into
+# test_klp_conflict_mod (tests/test-klp-rela.sh): built as an external
+# module, then converted the way kpatch-build's modules are made.
+build_rela_module() {
+	local dir=$WORK/extmod
+	log "building the livepatch module with livepatch relocations"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cp "$HERE/tests/rela/Kbuild" "$HERE/tests/rela/test_klp_rela.c" \
+		"$HERE/tests/rela/test_klp_rela.h" "$dir/"
+	# the symbols of the target stay undefined until klp-mkrela converts
+	# them: modpost warns instead of failing, as for kpatch-build's modules
+	run_logged "$WORK/extmod.log" kmake M="$dir" KBUILD_MODPOST_WARN=1 modules
+	run_logged "$WORK/mkrela.log" "$WORK/tools/klp-mkrela" \
+		"$dir/test_klp_rela.ko" "$dir/test_klp_rela.klp.ko" \
+		test_klp_conflict_mod value_set value_get
 }
 
 # Copy a binary and the shared libraries it needs, keeping their paths.
@@ -177,6 +198,8 @@ build_initramfs() {
 	krel=$(kmake -s kernelrelease)
 	run_logged "$WORK/modules_install.log" \
 		kmake INSTALL_MOD_PATH="$ROOT" INSTALL_MOD_STRIP=1 DEPMOD=true modules_install
+	install -D -m 0644 "$WORK/extmod/test_klp_rela.klp.ko" \
+		"$ROOT/lib/modules/$krel/extra/test_klp_rela.ko"
 	depmod -b "$ROOT" "$krel"
 
 	install -m 0755 /bin/busybox "$ROOT/bin/busybox"
@@ -311,6 +334,7 @@ main() {
 		return 0
 	fi
 	build_tool
+	build_rela_module
 	build_initramfs
 	run_guest
 }
