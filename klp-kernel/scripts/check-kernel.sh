@@ -17,6 +17,9 @@
 #   KLP_QEMU_TIMEOUT  seconds before the guest is killed (default 1800)
 #   KLP_SERIES        a directory of patches to apply instead of patches/<ver>
 #   KLP_BUILD_ONLY    1: stop after building the kernel (see check-series.sh)
+#   KLP_DEBUG         1: add config/debug.config (KASAN, DEBUG_LIST,
+#                     DEBUG_KOBJECT_RELEASE) in a cache of its own, for the
+#                     stress run: KLP_DEBUG=1 KLP_TESTS=test-klp-stress.sh
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,6 +31,10 @@ JOBS=${JOBS:-2}
 KERNEL_SRC=${KERNEL_SRC:-}
 KLP_TESTS=${KLP_TESTS:-}
 KLP_STRESS_CYCLES=${KLP_STRESS_CYCLES:-200}
+KLP_DEBUG=${KLP_DEBUG:-0}
+if [[ "$KLP_DEBUG" == 1 ]]; then
+	KLP_QEMU_TIMEOUT=${KLP_QEMU_TIMEOUT:-3600}
+fi
 KLP_QEMU_TIMEOUT=${KLP_QEMU_TIMEOUT:-1800}
 FRAGMENT=$HERE/config/livepatch.config
 
@@ -247,7 +254,16 @@ build_initramfs() {
 		fi
 	done
 	[[ -s "$ROOT/klp/tests.list" ]] || die "KLP_TESTS='$KLP_TESTS' selects no test"
-	echo "KLP_STRESS_CYCLES=$KLP_STRESS_CYCLES" >"$ROOT/klp/env"
+	{
+		echo "KLP_STRESS_CYCLES=$KLP_STRESS_CYCLES"
+		# each script's time limit: 20 min, or a little less than the
+		# whole run's with the (slow) debug kernel
+		if [[ "$KLP_DEBUG" == 1 ]]; then
+			echo "KLP_SCRIPT_TIMEOUT=$((KLP_QEMU_TIMEOUT - 300))"
+		else
+			echo "KLP_SCRIPT_TIMEOUT=1200"
+		fi
+	} >"$ROOT/klp/env"
 
 	(cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) >"$WORK/initramfs.cpio.gz"
 }
@@ -322,9 +338,16 @@ main() {
 	fi
 	SERIES=${KLP_SERIES:-$HERE/patches/$ver}
 	[[ -d "$SERIES" ]] || die "no patch series for kernel $ver in $SERIES"
+	if [[ "$KLP_DEBUG" == 1 ]]; then
+		WORK=$WORK-debug
+	fi
 	SRC=$WORK/src
 	BUILD=$WORK/build
 	mkdir -p "$WORK"
+	if [[ "$KLP_DEBUG" == 1 ]]; then
+		cat "$FRAGMENT" "$HERE/config/debug.config" >"$WORK/fragment.config"
+		FRAGMENT=$WORK/fragment.config
+	fi
 	log "kernel $ver, cache $WORK"
 	prepare_source
 	apply_series
