@@ -248,6 +248,7 @@ if [ "$what" = all ] || [ "$what" = cli ]; then
 	run_group klp-tool "${klp[@]}" check-tool
 	run_group klp-order "${klp[@]}" check-order
 	run_group klpctl "${klp[@]}" check-klpctl
+	run_group klp-mkrela "${klp[@]}" check-mkrela
 fi
 # kbuild-cache: a stand-in kernel tree, then the HTTP store on a real nginx
 if [ "$what" = kbc ]; then

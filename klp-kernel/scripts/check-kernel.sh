@@ -17,6 +17,9 @@
 #   KLP_QEMU_TIMEOUT  seconds before the guest is killed (default 1800)
 #   KLP_SERIES        a directory of patches to apply instead of patches/<ver>
 #   KLP_BUILD_ONLY    1: stop after building the kernel (see check-series.sh)
+#   KLP_DEBUG         1: add config/debug.config (KASAN, DEBUG_LIST,
+#                     DEBUG_KOBJECT_RELEASE) in a cache of its own, for the
+#                     stress run: KLP_DEBUG=1 KLP_TESTS=test-klp-stress.sh
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,6 +31,10 @@ JOBS=${JOBS:-2}
 KERNEL_SRC=${KERNEL_SRC:-}
 KLP_TESTS=${KLP_TESTS:-}
 KLP_STRESS_CYCLES=${KLP_STRESS_CYCLES:-200}
+KLP_DEBUG=${KLP_DEBUG:-0}
+if [[ "$KLP_DEBUG" == 1 ]]; then
+	KLP_QEMU_TIMEOUT=${KLP_QEMU_TIMEOUT:-3600}
+fi
 KLP_QEMU_TIMEOUT=${KLP_QEMU_TIMEOUT:-1800}
 FRAGMENT=$HERE/config/livepatch.config
 
@@ -157,6 +164,27 @@ build_tool() {
 			-Werror -static -I"$HERE/../libcdo/include" -o "$WORK/tools/$t" \
 			"$HERE/tools/$t.c" "${lib[@]}"
 	done
+	# for the host: the converter of build_rela_module()
+	run_logged "$WORK/tool-klp-mkrela.log" gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra \
+		-Werror -o "$WORK/tools/klp-mkrela" "$HERE/tests/rela/klp-mkrela.c" -lelf
+}
+
+# The livepatch module with livepatch relocations into
+# test_klp_conflict_mod (tests/test-klp-rela.sh): built as an external
+# module, then converted the way kpatch-build's modules are made.
+build_rela_module() {
+	local dir=$WORK/extmod
+	log "building the livepatch module with livepatch relocations"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cp "$HERE/tests/rela/Kbuild" "$HERE/tests/rela/test_klp_rela.c" \
+		"$HERE/tests/rela/test_klp_rela.h" "$dir/"
+	# the symbols of the target stay undefined until klp-mkrela converts
+	# them: modpost warns instead of failing, as for kpatch-build's modules
+	run_logged "$WORK/extmod.log" kmake M="$dir" KBUILD_MODPOST_WARN=1 modules
+	run_logged "$WORK/mkrela.log" "$WORK/tools/klp-mkrela" \
+		"$dir/test_klp_rela.ko" "$dir/test_klp_rela.klp.ko" \
+		test_klp_conflict_mod value_set value_get
 }
 
 # Copy a binary and the shared libraries it needs, keeping their paths.
@@ -177,6 +205,8 @@ build_initramfs() {
 	krel=$(kmake -s kernelrelease)
 	run_logged "$WORK/modules_install.log" \
 		kmake INSTALL_MOD_PATH="$ROOT" INSTALL_MOD_STRIP=1 DEPMOD=true modules_install
+	install -D -m 0644 "$WORK/extmod/test_klp_rela.klp.ko" \
+		"$ROOT/lib/modules/$krel/extra/test_klp_rela.ko"
 	depmod -b "$ROOT" "$krel"
 
 	install -m 0755 /bin/busybox "$ROOT/bin/busybox"
@@ -224,7 +254,16 @@ build_initramfs() {
 		fi
 	done
 	[[ -s "$ROOT/klp/tests.list" ]] || die "KLP_TESTS='$KLP_TESTS' selects no test"
-	echo "KLP_STRESS_CYCLES=$KLP_STRESS_CYCLES" >"$ROOT/klp/env"
+	{
+		echo "KLP_STRESS_CYCLES=$KLP_STRESS_CYCLES"
+		# each script's time limit: 20 min, or a little less than the
+		# whole run's with the (slow) debug kernel
+		if [[ "$KLP_DEBUG" == 1 ]]; then
+			echo "KLP_SCRIPT_TIMEOUT=$((KLP_QEMU_TIMEOUT - 300))"
+		else
+			echo "KLP_SCRIPT_TIMEOUT=1200"
+		fi
+	} >"$ROOT/klp/env"
 
 	(cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) >"$WORK/initramfs.cpio.gz"
 }
@@ -299,9 +338,16 @@ main() {
 	fi
 	SERIES=${KLP_SERIES:-$HERE/patches/$ver}
 	[[ -d "$SERIES" ]] || die "no patch series for kernel $ver in $SERIES"
+	if [[ "$KLP_DEBUG" == 1 ]]; then
+		WORK=$WORK-debug
+	fi
 	SRC=$WORK/src
 	BUILD=$WORK/build
 	mkdir -p "$WORK"
+	if [[ "$KLP_DEBUG" == 1 ]]; then
+		cat "$FRAGMENT" "$HERE/config/debug.config" >"$WORK/fragment.config"
+		FRAGMENT=$WORK/fragment.config
+	fi
 	log "kernel $ver, cache $WORK"
 	prepare_source
 	apply_series
@@ -311,6 +357,7 @@ main() {
 		return 0
 	fi
 	build_tool
+	build_rela_module
 	build_initramfs
 	run_guest
 }

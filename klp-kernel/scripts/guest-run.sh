@@ -7,6 +7,7 @@ set -u
 
 . /klp/env
 export KLP_STRESS_CYCLES
+KLP_SCRIPT_TIMEOUT=${KLP_SCRIPT_TIMEOUT:-1200}
 
 result() {
 	echo "KLPTEST: $1 $2"
@@ -17,7 +18,7 @@ run_script() {
 	name=$(basename "$path")
 	out=/tmp/out-$name
 	echo "KLPTEST: info running $name"
-	(cd "$(dirname "$path")" && timeout 1200 bash "./$name") >"$out" 2>&1
+	(cd "$(dirname "$path")" && timeout "$KLP_SCRIPT_TIMEOUT" bash "./$name") >"$out" 2>&1
 	rc=$?
 	while IFS= read -r line; do
 		case "$line" in
