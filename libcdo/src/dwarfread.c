@@ -340,17 +340,28 @@ out:
 	return r->err;
 }
 
-static bool udata_attr(struct reader *r, Dwarf_Die die, Dwarf_Half at, Dwarf_Unsigned *v)
+/* @die's attribute @at, or NULL when it has none (a libdwarf error counts as none). */
+static Dwarf_Attribute get_attr(struct reader *r, Dwarf_Die die, Dwarf_Half at)
 {
 	Dwarf_Attribute attr = NULL;
 	Dwarf_Error derr = NULL;
-	int res;
 
 	if (dwarf_attr(die, at, &attr, &derr) != DW_DLV_OK) {
 		if (derr)
 			dwarf_dealloc_error(r->dbg, derr);
-		return false;
+		return NULL;
 	}
+	return attr;
+}
+
+static bool udata_attr(struct reader *r, Dwarf_Die die, Dwarf_Half at, Dwarf_Unsigned *v)
+{
+	Dwarf_Attribute attr = get_attr(r, die, at);
+	Dwarf_Error derr = NULL;
+	int res;
+
+	if (!attr)
+		return false;
 	res = dwarf_formudata(attr, v, &derr);
 	if (derr)
 		dwarf_dealloc_error(r->dbg, derr);
@@ -360,15 +371,12 @@ static bool udata_attr(struct reader *r, Dwarf_Die die, Dwarf_Half at, Dwarf_Uns
 
 static bool ref_attr(struct reader *r, Dwarf_Die die, Dwarf_Half at, Dwarf_Off *off)
 {
-	Dwarf_Attribute attr = NULL;
+	Dwarf_Attribute attr = get_attr(r, die, at);
 	Dwarf_Error derr = NULL;
 	int res;
 
-	if (dwarf_attr(die, at, &attr, &derr) != DW_DLV_OK) {
-		if (derr)
-			dwarf_dealloc_error(r->dbg, derr);
+	if (!attr)
 		return false;
-	}
 	res = dwarf_global_formref(attr, off, &derr);
 	if (derr)
 		dwarf_dealloc_error(r->dbg, derr);
@@ -456,15 +464,12 @@ static int add_code(struct reader *r, bool inlined, const struct di_code *proto,
 /* DW_AT_ranges of @die, one add_code() per range. */
 static int add_ranges(struct reader *r, Dwarf_Die die, bool inlined, const struct di_code *proto)
 {
-	Dwarf_Attribute attr = NULL;
+	Dwarf_Attribute attr = get_attr(r, die, DW_AT_ranges);
 	Dwarf_Error derr = NULL;
 	Dwarf_Half form = 0;
 
-	if (dwarf_attr(die, DW_AT_ranges, &attr, &derr) != DW_DLV_OK) {
-		if (derr)
-			dwarf_dealloc_error(r->dbg, derr);
+	if (!attr)
 		return 0;
-	}
 	if (dwarf_whatform(attr, &form, &derr) != DW_DLV_OK)
 		goto bad;
 	if (r->cu_version >= 5) {
