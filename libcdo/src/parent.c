@@ -28,6 +28,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "hashidx.h"
 #include "parent.h"
@@ -59,6 +62,7 @@ struct parent {
 	char *names;		/* arena of NUL-terminated names */
 	size_t names_len;
 	uint32_t buckets;	/* 0, or the forced bucket count (tests) */
+	bool generic_lines;	/* never parse_sym_line_fast() (tests) */
 
 	struct pent *ents;
 	uint32_t n_ents;
@@ -388,6 +392,124 @@ static inline struct tok next_tok(const char **pos, const char *e)
 	return t;
 }
 
+/* Exactly 16 hex digits, without a branch per digit. */
+static inline bool parse_hex16(const char *t, uint64_t *out)
+{
+#ifdef __SSE2__
+	/*
+	 * All sixteen at once: which bytes are digits or letters a-f/A-F,
+	 * their values, then each pair of values packed into a byte.
+	 */
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)t);
+	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+				      _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), v));
+	__m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	__m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+				       _mm_cmpgt_epi8(_mm_set1_epi8('f' + 1), lower));
+	__m128i nib = _mm_add_epi8(_mm_and_si128(v, _mm_set1_epi8(0x0f)),
+				   _mm_and_si128(letter, _mm_set1_epi8(9)));
+	/* 16-bit lanes hold (first << 0) | (second << 8): make first << 4 | second */
+	__m128i pairs = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(nib, _mm_set1_epi16(0x00ff)), 4),
+				     _mm_srli_epi16(nib, 8));
+	uint64_t packed;
+
+	if (_mm_movemask_epi8(_mm_or_si128(digit, letter)) != 0xffff)
+		return false;
+	packed = (uint64_t)_mm_cvtsi128_si64(_mm_packus_epi16(pairs, pairs));
+	/* the first digit is the most significant */
+	*out = __builtin_bswap64(packed);
+	return true;
+#else
+	uint64_t v = 0;
+	unsigned int bad = 0;
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		/* digit_value[] is the value + 1: anything else wraps around */
+		unsigned int d = digit_value[(unsigned char)t[i]] - 1u;
+
+		bad |= d;
+		v = v << 4 | (d & 15);
+	}
+	*out = v;
+	return !(bad & ~15u);
+#endif
+}
+
+static inline bool word_is(const char *p, const char *lit, size_t n)
+{
+	return !memcmp(p, lit, n);
+}
+
+/*
+ * readelf -s --wide prints an entry of a 64-bit object as
+ *	"%6d: %016lx %5lu %-7s %-6s %-7s %4s %s"
+ * (Num, Value, Size, Type, Bind, Vis, Ndx, Name), so nearly every line of
+ * a symtab has its fields at fixed places after the Size column.  Such a
+ * line is read here with a few comparisons instead of a scan per field.
+ * Everything else (another Vis, an annotation, an Ndx wider than four, an
+ * empty name, a type or binding parse_sym_line() refuses) returns 2 and
+ * goes to parse_sym_line(), so both give the same answer for every line.
+ * @q points after the colon of "<Num>:".  Otherwise returns like
+ * parse_sym_line().
+ */
+static int parse_sym_line_fast(const char *q, const char *end, struct pent *ent,
+			       struct tok *name, const char **line_end)
+{
+	const char *size, *b, *ndx, *nm, *ne;
+	uint64_t addr, sz;
+
+	/* the longest fixed part, so that no test below reads past @end */
+	if (end - q < 64 || q[0] != ' ' || q[17] != ' ' || !parse_hex16(q + 1, &addr))
+		return 2;
+	size = skip_blank(q + 18, end);
+	b = token_end(size, end);
+	if (end - b < 40 || b[0] != ' ' || !parse_size(size, b, &sz))
+		return 2;
+
+	if (word_is(b + 1, "FUNC    ", 8))
+		ent->type = STT_FUNC;
+	else if (word_is(b + 1, "OBJECT  ", 8))
+		ent->type = STT_OBJECT;
+	else if (word_is(b + 1, "NOTYPE  ", 8))
+		ent->type = STT_NOTYPE;
+	else if (word_is(b + 1, "FILE    ", 8))
+		ent->type = STT_FILE;
+	else if (!word_is(b + 1, "SECTION ", 8))
+		return 2;
+
+	if (word_is(b + 9, "LOCAL  ", 7))
+		ent->bind = STB_LOCAL;
+	else if (word_is(b + 9, "GLOBAL ", 7))
+		ent->bind = STB_GLOBAL;
+	else if (word_is(b + 9, "WEAK   ", 7))
+		ent->bind = STB_WEAK;
+	else
+		return 2;
+
+	if (!word_is(b + 16, "DEFAULT ", 8) && !word_is(b + 16, "HIDDEN  ", 8))
+		return 2;
+
+	/* Ndx, right-aligned in four columns */
+	ndx = skip_blank(b + 24, b + 28);
+	if (ndx == b + 28 || *ndx == '[' || token_end(ndx, b + 28) != b + 28 || b[28] != ' ' ||
+	    is_blank(b[29]) || b[29] == '\n')
+		return 2;
+	nm = b + 29;
+	ne = token_end(nm, end);
+	if (ne < end && *ne != '\n')
+		return 2;
+
+	ent->addr = addr;
+	ent->size = sz;
+	*line_end = ne;
+	if ((b + 28 - ndx == 3 && word_is(ndx, "UND", 3)) || word_is(b + 1, "SECTION ", 8))
+		return 0;
+	name->s = nm;
+	name->e = ne;
+	return 1;
+}
+
 enum { T_VALUE, T_SIZE, T_TYPE, T_BIND, T_VIS, T_NDX, T_NAME, T_COUNT };
 
 /*
@@ -524,7 +646,9 @@ static int symtab_parse(struct parent *p, const char *path, const struct fbuf *f
 				return err_set(eb, CDO_ERR_NOMEM, "out of memory reading %s", path);
 		}
 		ent = &p->ents[p->n_ents];
-		ret = parse_sym_line(path, lineno, q + 1, end, ent, &name, &e, eb);
+		ret = p->generic_lines ? 2 : parse_sym_line_fast(q + 1, end, ent, &name, &e);
+		if (ret == 2)
+			ret = parse_sym_line(path, lineno, q + 1, end, ent, &name, &e, eb);
 		if (ret < 0)
 			return ret;
 		if (ret == 0)
@@ -738,7 +862,8 @@ next_line:
 /* ---- open/close ------------------------------------------------------- */
 
 int parent_open_buckets(struct parent **out, const char *symtab_path, const char *symvers_path,
-			const char *parent_name, uint32_t buckets, struct errbuf *eb)
+			const char *parent_name, uint32_t buckets, unsigned int flags,
+			struct errbuf *eb)
 {
 	struct fbuf st = { 0 }, sv = { 0 };
 	struct parent *p;
@@ -754,6 +879,7 @@ int parent_open_buckets(struct parent **out, const char *symtab_path, const char
 	if (!p)
 		return err_set(eb, CDO_ERR_NOMEM, "out of memory");
 	p->buckets = buckets;
+	p->generic_lines = flags & PARENT_OPEN_GENERIC_LINES;
 	p->pname = strdup(parent_name);
 	if (!p->pname) {
 		ret = err_set(eb, CDO_ERR_NOMEM, "out of memory");
@@ -815,7 +941,7 @@ fail:
 int parent_open(struct parent **out, const char *symtab_path, const char *symvers_path,
 		const char *parent_name, struct errbuf *eb)
 {
-	return parent_open_buckets(out, symtab_path, symvers_path, parent_name, 0, eb);
+	return parent_open_buckets(out, symtab_path, symvers_path, parent_name, 0, 0, eb);
 }
 
 void parent_close(struct parent *p)

@@ -65,13 +65,18 @@ struct parent;
 int parent_open(struct parent **out, const char *symtab_path, const char *symvers_path,
 		const char *parent_name, struct errbuf *eb);
 
+/* For tests: read every symtab line field by field, never at fixed places. */
+#define PARENT_OPEN_GENERIC_LINES 1u
+
 /*
  * parent_open_buckets() - parent_open() with every hash index (and the
- * per-query index of parent_match_file()) sized to @buckets buckets; 0 is
- * parent_open().  For tests only: 1 puts every key into one chain.
+ * per-query index of parent_match_file()) sized to @buckets buckets (0:
+ * as parent_open()) and PARENT_OPEN_* @flags.  For tests only: 1 bucket
+ * puts every key into one chain.
  */
 int parent_open_buckets(struct parent **out, const char *symtab_path, const char *symvers_path,
-			const char *parent_name, uint32_t buckets, struct errbuf *eb);
+			const char *parent_name, uint32_t buckets, unsigned int flags,
+			struct errbuf *eb);
 
 /** parent_close() - free the index; NULL is accepted. */
 void parent_close(struct parent *p);

@@ -9,6 +9,10 @@
  *	local func|object NAME add a local to it
  *	match                  parent_match_file() on the query so far
  *	lookup NAME            parent_lookup() in the matched block (or -1)
+ *
+ * The table is also read with every line parsed field by field
+ * (PARENT_OPEN_GENERIC_LINES), which must give the same status, message
+ * and answers as the usual reading.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +30,15 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max, unsigned 
 
 #define MAX_LOCALS 256
 
-static void run_queries(const struct parent *p, const char *q, size_t len)
+static uint64_t mix(uint64_t h, uint64_t v)
 {
+	return (h ^ v) * 0x100000001b3ull;
+}
+
+/* Run the query script on @p; return a digest of every answer. */
+static uint64_t run_queries(const struct parent *p, const char *q, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
 	const char *names[MAX_LOCALS];
 	unsigned char types[MAX_LOCALS];
 	char *copy = malloc(len + 1), *line, *save = NULL;
@@ -60,6 +71,7 @@ static void run_queries(const struct parent *p, const char *q, size_t len)
 			block = parent_match_file(p, &fq, &eb);
 			if (block < 0 && !eb.msg[0])
 				abort();
+			h = mix(h, (uint64_t)block);
 			if (block >= parent_block_count(p))
 				abort();
 		} else if (!strncmp(line, "lookup ", 7)) {
@@ -67,19 +79,27 @@ static void run_queries(const struct parent *p, const char *q, size_t len)
 
 			if (r < 0 && !eb.msg[0])
 				abort();
-			parent_is_exported(p, line + 7);
+			h = mix(h, (uint64_t)r);
+			if (r > 0) {
+				h = mix(h, ps.addr);
+				h = mix(h, ps.size);
+				h = mix(h, ps.sympos);
+				h = mix(h, (uint64_t)ps.bind << 8 | (uint64_t)ps.type);
+			}
+			h = mix(h, (uint64_t)parent_is_exported(p, line + 7));
 		}
 	}
 	free(copy);
+	return h;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_parts in;
-	struct parent *p = NULL;
-	struct errbuf eb = { 0 };
+	struct parent *p = NULL, *p2 = NULL;
+	struct errbuf eb = { 0 }, eb2 = { 0 };
 	char path[64];
-	int fd, err;
+	int fd, err, err2;
 
 	if (fuzz_split(data, size, 2, &in))
 		return -1;
@@ -87,13 +107,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fd < 0)
 		abort();
 	/* every other input gets one-bucket indexes: all keys collide */
-	err = parent_open_buckets(&p, path, NULL, "vmlinux", size % 2, &eb);
+	err = parent_open_buckets(&p, path, NULL, "vmlinux", size % 2, 0, &eb);
+	err2 = parent_open_buckets(&p2, path, NULL, "vmlinux", size % 2,
+				   PARENT_OPEN_GENERIC_LINES, &eb2);
+	if (err != err2 || strcmp(eb.msg, eb2.msg))
+		abort();
 	if (err) {
-		if (p || !eb.msg[0])
+		if (p || p2 || !eb.msg[0])
 			abort();
 	} else {
-		run_queries(p, (const char *)in.p[1], in.len[1]);
+		if (parent_entry_count(p) != parent_entry_count(p2) ||
+		    parent_block_count(p) != parent_block_count(p2) ||
+		    run_queries(p, (const char *)in.p[1], in.len[1]) !=
+		    run_queries(p2, (const char *)in.p[1], in.len[1]))
+			abort();
 		parent_close(p);
+		parent_close(p2);
 	}
 	close(fd);
 	return 0;

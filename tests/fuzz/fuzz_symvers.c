@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fv = fuzz_memfile(in.p[0], in.len[0], vpath, sizeof(vpath));
 	if (fs < 0 || fv < 0)
 		abort();
-	err = parent_open_buckets(&p, spath, vpath, "fuzz_mod", size % 2, &eb);
+	err = parent_open_buckets(&p, spath, vpath, "fuzz_mod", size % 2, 0, &eb);
 	if (err) {
 		if (p || !eb.msg[0])
 			abort();

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests for the parent symbol table index (parent.c).  Every test
- * runs twice: with normal hash indexes and with every index forced into a
- * single bucket, so that chains of unrelated keys are exercised.
+ * runs four times: with normal hash indexes or with every index forced
+ * into a single bucket, so that chains of unrelated keys are exercised;
+ * each with symtab lines read at fixed places where they can be, and
+ * with every line read field by field.
  */
 #include <elf.h>
 #include <fcntl.h>
@@ -40,9 +42,20 @@ static int group_teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* How a test opens its tables: index buckets, and how symtab lines are read. */
+struct mode {
+	uint32_t buckets;
+	unsigned int flags;
+};
+
 static uint32_t buckets_of(void **state)
 {
-	return *(const uint32_t *)*state;
+	return ((const struct mode *)*state)->buckets;
+}
+
+static unsigned int flags_of(void **state)
+{
+	return ((const struct mode *)*state)->flags;
 }
 
 /* Write @text to a file named @name in the test directory; return its path. */
@@ -68,7 +81,7 @@ static struct parent *open_ok(void **state, const char *symtab, const char *symv
 	struct parent *p = NULL;
 	const char *st = put_file("symtab", symtab);
 	const char *sv = symvers ? put_file("Module.symvers", symvers) : NULL;
-	int ret = parent_open_buckets(&p, st, sv, pname, buckets_of(state), &eb);
+	int ret = parent_open_buckets(&p, st, sv, pname, buckets_of(state), flags_of(state), &eb);
 
 	if (ret)
 		fail_msg("parent_open: %d %s", ret, eb.msg);
@@ -85,7 +98,7 @@ static int open_fail(void **state, const char *symtab, const char *symvers, stru
 	int ret;
 
 	memset(eb, 0, sizeof(*eb));
-	ret = parent_open_buckets(&p, st, sv, "vmlinux", buckets_of(state), eb);
+	ret = parent_open_buckets(&p, st, sv, "vmlinux", buckets_of(state), flags_of(state), eb);
 	assert_true(ret < 0);
 	assert_null(p);
 	assert_int_equal(eb->status, ret);
@@ -562,11 +575,16 @@ static void test_dynsym_skipped(void **state)
 {
 	static const char symtab[] =
 		"\n"
-		"Symbol table '.dynsym' contains 3 entries:\n"
+		"Symbol table '.dynsym' contains 7 entries:\n"
 		"   Num:    Value          Size Type    Bind   Vis      Ndx Name\n"
 		"     0: 0000000000000000     0 NOTYPE  LOCAL  DEFAULT  UND \n"
 		"     1: 0000000000001000     8 FUNC    GLOBAL DEFAULT    1 shared\n"
 		"     2: 0000000000001000     8 TLS     GLOBAL DEFAULT    1 ignored_tls\n"
+		/* valid lines, so that a piece starting here parses without error */
+		"     3: 0000000000003000     8 FUNC    GLOBAL DEFAULT    1 dyn_only_a\n"
+		"     4: 0000000000003008     8 FUNC    GLOBAL DEFAULT    1 dyn_only_b\n"
+		"     5: 0000000000003010     8 FUNC    GLOBAL DEFAULT    1 dyn_only_c\n"
+		"     6: 0000000000003018     8 FUNC    GLOBAL DEFAULT    1 dyn_only_d\n"
 		"\n"
 		"Symbol table '.symtab' contains 3 entries:\n"
 		"   Num:    Value          Size Type    Bind   Vis      Ndx Name\n"
@@ -580,6 +598,8 @@ static void test_dynsym_skipped(void **state)
 	lookup_ok(p, -1, "shared", &s);
 	assert_int_equal(s.addr, 0x1000);
 	assert_int_equal(lookup(p, -1, "ignored_tls", &s, &eb), 0);
+	assert_int_equal(lookup(p, -1, "dyn_only_c", &s, &eb), 0);
+	assert_int_equal(lookup(p, -1, "dyn_only_d", &s, &eb), 0);
 	assert_int_equal(lookup(p, -1, "und_tls", &s, &eb), 0);
 	assert_int_equal(parent_block_count(p), 0);
 	parent_close(p);
@@ -658,7 +678,7 @@ static void test_symvers_empty(void **state)
 	parent_close(p);
 
 	assert_int_equal(parent_open_buckets(&p, put_file("symtab", basic_symtab), "/dev/null",
-					     "vmlinux", buckets_of(state), &eb), 0);
+					     "vmlinux", buckets_of(state), flags_of(state), &eb), 0);
 	assert_int_equal(lookup(p, -1, "module_func", &s, &eb), 0);
 	lookup_ok(p, -1, "exported_func", &s);
 	assert_int_equal(s.exported, 0);
@@ -702,6 +722,39 @@ static void test_symtab_malformed(void **state)
 		"     1: ffffffffzz000000     0 FUNC    LOCAL  DEFAULT    1 f\n", NULL, &eb),
 		CDO_ERR_MALFORMED);
 	assert_msg_has(&eb, "/symtab:5: bad symbol value 'ffffffffzz000000'");
+
+	/* every byte of the Value column is checked: the neighbours of 0-9, a-f, A-F */
+	{
+		static const char bad[] = "/:@G`g\x80\xff";
+		char text[512], want[64];
+		size_t i;
+
+		for (i = 0; i < sizeof(bad) - 1; i++) {
+			char value[17] = "ffffffff81000000";
+
+			value[7 + i % 9] = bad[i];
+			snprintf(text, sizeof(text), HDR
+				 "     1: %s     4 FUNC    GLOBAL DEFAULT    1 fn_with_a_long_name\n",
+				 value);
+			assert_int_equal(open_fail(state, text, NULL, &eb), CDO_ERR_MALFORMED);
+			snprintf(want, sizeof(want), "/symtab:5: bad symbol value");
+			assert_msg_has(&eb, want);
+		}
+	}
+	{
+		struct parent_sym s;
+
+		p = open_ok(state, HDR
+			"     1: FFFFFFFF8100ABcd     4 FUNC    GLOBAL DEFAULT    1 fn_with_a_long_name\n"
+			"     2: 0123456789abcdef     4 FUNC    GLOBAL DEFAULT    1 fn_with_another_name\n",
+			NULL, "vmlinux");
+		lookup_ok(p, -1, "fn_with_a_long_name", &s);
+		assert_true(s.addr == 0xffffffff8100abcdull);
+		lookup_ok(p, -1, "fn_with_another_name", &s);
+		assert_true(s.addr == 0x0123456789abcdefull);
+		parent_close(p);
+		p = NULL;
+	}
 
 	assert_int_equal(open_fail(state, HDR
 		"     1: ffffffffff000000 0x1g FUNC    LOCAL  DEFAULT    1 f\n", NULL, &eb),
@@ -1151,33 +1204,41 @@ static void test_match_work_budget(void **state)
 	parent_close(p);
 }
 
-static const uint32_t normal = 0, one_bucket = 1;
+/*
+ * Pieces cut a symtab of a few lines between almost every line, so FILE
+ * blocks, errors and .dynsym headers fall on every side of a cut.
+ */
+static const struct mode normal = { 0, 0 }, one_bucket = { 1, 0 },
+			 generic = { 0, PARENT_OPEN_GENERIC_LINES },
+			 generic_one_bucket = { 1, PARENT_OPEN_GENERIC_LINES };
 
-#define BOTH(fn) \
+#define ALL_MODES(fn) \
 	cmocka_unit_test_prestate(fn, (void *)&normal), \
-	cmocka_unit_test_prestate(fn, (void *)&one_bucket)
+	cmocka_unit_test_prestate(fn, (void *)&one_bucket), \
+	cmocka_unit_test_prestate(fn, (void *)&generic), \
+	cmocka_unit_test_prestate(fn, (void *)&generic_one_bucket)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		BOTH(test_blocks_and_sympos),
-		BOTH(test_precedence),
-		BOTH(test_size_name_annotations),
-		BOTH(test_duplicates),
-		BOTH(test_match_file),
-		BOTH(test_match_empty_static),
-		BOTH(test_long_names),
-		BOTH(test_name_limit),
-		BOTH(test_dynsym_skipped),
-		BOTH(test_symvers_columns),
-		BOTH(test_symvers_empty),
-		BOTH(test_symvers_malformed),
-		BOTH(test_symtab_malformed),
-		BOTH(test_many_statics),
-		BOTH(test_random_vs_model),
-		BOTH(test_global_file_block),
-		BOTH(test_match_repeated_locals),
-		BOTH(test_match_work_budget),
+		ALL_MODES(test_blocks_and_sympos),
+		ALL_MODES(test_precedence),
+		ALL_MODES(test_size_name_annotations),
+		ALL_MODES(test_duplicates),
+		ALL_MODES(test_match_file),
+		ALL_MODES(test_match_empty_static),
+		ALL_MODES(test_long_names),
+		ALL_MODES(test_name_limit),
+		ALL_MODES(test_dynsym_skipped),
+		ALL_MODES(test_symvers_columns),
+		ALL_MODES(test_symvers_empty),
+		ALL_MODES(test_symvers_malformed),
+		ALL_MODES(test_symtab_malformed),
+		ALL_MODES(test_many_statics),
+		ALL_MODES(test_random_vs_model),
+		ALL_MODES(test_global_file_block),
+		ALL_MODES(test_match_repeated_locals),
+		ALL_MODES(test_match_work_budget),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
