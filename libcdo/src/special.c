@@ -463,6 +463,18 @@ static int regenerate(struct diff *d, const struct special_section *ss, uint32_t
 			else
 				hi = mid;
 		}
+		/*
+		 * A relocation that runs into the next entry means the entry
+		 * size is wrong (a struct size for another kernel, say): the
+		 * entries kept would carry half a relocation.
+		 */
+		if (off + p->arch->rela_width(rs->relas[j].type) > gstart[lo + 1]) {
+			err = sink_fail(&d->sink, CDO_ERR_MALFORMED,
+					"%s: relocation at %s+0x%llx runs past its entry's end at 0x%llx: wrong entry size?",
+					p->path, base->name, (unsigned long long)off,
+					(unsigned long long)gstart[lo + 1]);
+			goto out;
+		}
 		rgroup[j] = lo;
 		gfirst[lo + 1]++;
 	}
