@@ -102,6 +102,14 @@ struct arch_ops {
 	 * Return: the bytes written (at most @len).
 	 */
 	unsigned int (*insn_normalize)(const uint8_t *p, unsigned int len, uint8_t *out);
+	/*
+	 * Does the instruction at @p (@len bytes) only move a value between
+	 * registers and stack slots, or jump without a condition?  Register
+	 * allocation and block layout add and remove such instructions
+	 * (spills, reloads, a jump over a block laid out elsewhere) when
+	 * code near them changes; they do not compute anything.
+	 */
+	bool (*insn_is_shuffle)(const uint8_t *p, unsigned int len);
 };
 
 extern const struct arch_ops x86_64_arch_ops;

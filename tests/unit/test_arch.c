@@ -207,10 +207,48 @@ static void test_x86_64_mask_regs(void **state)
 	}
 }
 
+/* What register allocation and block layout add or take away, and what not. */
+static void test_x86_64_shuffle(void **state)
+{
+	static const struct {
+		uint8_t b[8];
+		unsigned int len;
+		bool shuffle;
+	} cases[] = {
+		{ { 0x44, 0x89, 0x1c, 0x24 }, 4, true },	/* mov %r11d,(%rsp) */
+		{ { 0x48, 0x89, 0x44, 0x24, 0x30 }, 5, true },	/* mov %rax,0x30(%rsp) */
+		{ { 0x4c, 0x8b, 0x54, 0x24, 0x20 }, 5, true },	/* mov 0x20(%rsp),%r10 */
+		{ { 0x48, 0x8b, 0x45, 0xf8 }, 4, true },	/* mov -0x8(%rbp),%rax */
+		{ { 0x4c, 0x89, 0xd7 }, 3, true },		/* mov %r10,%rdi */
+		{ { 0x41, 0x54 }, 2, true },			/* push %r12 */
+		{ { 0x5b }, 1, true },				/* pop %rbx */
+		{ { 0xeb, 0x10 }, 2, true },			/* jmp rel8 */
+		{ { 0xe9, 1, 2, 3, 4 }, 5, true },		/* jmp rel32 */
+		{ { 0x48, 0x83, 0xec, 0x08 }, 4, true },	/* sub $0x8,%rsp */
+		{ { 0x48, 0x83, 0xc4, 0x08 }, 4, true },	/* add $0x8,%rsp */
+		{ { 0x48, 0x83, 0xc0, 0x08 }, 4, false },	/* add $0x8,%rax */
+		{ { 0x8b, 0x72, 0x48 }, 3, false },		/* mov 0x48(%rdx),%esi: a field */
+		{ { 0x8b, 0x05, 0, 0, 0, 0 }, 6, false },	/* mov 0(%rip),%eax: a global */
+		{ { 0x49, 0x8b, 0x04, 0x24 }, 4, false },	/* mov (%r12),%rax */
+		{ { 0x4a, 0x8b, 0x04, 0x24 }, 4, false },	/* mov (%rsp,%r12,1),%rax */
+		{ { 0x74, 0x10 }, 2, false },			/* je rel8 */
+		{ { 0x39, 0xce }, 2, false },			/* cmp %ecx,%esi */
+	};
+	const struct arch_ops *a = arch_for_machine(EM_X86_64);
+	unsigned int k;
+
+	(void)state;
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++)
+		if (a->insn_is_shuffle(cases[k].b, cases[k].len) != cases[k].shuffle)
+			fail_msg("case %u: shuffle %d, want %d", k, !cases[k].shuffle,
+				 cases[k].shuffle);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_x86_64_shuffle),
 		cmocka_unit_test(test_x86_64_relocations),
 		cmocka_unit_test(test_x86_64_fentry_nop),
 		cmocka_unit_test(test_x86_64_instructions),

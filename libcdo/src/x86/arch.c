@@ -207,6 +207,40 @@ static unsigned int x86_64_insn_normalize(const uint8_t *p, unsigned int len, ui
 	return len;
 }
 
+/*
+ * mov between registers and stack slots (88, 89, 8a, 8b with a register
+ * or %rsp/%rbp-based operand), push and pop of a register (50-5f), the
+ * frame's allocation (add or sub of an immediate to %rsp) and jmp (eb, e9).
+ */
+static bool x86_64_insn_is_shuffle(const uint8_t *p, unsigned int len)
+{
+	struct x86_insn f;
+	uint8_t op, rex = 0, m, mod, rm;
+
+	if (!p || x86_insn_decode(p, len, &f) != len || f.map != 0)
+		return false;
+	op = p[f.op_at];
+	if (f.rex_at != X86_NO_FIELD)
+		rex = p[f.rex_at];
+	if ((op >= 0x50 && op <= 0x5f) || op == 0xeb || op == 0xe9)
+		return true;
+	/* add/sub $imm,%rsp: the frame's size */
+	if ((op == 0x81 || op == 0x83) && f.modrm_at != X86_NO_FIELD &&
+	    (p[f.modrm_at] == 0xc4 || p[f.modrm_at] == 0xec) && (rex & 0x09) == 0x08)
+		return true;
+	if (op < 0x88 || op > 0x8b || f.modrm_at == X86_NO_FIELD)
+		return false;
+	m = p[f.modrm_at];
+	mod = m >> 6;
+	rm = m & 7;
+	if (mod == 3)
+		return true;
+	if (rm == 5)
+		return mod != 0 && !(rex & 1);	/* %rbp + disp, not RIP-relative */
+	return rm == 4 && f.sib_at != X86_NO_FIELD && (p[f.sib_at] & 7) == 4 &&
+	       ((p[f.sib_at] >> 3) & 7) == 4 && !(rex & 3);	/* %rsp, no index */
+}
+
 const struct arch_ops x86_64_arch_ops = {
 	.name = "x86-64",
 	.machine = EM_X86_64,
@@ -227,4 +261,5 @@ const struct arch_ops x86_64_arch_ops = {
 	.insn_is_nop = x86_64_insn_is_nop,
 	.insn_immediate = x86_64_insn_immediate,
 	.insn_normalize = x86_64_insn_normalize,
+	.insn_is_shuffle = x86_64_insn_is_shuffle,
 };
