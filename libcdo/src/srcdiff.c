@@ -138,19 +138,13 @@ static int tokenize(struct fn_code *f)
 		uint32_t at = f->insns[k];
 		uint32_t end = k + 1 < f->n ? f->insns[k + 1] : (uint32_t)f->size;
 		unsigned int len = end - at, disp;
-		uint8_t buf[16];
+		uint8_t buf[16], norm[ARCH_NORM_MAX];
 		uint64_t h = 0xcbf29ce484222325ULL;
 		bool has_rel = false;
 
 		if (len > sizeof(buf))
 			len = sizeof(buf);
-		/*
-		 * registers, stack slots and branch distances are the
-		 * compiler's choice, not the patch's
-		 */
 		memcpy(buf, code + at, len);
-		if (!f->exact)
-			len = arch->insn_normalize(code + at, len, buf);
 		for (; r < nrel && (rel[r] >> 32) < end; r++) {
 			const struct rela *ra = &f->o->secs[s->rela].relas[(uint32_t)rel[r]];
 			const struct symbol *t = &f->o->syms[ra->sym];
@@ -179,7 +173,12 @@ static int tokenize(struct fn_code *f)
 			memset(buf + len - disp, 0, disp);
 		f->tok_insn[f->ntok] = (uint32_t)k;
 		f->shuffle[f->ntok] = !has_rel && arch->insn_is_shuffle(code + at, end - at);
-		f->tok[f->ntok++] = fnv(h, buf, len);
+		/*
+		 * registers, stack slots and branch distances are the
+		 * compiler's choice, not the patch's
+		 */
+		f->tok[f->ntok++] = f->exact ? fnv(h, buf, len) :
+					       fnv(h, norm, arch->insn_normalize(buf, len, norm));
 	}
 	free(rel);
 	return 0;
