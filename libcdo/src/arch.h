@@ -116,6 +116,11 @@ struct arch_ops {
 	 * code near them changes; they do not compute anything.
 	 */
 	bool (*insn_is_shuffle)(const uint8_t *p, unsigned int len);
+	/*
+	 * The symbol a return jumps to when the kernel replaces ret with a
+	 * jump to a thunk (x86's "__x86_return_thunk"), or NULL.
+	 */
+	const char *return_thunk;
 };
 
 extern const struct arch_ops x86_64_arch_ops;

@@ -140,7 +140,7 @@ static int tokenize(struct fn_code *f)
 		unsigned int len = end - at, disp;
 		uint8_t buf[16], norm[ARCH_NORM_MAX];
 		uint64_t h = 0xcbf29ce484222325ULL;
-		bool has_rel = false;
+		bool has_rel = false, to_thunk = false;
 
 		if (len > sizeof(buf))
 			len = sizeof(buf);
@@ -155,6 +155,7 @@ static int tokenize(struct fn_code *f)
 			if (field < at)
 				continue;
 			has_rel = true;
+			to_thunk = arch->return_thunk && t->name && !strcmp(t->name, arch->return_thunk);
 			if (field - at < len)
 				memset(buf + (field - at), 0,
 				       w < len - (field - at) ? w : len - (field - at));
@@ -172,7 +173,9 @@ static int tokenize(struct fn_code *f)
 		if (disp && disp < len)
 			memset(buf + len - disp, 0, disp);
 		f->tok_insn[f->ntok] = (uint32_t)k;
-		f->shuffle[f->ntok] = !has_rel && arch->insn_is_shuffle(code + at, end - at);
+		/* a jump to the return thunk is a ret */
+		f->shuffle[f->ntok] = (!has_rel || to_thunk) &&
+				      arch->insn_is_shuffle(code + at, end - at);
 		/*
 		 * registers, stack slots and branch distances are the
 		 * compiler's choice, not the patch's
