@@ -258,9 +258,9 @@ static int place_tokens(struct fn_code *f)
  * original line L is now line L'.  The winner of each line's
  * votes is an anchor; anchors that cross (a later line before an earlier
  * one, which no patch does) lose against the heaviest chain that does
- * not.  A line between anchors moves as the nearer of the two, and stays
- * between them; a line above the first or below the last moves as that
- * one; without anchors, lines follow the declaration's shift.
+ * not.  A line between anchors moves as one of the two (carry_lines()),
+ * and stays between them; a line above the first or below the last moves
+ * as that one; without anchors, lines follow the declaration's shift.
  */
 struct anchor {
 	uint32_t from, to, votes;
@@ -396,29 +396,41 @@ out:
 	return ret;
 }
 
-static uint32_t map_line(const struct line_map *m, uint32_t line)
-{
-	size_t lo = 0, hi = m->n;
-	int64_t to;
+/* How map_line_by() chooses between the anchors around a line. */
+enum map_pick { PICK_NEAREST, PICK_ABOVE, PICK_BELOW };
 
-	if (!line)
-		return 0;
-	/* lo: the first anchor after @line */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+/* Is @line an anchor?  *@lo: the first anchor after it. */
+static bool find_anchor(const struct line_map *m, uint32_t line, size_t *lo)
+{
+	size_t hi = m->n;
+
+	*lo = 0;
+	while (*lo < hi) {
+		size_t mid = *lo + (hi - *lo) / 2;
 
 		if (m->a[mid].from <= line)
-			lo = mid + 1;
+			*lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo && m->a[lo - 1].from == line)
+	return *lo && m->a[*lo - 1].from == line;
+}
+
+static uint32_t map_line_by(const struct line_map *m, uint32_t line, enum map_pick pick)
+{
+	size_t lo;
+	int64_t to;
+	bool above;
+
+	if (!line)
+		return 0;
+	if (find_anchor(m, line, &lo))
 		return m->a[lo - 1].to;
+	above = lo && (lo == m->n || pick == PICK_ABOVE ||
+		       (pick == PICK_NEAREST && line - m->a[lo - 1].from <= m->a[lo].from - line));
 	if (!m->n)
 		to = (int64_t)line + m->shift;
-	else if (!lo)
-		to = (int64_t)line + m->a[0].to - m->a[0].from;
-	else if (lo == m->n || line - m->a[lo - 1].from <= m->a[lo].from - line)
+	else if (above)
 		to = (int64_t)line + m->a[lo - 1].to - m->a[lo - 1].from;
 	else
 		to = (int64_t)line + m->a[lo].to - m->a[lo].from;
@@ -450,7 +462,7 @@ static int cmp_placed(const void *a, const void *b)
 	return x->k < y->k ? -1 : x->k > y->k;
 }
 
-static struct placed *placed_tokens(const struct fn_code *f, const struct line_map *m, long *n)
+static struct placed *placed_tokens(const struct fn_code *f, long *n)
 {
 	struct placed *v = malloc(((size_t)f->ntok + 1) * sizeof(*v));
 	long j;
@@ -460,10 +472,67 @@ static struct placed *placed_tokens(const struct fn_code *f, const struct line_m
 		return NULL;
 	for (j = 0; j < f->ntok; j++)
 		if (f->line[j])
-			v[(*n)++] = (struct placed){ m ? map_line(m, f->line[j]) : f->line[j],
-						    f->callee[j], f->tok[j], j };
+			v[(*n)++] = (struct placed){ f->line[j], f->callee[j], f->tok[j], j };
 	qsort(v, (size_t)*n, sizeof(*v), cmp_placed);
 	return v;
+}
+
+/* Is (@line, @x's callee and token) among @v[0..@n)? */
+static bool placed_has(const struct placed *v, long n, uint32_t line, const struct placed *x)
+{
+	struct placed key = *x;
+	long lo = 0, hi = n;
+
+	key.line = line;
+	key.k = 0;
+	while (lo < hi) {
+		long mid = lo + (hi - lo) / 2;
+		struct placed y = v[mid];
+
+		y.k = 0;
+		if (cmp_placed(&y, &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo].line == line && v[lo].callee == x->callee && v[lo].tok == x->tok;
+}
+
+/*
+ * Carry the original's tokens @po[0..@no) (sorted) to the patched
+ * numbering.  A line no vote placed sits between two anchors, and the
+ * patch may have added or removed lines on either side of it: it goes
+ * where more of its tokens are found in @pp, the nearer anchor's shift
+ * when that does not tell.
+ */
+static void carry_lines(const struct line_map *m, struct placed *po, long no,
+			const struct placed *pp, long np)
+{
+	long i, ie, k;
+
+	for (i = 0; i < no; i = ie) {
+		uint32_t line = po[i].line, to = map_line_by(m, line, PICK_NEAREST);
+		uint32_t up = map_line_by(m, line, PICK_ABOVE), down = map_line_by(m, line, PICK_BELOW);
+		long n_to = 0, n_up = 0, n_down = 0;
+		size_t lo;
+
+		for (ie = i; ie < no && po[ie].line == line; ie++)
+			;
+		if (line && !find_anchor(m, line, &lo) && up != down) {
+			for (k = i; k < ie; k++) {
+				n_to += placed_has(pp, np, to, &po[k]);
+				n_up += placed_has(pp, np, up, &po[k]);
+				n_down += placed_has(pp, np, down, &po[k]);
+			}
+			if (n_up > n_to && n_up >= n_down)
+				to = up;
+			else if (n_down > n_to && n_down > n_up)
+				to = down;
+		}
+		for (k = i; k < ie; k++)
+			po[k].line = to;
+	}
+	qsort(po, (size_t)no, sizeof(*po), cmp_placed);
 }
 
 /*
@@ -484,10 +553,11 @@ static int compare_lines(const struct fn_code *fo, const struct fn_code *fp, boo
 		goto out;
 	if (fo->decl_line && fp->decl_line)
 		m.shift = (int64_t)fp->decl_line - fo->decl_line;
-	po = placed_tokens(fo, &m, &no);
-	pp = placed_tokens(fp, NULL, &np);
+	po = placed_tokens(fo, &no);
+	pp = placed_tokens(fp, &np);
 	if (!po || !pp)
 		goto out;
+	carry_lines(&m, po, no, pp, np);
 	for (i = 0; i < no; i++)
 		mapped[po[i].k] = po[i].line;
 	i = 0;

@@ -237,6 +237,7 @@ static void test_x86_64_shuffle(void **state)
 		{ { 0xeb, 0x10 }, 2, true },			/* jmp rel8 */
 		{ { 0xe9, 1, 2, 3, 4 }, 5, true },		/* jmp rel32 */
 		{ { 0xc3 }, 1, true },				/* ret */
+		{ { 0xc9 }, 1, true },				/* leave */
 		{ { 0x48, 0x83, 0xec, 0x08 }, 4, true },	/* sub $0x8,%rsp */
 		{ { 0x48, 0x83, 0xc4, 0x08 }, 4, true },	/* add $0x8,%rsp */
 		{ { 0x48, 0x83, 0xc0, 0x08 }, 4, false },	/* add $0x8,%rax */

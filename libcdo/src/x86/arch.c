@@ -239,8 +239,8 @@ static unsigned int x86_64_insn_normalize(const uint8_t *p, unsigned int len, ui
 /*
  * mov between registers and stack slots (88, 89, 8a, 8b with a register
  * or %rsp/%rbp-based operand), push and pop of a register (50-5f), the
- * frame's allocation (add or sub of an immediate to %rsp), jmp (eb, e9)
- * and ret (c3): gcc copies a function's exit into the blocks that
+ * frame's allocation (add or sub of an immediate to %rsp) and release
+ * (leave), jmp (eb, e9) and ret (c3): gcc copies a function's exit into the blocks that
  * return, or merges them, as it lays the blocks out.
  */
 static bool x86_64_insn_is_shuffle(const uint8_t *p, unsigned int len)
@@ -253,7 +253,7 @@ static bool x86_64_insn_is_shuffle(const uint8_t *p, unsigned int len)
 	op = p[f.op_at];
 	if (f.rex_at != X86_NO_FIELD)
 		rex = p[f.rex_at];
-	if ((op >= 0x50 && op <= 0x5f) || op == 0xeb || op == 0xe9 || op == 0xc3)
+	if ((op >= 0x50 && op <= 0x5f) || op == 0xeb || op == 0xe9 || op == 0xc3 || op == 0xc9)
 		return true;
 	/* add/sub $imm,%rsp: the frame's size */
 	if ((op == 0x81 || op == 0x83) && f.modrm_at != X86_NO_FIELD &&
