@@ -434,11 +434,15 @@ static uint32_t map_line_by(const struct line_map *m, uint32_t line, enum map_pi
 		to = (int64_t)line + m->a[lo - 1].to - m->a[lo - 1].from;
 	else
 		to = (int64_t)line + m->a[lo].to - m->a[lo].from;
-	/* between its anchors: the lines between may have gone away */
+	/*
+	 * between its anchors: when the lines between went away, the line
+	 * goes where they were, just above the next anchor
+	 */
 	if (lo < m->n && to >= m->a[lo].to)
-		to = m->a[lo].to;
+		to = (int64_t)m->a[lo].to - 1;
 	if (lo && to <= m->a[lo - 1].to)
-		to = m->a[lo - 1].to;
+		to = lo < m->n && m->a[lo].to == m->a[lo - 1].to + 1 ? m->a[lo - 1].to :
+								       (int64_t)m->a[lo - 1].to + 1;
 	return to < 1 ? 1 : to > UINT32_MAX ? UINT32_MAX : (uint32_t)to;
 }
 
