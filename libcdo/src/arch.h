@@ -29,6 +29,9 @@ enum debug_rela {
 	DEBUG_RELA_UNKNOWN,	/* a type the DWARF reader does not apply */
 };
 
+/* Room insn_normalize() needs. */
+#define ARCH_NORM_MAX 32
+
 struct arch_ops {
 	const char *name;
 	uint16_t machine;		/* ELF e_machine */
@@ -93,15 +96,31 @@ struct arch_ops {
 	bool (*insn_immediate)(const uint8_t *p, unsigned int len, unsigned int *off,
 			       unsigned int *width);
 	/*
-	 * Write to @out (room for @len bytes) the instruction at @p with what
-	 * register allocation, stack layout and branch distances choose left
-	 * out: register numbers and displacements of stack slots set to zero,
-	 * a branch reduced to its kind and condition (a short and a near jump
-	 * to the same place compare equal).  Fields keep their offsets
-	 * otherwise, so relocated fields can still be zeroed in @out.
-	 * Return: the bytes written (at most @len).
+	 * Write to @out (room for ARCH_NORM_MAX bytes) the instruction at @p
+	 * (@len bytes) with what register allocation, stack layout and
+	 * branch distances choose left out: register numbers (and the
+	 * encodings only some registers need), displacements of stack slots,
+	 * a branch reduced to its kind and condition (a short and a near
+	 * jump to the same place compare equal).  Two instructions that
+	 * differ only in those give the same bytes; the form is for
+	 * comparing, not decoding.  Fields to be left out of the comparison
+	 * (relocated ones) are zeroed in @p before.
+	 * Return: the bytes written.
 	 */
 	unsigned int (*insn_normalize)(const uint8_t *p, unsigned int len, uint8_t *out);
+	/*
+	 * Does the instruction at @p (@len bytes) only move a value between
+	 * registers and stack slots, or jump without a condition?  Register
+	 * allocation and block layout add and remove such instructions
+	 * (spills, reloads, a jump over a block laid out elsewhere) when
+	 * code near them changes; they do not compute anything.
+	 */
+	bool (*insn_is_shuffle)(const uint8_t *p, unsigned int len);
+	/*
+	 * The symbol a return jumps to when the kernel replaces ret with a
+	 * jump to a thunk (x86's "__x86_return_thunk"), or NULL.
+	 */
+	const char *return_thunk;
 };
 
 extern const struct arch_ops x86_64_arch_ops;

@@ -4,15 +4,15 @@
  *
  * The instructions of the original and the patched function are turned
  * into tokens: their bytes, with relocated fields replaced by what the
- * relocation points at (names up to gcc's numbering) and the
- * displacements of PC-relative branches left out, since those change
- * whenever code between a branch and its target does.  A shortest edit
- * script (Myers) between the two token sequences gives the patched
- * instructions that have no counterpart; the patched object's line table
- * maps them to lines, and its inlined-subroutine ranges to the inlined
- * callees whose code differs.  An instruction removed without
- * replacement is charged to the patched instruction that now stands in
- * its place.
+ * relocation points at (names up to gcc's numbering), register numbers,
+ * stack slots and branch distances left out (insn_normalize()).  Each
+ * token is put on a source line of the function's file by the object's
+ * line table (home_line()), the original's lines are carried into the
+ * patched numbering (build_line_map()), and a line changed when its
+ * tokens, as a multiset, differ (compare_lines()): code that only moved
+ * is no change, wherever the compiler put it.  The inlined subroutines
+ * around a token that differs are the inlined callees whose code
+ * differs.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +36,12 @@ struct fn_code {
 	const struct debuginfo *di;	/* the object's line table, or NULL */
 	uint64_t addr;			/* the function's address in it */
 	bool exact;			/* keep register numbers and stack slots */
+	bool *own;			/* by file index: the function's own file */
+	size_t first_inl, last_inl;	/* the subroutines inlined into it */
+	uint32_t decl_line;		/* where it is declared, 0 if unknown */
+	bool *shuffle;			/* each token: insn_is_shuffle() */
+	uint32_t *line;			/* each token's line (home_line()) */
+	uint64_t *callee;		/* and the callee it counts for */
 };
 
 /*
@@ -122,8 +128,9 @@ static int tokenize(struct fn_code *f)
 		return -1;
 	f->tok = malloc((size_t)f->n * sizeof(*f->tok));
 	f->tok_insn = malloc((size_t)f->n * sizeof(*f->tok_insn));
+	f->shuffle = malloc((size_t)f->n * sizeof(*f->shuffle));
 	rel = function_relas(f, &nrel);
-	if (!f->tok || !f->tok_insn || (s->rela != NONE && !rel && f->o->secs[s->rela].nrelas)) {
+	if (!f->tok || !f->tok_insn || !f->shuffle || (s->rela != NONE && !rel && f->o->secs[s->rela].nrelas)) {
 		free(rel);
 		return -1;
 	}
@@ -131,19 +138,13 @@ static int tokenize(struct fn_code *f)
 		uint32_t at = f->insns[k];
 		uint32_t end = k + 1 < f->n ? f->insns[k + 1] : (uint32_t)f->size;
 		unsigned int len = end - at, disp;
-		uint8_t buf[16];
+		uint8_t buf[16], norm[ARCH_NORM_MAX];
 		uint64_t h = 0xcbf29ce484222325ULL;
-		bool has_rel = false;
+		bool has_rel = false, to_thunk = false;
 
 		if (len > sizeof(buf))
 			len = sizeof(buf);
-		/*
-		 * registers, stack slots and branch distances are the
-		 * compiler's choice, not the patch's
-		 */
 		memcpy(buf, code + at, len);
-		if (!f->exact)
-			len = arch->insn_normalize(code + at, len, buf);
 		for (; r < nrel && (rel[r] >> 32) < end; r++) {
 			const struct rela *ra = &f->o->secs[s->rela].relas[(uint32_t)rel[r]];
 			const struct symbol *t = &f->o->syms[ra->sym];
@@ -154,6 +155,7 @@ static int tokenize(struct fn_code *f)
 			if (field < at)
 				continue;
 			has_rel = true;
+			to_thunk = arch->return_thunk && t->name && !strcmp(t->name, arch->return_thunk);
 			if (field - at < len)
 				memset(buf + (field - at), 0,
 				       w < len - (field - at) ? w : len - (field - at));
@@ -171,209 +173,421 @@ static int tokenize(struct fn_code *f)
 		if (disp && disp < len)
 			memset(buf + len - disp, 0, disp);
 		f->tok_insn[f->ntok] = (uint32_t)k;
-		f->tok[f->ntok++] = fnv(h, buf, len);
+		/* a jump to the return thunk is a ret */
+		f->shuffle[f->ntok] = (!has_rel || to_thunk) &&
+				      arch->insn_is_shuffle(code + at, end - at);
+		/*
+		 * registers, stack slots and branch distances are the
+		 * compiler's choice, not the patch's
+		 */
+		f->tok[f->ntok++] = f->exact ? fnv(h, buf, len) :
+					       fnv(h, norm, arch->insn_normalize(buf, len, norm));
 	}
 	free(rel);
 	return 0;
 }
 
 /*
- * Myers' shortest edit script between a[0..n) and b[0..m): sets
- * changed[j] for every b[j] not matched and dropped[i] for every a[i]
- * not matched.  -1 when the script is longer than MAX_EDITS.
+ * Where each instruction counts.  Code does not keep its place when a
+ * function is compiled again: blocks are laid out anew around a change,
+ * values are kept in other registers.  What does not move is the source
+ * line each instruction is for.  So the instructions are grouped by
+ * line, in the function's own file, and a line changed when its group
+ * of normalized instructions, taken as a multiset, is not the same in
+ * both versions; where the groups sit in the function says nothing.
+ *
+ * An instruction counts on the line the line table gives it when that
+ * line is in the function's file, else on the call line of the innermost
+ * subroutine inlined from this file around it, in a group of that
+ * callee's own: a header's inline function counts on the line that
+ * called it, and only when its code there is not the same.  Code the
+ * line table puts nowhere counts nowhere.
  */
-static int edit_script(const uint64_t *a, long n, const uint64_t *b, long m, bool *changed,
-		       bool *dropped)
+static uint32_t home_line(const struct fn_code *f, uint64_t addr, uint64_t *callee)
 {
-	long max, d, k, x, y, pre = 0, suf = 0;
-	long *v, **hist;
+	const struct debuginfo *di = f->di;
+	const struct di_line *row = debuginfo_line_at(di, addr);
+	const struct di_code *site = NULL;
+	size_t k;
+
+	*callee = 0;
+	if (row && row->line && row->file < di->nfiles && f->own[row->file])
+		return row->line;
+	for (k = f->first_inl; k < f->last_inl; k++) {
+		const struct di_code *c = &di->inlined[k];
+
+		if (c->lo > addr || addr >= c->hi || !c->call_line || c->call_file >= di->nfiles ||
+		    !f->own[c->call_file])
+			continue;
+		if (!site || c->depth > site->depth)
+			site = c;
+	}
+	if (!site)
+		return 0;
+	*callee = site->name ? names_mangled_key(site->name) : 1;
+	return site->call_line;
+}
+
+/* Each token's line and callee (home_line()); -1 when out of memory. */
+static int place_tokens(struct fn_code *f)
+{
+	long j;
+
+	f->line = malloc(((size_t)f->ntok + 1) * sizeof(*f->line));
+	f->callee = malloc(((size_t)f->ntok + 1) * sizeof(*f->callee));
+	if (!f->line || !f->callee)
+		return -1;
+	for (j = 0; j < f->ntok; j++) {
+		/*
+		 * spills, reloads and jumps come and go with register
+		 * allocation and block layout: they count nowhere
+		 */
+		f->callee[j] = 0;
+		f->line[j] = f->shuffle[j] ? 0 :
+			     home_line(f, f->addr + f->insns[f->tok_insn[j]], &f->callee[j]);
+	}
+	return 0;
+}
+
+/*
+ * The original's lines in the patched numbering.  A patch moves the lines
+ * below each hunk by what the hunk adds or removes; the shift is read off
+ * the instructions that sit on one line only in each version (a call, a
+ * field access, a constant: the same code, so the same statement; in
+ * each copy of an inlined helper, the same line), each one a vote that
+ * original line L is now line L'.  The winner of each line's
+ * votes is an anchor; anchors that cross (a later line before an earlier
+ * one, which no patch does) lose against the heaviest chain that does
+ * not.  A line between anchors moves as one of the two (carry_lines()),
+ * and stays between them; a line above the first or below the last moves
+ * as that one; without anchors, lines follow the declaration's shift.
+ */
+struct anchor {
+	uint32_t from, to, votes;
+};
+
+struct line_map {
+	struct anchor *a;
+	size_t n;
+	int64_t shift;		/* when there is no anchor: the declaration's */
+};
+
+struct keyed {
+	uint64_t tok;
+	long k;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+
+	if (x->tok != y->tok)
+		return x->tok < y->tok ? -1 : 1;
+	return x->k < y->k ? -1 : x->k > y->k;
+}
+
+static int cmp_anchor(const void *a, const void *b)
+{
+	const struct anchor *x = a, *y = b;
+
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	return x->to < y->to ? -1 : x->to > y->to;
+}
+
+static struct keyed *sorted_tokens(const struct fn_code *f)
+{
+	struct keyed *v = malloc(((size_t)f->ntok + 1) * sizeof(*v));
+	long j;
+
+	if (!v)
+		return NULL;
+	for (j = 0; j < f->ntok; j++) {
+		v[j].tok = f->tok[j];
+		v[j].k = j;
+	}
+	qsort(v, (size_t)f->ntok, sizeof(*v), cmp_keyed);
+	return v;
+}
+
+/* Are the tokens @v[@from..@to) of @f all on one line (and not nowhere)? */
+static bool on_one_line(const struct fn_code *f, const struct keyed *v, long from, long to)
+{
+	long k;
+
+	for (k = from + 1; k < to; k++)
+		if (f->line[v[k].k] != f->line[v[from].k])
+			return false;
+	return f->line[v[from].k] != 0;
+}
+
+static int build_line_map(const struct fn_code *fo, const struct fn_code *fp, struct line_map *m)
+{
+	struct keyed *ko = sorted_tokens(fo), *kp = sorted_tokens(fp);
+	struct anchor *v = malloc(((size_t)fo->ntok + 1) * sizeof(*v));
+	long i = 0, j = 0, ie, je, nv = 0, n = 0, k, q, *best = NULL, *prev = NULL;
 	int ret = -1;
 
-	while (pre < n && pre < m && a[pre] == b[pre])
-		pre++;
-	while (suf < n - pre && suf < m - pre && a[n - 1 - suf] == b[m - 1 - suf])
-		suf++;
-	a += pre;
-	b += pre;
-	changed += pre;
-	dropped += pre;
-	n -= pre + suf;
-	m -= pre + suf;
-	max = n + m;
-	if (!max)
-		return 0;
-	if (!n || !m) {
-		/* only insertions, or only deletions */
-		for (y = 0; y < m; y++)
-			changed[y] = true;
-		for (x = 0; x < n; x++)
-			dropped[x] = true;
-		return 0;
-	}
-	if (max > 2 * MAX_EDITS)
-		max = 2 * MAX_EDITS;
-	v = calloc((size_t)(2 * max + 3), sizeof(*v));
-	hist = calloc((size_t)max + 2, sizeof(*hist));
-	if (!v || !hist)
+	if (!ko || !kp || !v)
 		goto out;
-	for (d = 0; d <= max; d++) {
-		long *off = v + max + 1;
-
-		for (k = -d; k <= d; k += 2) {
-			if (k == -d || (k != d && off[k - 1] < off[k + 1]))
-				x = off[k + 1];
+	/* votes: the tokens found once in each version, both on a line */
+	while (i < fo->ntok && j < fp->ntok) {
+		if (ko[i].tok != kp[j].tok) {
+			if (ko[i].tok < kp[j].tok)
+				i++;
 			else
-				x = off[k - 1] + 1;
-			y = x - k;
-			while (x < n && y < m && a[x] == b[y]) {
-				x++;
-				y++;
-			}
-			off[k] = x;
-			if (x >= n && y >= m)
-				break;
+				j++;
+			continue;
 		}
-		hist[d] = malloc((size_t)(2 * d + 1) * sizeof(long));
-		if (!hist[d])
-			goto out;
-		memcpy(hist[d], off - d, (size_t)(2 * d + 1) * sizeof(long));
-		if (k <= d)
-			break;
+		for (ie = i; ie < fo->ntok && ko[ie].tok == ko[i].tok; ie++)
+			;
+		for (je = j; je < fp->ntok && kp[je].tok == kp[j].tok; je++)
+			;
+		if (on_one_line(fo, ko, i, ie) && on_one_line(fp, kp, j, je))
+			v[nv++] = (struct anchor){ fo->line[ko[i].k], fp->line[kp[j].k], 1 };
+		i = ie;
+		j = je;
 	}
-	if (d > max)
-		goto out;
-	/* walk back: each step of the script is one insertion or deletion */
-	x = n;
-	y = m;
-	for (; d > 0; d--) {
-		long *prev = hist[d - 1] + (d - 1);
-		long pk, px, py;
+	/* each original line's most voted new line (the lowest of a tie) */
+	qsort(v, (size_t)nv, sizeof(*v), cmp_anchor);
+	for (i = 0; i < nv; i = ie) {
+		struct anchor win = v[i];
 
-		k = x - y;
-		if (k == -d || (k != d && prev[k - 1] < prev[k + 1]))
-			pk = k + 1;	/* came down: b[py] inserted */
-		else
-			pk = k - 1;	/* came right: a[px] dropped */
-		px = prev[pk];
-		py = px - pk;
-		if (pk == k + 1)
-			changed[py] = true;
-		else
-			dropped[px] = true;
-		x = px;
-		y = py;
+		for (ie = i; ie < nv && v[ie].from == v[i].from; ie = je) {
+			for (je = ie; je < nv && v[je].from == v[ie].from && v[je].to == v[ie].to; je++)
+				;
+			if (je - ie > (long)win.votes || ie == i)
+				win = (struct anchor){ v[ie].from, v[ie].to, (uint32_t)(je - ie) };
+		}
+		v[n++] = win;
 	}
+	/* the heaviest chain of anchors whose new lines increase */
+	best = malloc(((size_t)n + 1) * sizeof(*best));
+	prev = malloc(((size_t)n + 1) * sizeof(*prev));
+	if (!best || !prev)
+		goto out;
+	for (k = 0; k < n; k++) {
+		best[k] = v[k].votes;
+		prev[k] = -1;
+		for (q = 0; q < k; q++)
+			if (v[q].to < v[k].to && best[q] + (long)v[k].votes > best[k]) {
+				best[k] = best[q] + v[k].votes;
+				prev[k] = q;
+			}
+	}
+	for (q = -1, k = 0; k < n; k++)
+		if (q < 0 || best[k] > best[q])
+			q = k;
+	m->n = 0;
+	for (k = q; k >= 0; k = prev[k])
+		m->n++;
+	m->a = malloc((m->n + 1) * sizeof(*m->a));
+	if (!m->a)
+		goto out;
+	for (i = (long)m->n, k = q; k >= 0; k = prev[k])
+		m->a[--i] = v[k];
 	ret = 0;
 out:
-	if (hist)
-		for (d = 0; d <= max + 1; d++)
-			free(hist[d]);
-	free(hist);
+	free(best);
+	free(prev);
+	free(ko);
+	free(kp);
 	free(v);
 	return ret;
 }
 
-/*
- * Code the compiler laid out elsewhere (blocks swapped when a branch was
- * inverted, a tail moved) shows as instructions dropped in one place and
- * inserted in another.  A second edit script between the dropped and
- * the inserted instructions, each in order, pairs them up: those moved
- * and are no change.  -1 when out of memory.
- */
-static int cancel_moves(const uint64_t *a, long n, const uint64_t *b, long m, bool *changed,
-			bool *dropped)
-{
-	long *ia = malloc(((size_t)n + 1) * sizeof(*ia)), *ib = malloc(((size_t)m + 1) * sizeof(*ib));
-	uint64_t *ua = malloc(((size_t)n + 1) * sizeof(*ua)), *ub = malloc(((size_t)m + 1) * sizeof(*ub));
-	bool *md = calloc((size_t)n + 1, sizeof(*md)), *mc = calloc((size_t)m + 1, sizeof(*mc));
-	long na = 0, nb = 0, k;
-	int ret = -1;
+/* How map_line_by() chooses between the anchors around a line. */
+enum map_pick { PICK_NEAREST, PICK_ABOVE, PICK_BELOW };
 
-	if (!ia || !ib || !ua || !ub || !md || !mc)
-		goto out;
-	for (k = 0; k < n; k++)
-		if (dropped[k]) {
-			ia[na] = k;
-			ua[na++] = a[k];
-		}
-	for (k = 0; k < m; k++)
-		if (changed[k]) {
-			ib[nb] = k;
-			ub[nb++] = b[k];
-		}
-	ret = 0;
-	if (!na || !nb || edit_script(ua, na, ub, nb, mc, md))
-		goto out;
-	for (k = 0; k < na; k++)
-		if (!md[k])
-			dropped[ia[k]] = false;
-	for (k = 0; k < nb; k++)
-		if (!mc[k])
-			changed[ib[k]] = false;
-out:
-	free(ia);
-	free(ib);
-	free(ua);
-	free(ub);
-	free(md);
-	free(mc);
-	return ret;
+/* Is @line an anchor?  *@lo: the first anchor after it. */
+static bool find_anchor(const struct line_map *m, uint32_t line, size_t *lo)
+{
+	size_t hi = m->n;
+
+	*lo = 0;
+	while (*lo < hi) {
+		size_t mid = *lo + (hi - *lo) / 2;
+
+		if (m->a[mid].from <= line)
+			*lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return *lo && m->a[*lo - 1].from == line;
+}
+
+static uint32_t map_line_by(const struct line_map *m, uint32_t line, enum map_pick pick)
+{
+	size_t lo;
+	int64_t to;
+	bool above;
+
+	if (!line)
+		return 0;
+	if (find_anchor(m, line, &lo))
+		return m->a[lo - 1].to;
+	above = lo && (lo == m->n || pick == PICK_ABOVE ||
+		       (pick == PICK_NEAREST && line - m->a[lo - 1].from <= m->a[lo].from - line));
+	if (!m->n)
+		to = (int64_t)line + m->shift;
+	else if (above)
+		to = (int64_t)line + m->a[lo - 1].to - m->a[lo - 1].from;
+	else
+		to = (int64_t)line + m->a[lo].to - m->a[lo].from;
+	/*
+	 * between its anchors: when the lines between went away, the line
+	 * goes where they were, just above the next anchor
+	 */
+	if (lo < m->n && to >= m->a[lo].to)
+		to = (int64_t)m->a[lo].to - 1;
+	if (lo && to <= m->a[lo - 1].to)
+		to = lo < m->n && m->a[lo].to == m->a[lo - 1].to + 1 ? m->a[lo - 1].to :
+								       (int64_t)m->a[lo - 1].to + 1;
+	return to < 1 ? 1 : to > UINT32_MAX ? UINT32_MAX : (uint32_t)to;
+}
+
+/* A token's place: its line (in the patched numbering) and callee. */
+struct placed {
+	uint32_t line;
+	uint64_t callee, tok;
+	long k;
+};
+
+static int cmp_placed(const void *a, const void *b)
+{
+	const struct placed *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->callee != y->callee)
+		return x->callee < y->callee ? -1 : 1;
+	if (x->tok != y->tok)
+		return x->tok < y->tok ? -1 : 1;
+	return x->k < y->k ? -1 : x->k > y->k;
+}
+
+static struct placed *placed_tokens(const struct fn_code *f, long *n)
+{
+	struct placed *v = malloc(((size_t)f->ntok + 1) * sizeof(*v));
+	long j;
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	for (j = 0; j < f->ntok; j++)
+		if (f->line[j])
+			v[(*n)++] = (struct placed){ f->line[j], f->callee[j], f->tok[j], j };
+	qsort(v, (size_t)*n, sizeof(*v), cmp_placed);
+	return v;
+}
+
+/* Is (@line, @x's callee and token) among @v[0..@n)? */
+static bool placed_has(const struct placed *v, long n, uint32_t line, const struct placed *x)
+{
+	struct placed key = *x;
+	long lo = 0, hi = n;
+
+	key.line = line;
+	key.k = 0;
+	while (lo < hi) {
+		long mid = lo + (hi - lo) / 2;
+		struct placed y = v[mid];
+
+		y.k = 0;
+		if (cmp_placed(&y, &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo].line == line && v[lo].callee == x->callee && v[lo].tok == x->tok;
 }
 
 /*
- * Which of b[0..m) (patched) changed against a[0..n) (original): the
- * instructions the edit script inserts, less those that only moved, and
- * for every a[i] dropped (not moved), the b[j] now standing in its place:
- * the counterpart of the next a that stayed, or the last b.  -1 when out
- * of memory.
+ * Carry the original's tokens @po[0..@no) (sorted) to the patched
+ * numbering.  A line no vote placed sits between two anchors, and the
+ * patch may have added or removed lines on either side of it: it goes
+ * where more of its tokens are found in @pp, the nearer anchor's shift
+ * when that does not tell.
  */
-static int settle_changes(const uint64_t *a, long n, const uint64_t *b, long m, bool *changed,
-			  bool *dropped)
+static void carry_lines(const struct line_map *m, struct placed *po, long no,
+			const struct placed *pp, long np)
 {
-	bool *stayed_a = malloc((size_t)n + 1), *stayed_b = malloc((size_t)m + 1);
-	long i, j = 0, k;
-	int ret = -1;
+	long i, ie, k;
 
-	if (!stayed_a || !stayed_b)
-		goto out;
-	ret = 0;
-	if (edit_script(a, n, b, m, changed, dropped)) {
-		for (k = 0; k < m; k++)
-			changed[k] = true;
-		for (k = 0; k < n; k++)
-			dropped[k] = true;
-		goto out;
-	}
-	for (k = 0; k < n; k++)
-		stayed_a[k] = !dropped[k];
-	for (k = 0; k < m; k++)
-		stayed_b[k] = !changed[k];
-	ret = cancel_moves(a, n, b, m, changed, dropped);
-	if (ret)
-		goto out;
-	/* the a that stayed and the b that stayed pair up in order */
-	for (i = 0; i < n; i++) {
-		if (stayed_a[i]) {
-			while (j < m && !stayed_b[j])
-				j++;
-			j++;
-			continue;
-		}
-		if (!dropped[i])
-			continue;
-		for (k = j; k < m && !stayed_b[k]; k++)
+	for (i = 0; i < no; i = ie) {
+		uint32_t line = po[i].line, to = map_line_by(m, line, PICK_NEAREST);
+		uint32_t up = map_line_by(m, line, PICK_ABOVE), down = map_line_by(m, line, PICK_BELOW);
+		long n_to = 0, n_up = 0, n_down = 0;
+		size_t lo;
+
+		for (ie = i; ie < no && po[ie].line == line; ie++)
 			;
-		if (k < m)
-			changed[k] = true;
-		else if (m)
-			changed[m - 1] = true;
+		if (line && !find_anchor(m, line, &lo) && up != down) {
+			for (k = i; k < ie; k++) {
+				n_to += placed_has(pp, np, to, &po[k]);
+				n_up += placed_has(pp, np, up, &po[k]);
+				n_down += placed_has(pp, np, down, &po[k]);
+			}
+			if (n_up > n_to && n_up >= n_down)
+				to = up;
+			else if (n_down > n_to && n_down > n_up)
+				to = down;
+		}
+		for (k = i; k < ie; k++)
+			po[k].line = to;
 	}
-out:
-	free(stayed_a);
-	free(stayed_b);
-	return ret;
+	qsort(po, (size_t)no, sizeof(*po), cmp_placed);
 }
 
+/*
+ * Compare each line's multiset of tokens: sets changed[j] for the patched
+ * tokens and dropped[i] for the original ones that have no counterpart
+ * on the same line (and callee), and gives in mapped[i] the original's
+ * line in the patched numbering.  -1 when out of memory.
+ */
+static int compare_lines(const struct fn_code *fo, const struct fn_code *fp, bool *changed,
+			 bool *dropped, uint32_t *mapped)
+{
+	struct line_map m = { 0 };
+	struct placed *po = NULL, *pp = NULL;
+	long no = 0, np = 0, i = 0, j = 0;
+	int ret = -1;
+
+	if (build_line_map(fo, fp, &m))
+		goto out;
+	if (fo->decl_line && fp->decl_line)
+		m.shift = (int64_t)fp->decl_line - fo->decl_line;
+	po = placed_tokens(fo, &no);
+	pp = placed_tokens(fp, &np);
+	if (!po || !pp)
+		goto out;
+	carry_lines(&m, po, no, pp, np);
+	for (i = 0; i < no; i++)
+		mapped[po[i].k] = po[i].line;
+	i = 0;
+	while (i < no || j < np) {
+		int c = i >= no ? 1 : j >= np ? -1 : 0;
+
+		if (!c) {
+			struct placed x = po[i], y = pp[j];
+
+			x.k = y.k = 0;
+			c = cmp_placed(&x, &y);
+		}
+		if (c < 0)
+			dropped[po[i++].k] = true;
+		else if (c > 0)
+			changed[pp[j++].k] = true;
+		else
+			i++, j++;
+	}
+	ret = 0;
+out:
+	free(m.a);
+	free(po);
+	free(pp);
+	return ret;
+}
 /*
  * A kernel built out of its source tree (O=) names its files by absolute
  * path.  When the unit's name is <root>/<object's path>.c, <root>/ is
@@ -526,10 +740,85 @@ static struct cdo_source *pack(struct builder *b)
 	return s;
 }
 
+/* The subroutines inlined into the code at [@lo, @hi): [*first, *last). */
+static void inlined_within(const struct debuginfo *di, uint64_t lo, uint64_t hi, size_t *first,
+			   size_t *last)
+{
+	size_t k;
+
+	for (k = 0; k < di->ninlined && di->inlined[k].lo < lo; k++)
+		;
+	*first = k;
+	for (; k < di->ninlined && di->inlined[k].lo < hi; k++)
+		;
+	*last = k;
+}
+
+/* By file index of @di: is it @name (with @root dropped)?  NULL when out of memory. */
+static bool *files_named(const struct debuginfo *di, const char *name, const char *root,
+			 size_t root_len)
+{
+	bool *own = calloc((size_t)di->nfiles + 1, sizeof(*own));
+	uint32_t k;
+
+	if (!own)
+		return NULL;
+	for (k = 0; k < di->nfiles; k++)
+		own[k] = !strcmp(strip_root(di->files[k], root, root_len), name);
+	return own;
+}
+
+/* Every subroutine inlined into @f around @addr is an inlined callee that changed. */
+static int add_inlined_at(struct builder *b, const struct fn_code *f, uint64_t addr)
+{
+	size_t k;
+
+	for (k = f->first_inl; k < f->last_inl; k++)
+		if (f->di->inlined[k].lo <= addr && addr < f->di->inlined[k].hi &&
+		    add_inlined(b, f->di, &f->di->inlined[k]))
+			return -1;
+	return 0;
+}
+
+/*
+ * The changed lines and inlined callees of patched function @fp against
+ * original @fo (compare_lines()): the lines of the patched tokens that
+ * changed and, in the patched numbering, of the original ones that went
+ * away, with the subroutines inlined around either.
+ */
+static int changed_lines(struct builder *b, struct fn_code *fo, struct fn_code *fp)
+{
+	bool *changed = calloc((size_t)fp->ntok + 1, sizeof(*changed));
+	bool *dropped = calloc((size_t)fo->ntok + 1, sizeof(*dropped));
+	uint32_t *mapped = calloc((size_t)fo->ntok + 1, sizeof(*mapped));
+	long j;
+	int err = -1;
+
+	if (!changed || !dropped || !mapped || place_tokens(fo) || place_tokens(fp) ||
+	    compare_lines(fo, fp, changed, dropped, mapped))
+		goto out;
+	err = 0;
+	for (j = 0; j < fp->ntok && !err; j++)
+		if (changed[j])
+			err = add_line(b, fp->line[j]) ||
+			      add_inlined_at(b, fp, fp->addr + fp->insns[fp->tok_insn[j]]);
+	for (j = 0; j < fo->ntok && !err; j++)
+		if (dropped[j])
+			err = add_line(b, mapped[j]) ||
+			      (fo->di && add_inlined_at(b, fo, fo->addr + fo->insns[fo->tok_insn[j]]));
+	err = err ? -1 : 0;
+out:
+	free(changed);
+	free(dropped);
+	free(mapped);
+	return err;
+}
+
 /* The source of patched function @y; NULL without line info for it. */
 static int source_of(struct diff *d, uint32_t y, struct cdo_source **out)
 {
 	const struct debuginfo *di = dwarf_of(d, 1);
+	const struct debuginfo *dio = dwarf_of(d, 0);
 	const struct object *p = &d->patched;
 	const struct symbol *s = &p->syms[y];
 	struct fn_code fp = { 0 }, fo = { 0 };
@@ -537,11 +826,8 @@ static int source_of(struct diff *d, uint32_t y, struct cdo_source **out)
 	const struct di_code *fn;
 	const struct di_line *row;
 	uint64_t base;
-	size_t k, first_inl, last_inl;
+	size_t k;
 	uint32_t file = UINT32_MAX, low = UINT32_MAX;
-	const struct debuginfo *dio = dwarf_of(d, 0);
-	bool *changed = NULL, *dropped = NULL;
-	long j;
 	int err = 0;
 
 	*out = NULL;
@@ -561,18 +847,20 @@ static int source_of(struct diff *d, uint32_t y, struct cdo_source **out)
 	b.src.file = strip_root(di->files[file], b.root, b.root_len);
 	b.src.first_line = fn && fn->line ? fn->line : UINT32_MAX;
 
-	/* inlined subroutines inside the function */
-	for (first_inl = 0; first_inl < di->ninlined && di->inlined[first_inl].lo < base; first_inl++)
-		;
-	for (last_inl = first_inl;
-	     last_inl < di->ninlined && di->inlined[last_inl].lo < base + s->sym.st_size; last_inl++)
-		;
+	fp.o = p;
+	fp.sec = s->sec;
+	fp.start = s->sym.st_value;
+	fp.size = s->sym.st_size;
+	fp.di = di;
+	fp.addr = base;
+	fp.decl_line = fn ? fn->line : 0;
+	inlined_within(di, base, base + s->sym.st_size, &fp.first_inl, &fp.last_inl);
 	for (row = debuginfo_line_at(di, base), k = row ? (size_t)(row - di->lines) : 0;
 	     row && k < di->nlines && di->lines[k].addr < base + s->sym.st_size; k++) {
 		const struct di_line *l = &di->lines[k];
 
 		if (l->end || l->file != file || !l->line ||
-		    inlined_covers(di, first_inl, last_inl, l->addr))
+		    inlined_covers(di, fp.first_inl, fp.last_inl, l->addr))
 			continue;
 		/* lines above the declaration come from code inlined into it */
 		if (fn && fn->line && l->line < fn->line)
@@ -587,89 +875,50 @@ static int source_of(struct diff *d, uint32_t y, struct cdo_source **out)
 	if (b.src.last_line < b.src.first_line)
 		b.src.last_line = b.src.first_line;
 
-	if (s->status == ST_CHANGED && s->twin != NONE) {
+	if (s->status == ST_CHANGED && s->twin != NONE && d->orig.syms[s->twin].sec != NONE) {
 		const struct symbol *t = &d->orig.syms[s->twin];
+		static const struct debuginfo none = { 0 };
+		const struct di_code *ofn;
 
-
-		fp.o = p;
-		fp.sec = s->sec;
-		fp.start = s->sym.st_value;
-		fp.size = s->sym.st_size;
 		fo.o = &d->orig;
 		fo.sec = t->sec;
 		fo.start = t->sym.st_value;
 		fo.size = t->sym.st_size;
-		fp.di = di;
-		fp.addr = base;
-		if (dio && t->sec != NONE) {
-			fo.di = dio;
-			fo.addr = delf_section_addr(&d->dwarf->elf[0], t->sec) + t->sym.st_value;
+		/* without the original's lines, all its code counts nowhere */
+		fo.di = dio ? dio : &none;
+		fo.addr = dio ? delf_section_addr(&d->dwarf->elf[0], t->sec) + t->sym.st_value : 0;
+		ofn = dio ? function_at(dio, fo.addr) : NULL;
+		fo.decl_line = ofn ? ofn->line : 0;
+		inlined_within(fo.di, fo.addr, fo.addr + t->sym.st_size, &fo.first_inl,
+			       &fo.last_inl);
+		fp.own = files_named(di, b.src.file, b.root, b.root_len);
+		fo.own = files_named(fo.di, b.src.file, fo.di->unit_name, dio ? source_root(d, dio) : 0);
+		if (!fp.own || !fo.own) {
+			err = -1;
+			goto out;
 		}
-		if (t->sec == NONE || tokenize(&fp) || tokenize(&fo))
+		if (tokenize(&fp) || tokenize(&fo))
 			goto pack;	/* undecodable: no changed lines */
-		changed = calloc((size_t)fp.ntok + 1, sizeof(*changed));
-		dropped = calloc((size_t)fo.ntok + 1, sizeof(*dropped));
-		if (!changed || !dropped) {
+		if (changed_lines(&b, &fo, &fp)) {
 			err = -1;
 			goto out;
 		}
-		if (settle_changes(fo.tok, fo.ntok, fp.tok, fp.ntok, changed, dropped)) {
-			err = -1;
-			goto out;
-		}
-		for (j = 0; j < fp.ntok && !err; j++) {
-			uint64_t addr = base + fp.insns[fp.tok_insn[j]];
-
-			if (!changed[j])
-				continue;
-			const struct di_code *site = NULL;
-
-			row = debuginfo_line_at(di, addr);
-			for (k = first_inl; k < last_inl && !err; k++) {
-				const struct di_code *c = &di->inlined[k];
-
-				if (c->lo > addr || addr >= c->hi)
-					continue;
-				err = add_inlined(&b, di, c);
-				if (c->call_file == file && c->call_line &&
-				    (!site || c->depth > site->depth))
-					site = c;
-			}
-			/*
-			 * Code inlined from another file counts on the line of
-			 * this file that called it.
-			 */
-			if (row && row->file == file && row->line)
-				err = err ? err : add_line(&b, row->line);
-			else if (site)
-				err = err ? err : add_line(&b, site->call_line);
-		}
-		/* callees inlined into the original whose code went away or changed */
-		if (dio && !err) {
-			uint64_t obase = delf_section_addr(&d->dwarf->elf[0], t->sec) + t->sym.st_value;
-
-			for (j = 0; j < fo.ntok && !err; j++) {
-				uint64_t addr = obase + fo.insns[fo.tok_insn[j]];
-
-				if (!dropped[j])
-					continue;
-				for (k = 0; k < dio->ninlined && dio->inlined[k].lo <= addr && !err; k++)
-					if (addr < dio->inlined[k].hi && dio->inlined[k].lo >= obase)
-						err = add_inlined(&b, dio, &dio->inlined[k]);
-			}
-		}
-		if (err)
-			goto out;
 	}
 pack:
 	*out = pack(&b);
 	if (!*out)
 		err = -1;
 out:
-	free(changed);
-	free(dropped);
+	free(fp.own);
+	free(fo.own);
+	free(fp.line);
+	free(fo.line);
+	free(fp.callee);
+	free(fo.callee);
 	free(fp.tok_insn);
 	free(fo.tok_insn);
+	free(fp.shuffle);
+	free(fo.shuffle);
 	free(fp.insns);
 	free(fp.tok);
 	free(fo.insns);

@@ -20,7 +20,7 @@
 #include "objgen.h"
 
 static char tmpdir[PATH_MAX];
-static struct og_pair pair, nodebug;
+static struct og_pair pair, nodebug, moved;
 static char types5[PATH_MAX], types4[PATH_MAX];
 
 /* The kernel's layouts (x86-64), one object of each so DWARF has them. */
@@ -65,7 +65,55 @@ static const char pair_patched[] =
 	"	return clamp(v) + 1;\n"
 	"}\n";
 
-static int build_pair(const char *name, const char *flags, struct og_pair *p)
+/*
+ * The branch on line 12 is marked unlikely, and a comment pushes the
+ * lines below it down by one: gcc lays the two arms out the other way
+ * round, so the code of lines 13, 15 and 18 moves, and the function's
+ * tail with it, but only line 12 computes anything new.
+ */
+static const char moved_orig[] =
+	"extern int helper_x(int);\n"
+	"extern int helper_y(int);\n"
+	"extern int helper_z(int, int);\n"
+	"extern int limit;\n"
+	"\n"
+	"int work(int a, int b, int c)\n"
+	"{\n"
+	"	int r = helper_z(a, c);\n"
+	"	int s = helper_z(b, c);\n"
+	"\n"
+	"	if (a > b)\n"
+	"		r += helper_x(a) * s;\n"
+	"	else\n"
+	"		r -= helper_y(b) + s;\n"
+	"	if (r > limit)\n"
+	"		r = limit;\n"
+	"	return r + b * c + s;\n"
+	"}\n";
+
+static const char moved_patched[] =
+	"extern int helper_x(int);\n"
+	"extern int helper_y(int);\n"
+	"extern int helper_z(int, int);\n"
+	"extern int limit;\n"
+	"\n"
+	"int work(int a, int b, int c)\n"
+	"{\n"
+	"	int r = helper_z(a, c);\n"
+	"	int s = helper_z(b, c);\n"
+	"\n"
+	"	/* the first arm is rare */\n"
+	"	if (__builtin_expect(a > b, 0))\n"
+	"		r += helper_x(a) * s;\n"
+	"	else\n"
+	"		r -= helper_y(b) + s;\n"
+	"	if (r > limit)\n"
+	"		r = limit;\n"
+	"	return r + b * c + s;\n"
+	"}\n";
+
+static int build_pair_of(const char *name, const char *flags, const char *orig,
+			 const char *patched, struct og_pair *p)
 {
 	if (snprintf(p->dir, sizeof(p->dir), "%s/%s", tmpdir, name) >= (int)sizeof(p->dir) ||
 	    snprintf(p->orig, sizeof(p->orig), "%s/orig.o", p->dir) >= (int)sizeof(p->orig) ||
@@ -73,10 +121,15 @@ static int build_pair(const char *name, const char *flags, struct og_pair *p)
 	    snprintf(p->symtab, sizeof(p->symtab), "%s/%s.symtab", p->dir, name) >= (int)sizeof(p->symtab))
 		return -1;
 	if (mkdir(p->dir, 0755) ||
-	    og_compile(p->dir, "orig", "pair.c", pair_orig, flags, "orig.o") ||
-	    og_compile(p->dir, "patched", "pair.c", pair_patched, flags, "patched.o"))
+	    og_compile(p->dir, "orig", "pair.c", orig, flags, "orig.o") ||
+	    og_compile(p->dir, "patched", "pair.c", patched, flags, "patched.o"))
 		return -1;
 	return og_sh("readelf -s --wide '%s' > '%s'", p->orig, p->symtab) ? -1 : 0;
+}
+
+static int build_pair(const char *name, const char *flags, struct og_pair *p)
+{
+	return build_pair_of(name, flags, pair_orig, pair_patched, p);
 }
 
 static int group_setup(void **state)
@@ -91,7 +144,8 @@ static int group_setup(void **state)
 	    og_compile(tmpdir, "t4", "types.c", types_src, OG_KFLAGS " -gdwarf-4", "types4.o"))
 		return -1;
 	if (build_pair("pair", OG_KFLAGS " -g", &pair) ||
-	    build_pair("nodebug", OG_KFLAGS, &nodebug))
+	    build_pair("nodebug", OG_KFLAGS, &nodebug) ||
+	    build_pair_of("moved", OG_KFLAGS " -g", moved_orig, moved_patched, &moved))
 		return -1;
 	return 0;
 }
@@ -236,6 +290,28 @@ static void test_source_of_change(void **state)
 	cdo_free(ctx);
 }
 
+/*
+ * Each line's instructions are compared as a whole, wherever they sit,
+ * with the original's lines taken past the comment the patch adds: the
+ * arms that swapped places and the tail that moved are no change.
+ */
+static void test_moved_code(void **state)
+{
+	struct cdo_ctx *ctx = ctx_for(&moved, CDO_DWARF_SOURCE);
+	const struct cdo_item *it = item(ctx, "work");
+	const struct cdo_source *src;
+
+	(void)state;
+	assert_non_null(it);
+	src = it->source;
+	assert_non_null(src);
+	assert_int_equal(src->first_line, 6);
+	assert_int_equal(src->n_changed_lines, 1);
+	assert_int_equal(src->changed_lines[0], 12);
+	assert_int_equal(src->n_inlined, 0);
+	cdo_free(ctx);
+}
+
 /* Not asked, or no debug info: no source, and the same result. */
 static void test_no_source(void **state)
 {
@@ -266,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_synthetic_addresses),
 		cmocka_unit_test(test_bad_elf),
 		cmocka_unit_test(test_source_of_change),
+		cmocka_unit_test(test_moved_code),
 		cmocka_unit_test(test_no_source),
 	};
 

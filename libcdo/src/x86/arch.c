@@ -145,21 +145,26 @@ static bool reg_is_opcode(const struct x86_insn *f, uint8_t op)
 }
 
 /*
- * The register numbers of the instruction at @p, and the displacements of
- * stack slots (%rsp or %rbp based), set to zero in @out: what register
- * allocation and frame layout choose, not what the code does.  Opcodes,
- * operand sizes, immediates and other displacements (struct fields) stay.
- * Branches become their kind and condition alone: 7x rel8 and 0f 8x
- * rel32 both 0f 8x, eb and e9 both e9.
+ * The instruction at @p in a form where what register allocation and
+ * frame layout choose is left out: register numbers (and so the REX
+ * bits, SIB bytes and displacement sizes that only some registers need:
+ * 0x18(%r12) is 49 8b 44 24 18, 0x18(%rbx) 48 8b 43 18) and the
+ * displacements of stack slots (%rsp or %rbp based).  What stays:
+ * prefixes, REX.W, the opcode, an opcode extension in ModRM.reg, whether
+ * an operand is a register or memory, a memory operand's kind
+ * (RIP-relative, indexed and its scale, absolute, stack) and other
+ * displacements by value (struct fields), immediates.  Branches become
+ * their kind and condition alone: 7x rel8 and 0f 8x rel32 both 0f 8x, eb
+ * and e9 both e9.  VEX/EVEX/XOP instructions are copied as they are.
  */
 static unsigned int x86_64_insn_normalize(const uint8_t *p, unsigned int len, uint8_t *out)
 {
 	struct x86_insn f;
+	unsigned int n = 0, k, opstart, tail;
 	uint8_t op, rex = 0;
-	bool stack = false;
 
 	memcpy(out, p, len);
-	if (x86_insn_decode(p, len, &f) != len)
+	if (!len || x86_insn_decode(p, len, &f) != len)
 		return len;
 	if (len == 2 && p[0] >= 0x70 && p[0] <= 0x7f) {
 		out[0] = 0x0f;
@@ -172,39 +177,99 @@ static unsigned int x86_64_insn_normalize(const uint8_t *p, unsigned int len, ui
 		out[0] = 0xe9;
 		return 1;
 	}
+	if (f.map > 3)
+		return len;
 	op = p[f.op_at];
-	if (f.rex_at != X86_NO_FIELD) {
+	opstart = f.op_at - (f.map == 0 ? 0 : f.map == 1 ? 1 : 2);
+	if (f.rex_at != X86_NO_FIELD)
 		rex = p[f.rex_at];
-		out[f.rex_at] &= 0xf8;	/* R, X, B: the high register bits */
-	}
+	/* legacy prefixes, then REX.W alone */
+	for (k = 0; k < opstart; k++)
+		if (k != f.rex_at)
+			out[n++] = p[k];
+	if (rex & 8)
+		out[n++] = 0x48;
+	for (k = opstart; k <= f.op_at; k++)
+		out[n++] = p[k];
 	if ((f.map == 0 && ((op >= 0x50 && op <= 0x5f) || (op >= 0x91 && op <= 0x97) ||
 			    (op >= 0xb0 && op <= 0xbf))) ||
 	    (f.map == 1 && op >= 0xc8 && op <= 0xcf))
-		out[f.op_at] &= 0xf8;	/* register in the opcode */
+		out[n - 1] &= 0xf8;	/* register in the opcode */
+	tail = f.op_at + 1;
 	if (f.modrm_at != X86_NO_FIELD) {
-		uint8_t m = p[f.modrm_at], mod = m >> 6, rm = m & 7, keep = 0xc0;
+		uint8_t m = p[f.modrm_at], mod = m >> 6, rm = m & 7;
+		uint8_t form = reg_is_opcode(&f, op) ? m & 0x38 : 0;
+		bool stack = false;
 
-		if (reg_is_opcode(&f, op))
-			keep |= 0x38;
-		if (mod != 3 && (rm == 4 || (mod == 0 && rm == 5)))
-			keep |= 0x07;	/* a SIB follows, or RIP-relative */
-		if (mod != 3 && rm == 5 && !(rex & 1))
-			stack = true;	/* %rbp + disp */
-		out[f.modrm_at] = m & keep;
-		if (f.sib_at != X86_NO_FIELD) {
-			uint8_t sib = p[f.sib_at], base = sib & 7;
+		if (mod == 3) {
+			out[n++] = 0xc0 | form;
+		} else {
+			int32_t disp = 0;
+			uint8_t sib = f.sib_at != X86_NO_FIELD ? p[f.sib_at] : 0;
+			bool index = rm == 4 && (((sib >> 3) & 7) != 4 || (rex & 2));
 
-			if (base == 4 && !(rex & 1))
-				stack = true;	/* %rsp + disp */
-			/* scale, "no index" and "no base" (mod 0, base 5) stay */
-			out[f.sib_at] = (sib & 0xc0) |
-					(((sib >> 3) & 7) == 4 && !(rex & 2) ? 0x20 : 0) |
-					(mod == 0 && base == 5 ? 5 : 0);
+			if (rm == 4)
+				stack = (sib & 7) == 4 && !(rex & 1);	/* %rsp + disp */
+			else if (rm == 5 && mod != 0)
+				stack = !(rex & 1);			/* %rbp + disp */
+			if (rm == 4 && mod != 0 && (sib & 7) == 5 && !(rex & 1))
+				stack = true;				/* %rbp + index + disp */
+			for (k = f.disp_len; k > 0; k--)
+				disp = (int32_t)((uint32_t)disp << 8 | p[f.disp_at + k - 1]);
+			if (f.disp_len == 1)
+				disp = (int8_t)disp;
+			if (stack)
+				disp = 0;
+			/* 0x40 memory, 0x80 a stack slot (0xc0 is a register) */
+			out[n++] = (stack ? 0x80 : 0x40) | form | (mod == 0 && rm == 5 ? 1 : 0) |
+				   (index ? 2 : 0) | (rm == 4 && mod == 0 && (sib & 7) == 5 ? 4 : 0);
+			if (index)
+				out[n++] = sib >> 6;
+			for (k = 0; k < 4; k++)
+				out[n++] = (uint8_t)((uint32_t)disp >> (8 * k));
 		}
+		tail = f.imm_at != X86_NO_FIELD ? f.imm_at : len;
 	}
-	if (stack && f.disp_at != X86_NO_FIELD)
-		memset(out + f.disp_at, 0, f.disp_len);
-	return len;
+	/* the immediate (or moffs) as it is */
+	for (k = tail; k < len; k++)
+		out[n++] = p[k];
+	return n;
+}
+
+/*
+ * mov between registers and stack slots (88, 89, 8a, 8b with a register
+ * or %rsp/%rbp-based operand), push and pop of a register (50-5f), the
+ * frame's allocation (add or sub of an immediate to %rsp) and release
+ * (leave), jmp (eb, e9) and ret (c3): gcc copies a function's exit into the blocks that
+ * return, or merges them, as it lays the blocks out.
+ */
+static bool x86_64_insn_is_shuffle(const uint8_t *p, unsigned int len)
+{
+	struct x86_insn f;
+	uint8_t op, rex = 0, m, mod, rm;
+
+	if (!p || x86_insn_decode(p, len, &f) != len || f.map != 0)
+		return false;
+	op = p[f.op_at];
+	if (f.rex_at != X86_NO_FIELD)
+		rex = p[f.rex_at];
+	if ((op >= 0x50 && op <= 0x5f) || op == 0xeb || op == 0xe9 || op == 0xc3 || op == 0xc9)
+		return true;
+	/* add/sub $imm,%rsp: the frame's size */
+	if ((op == 0x81 || op == 0x83) && f.modrm_at != X86_NO_FIELD &&
+	    (p[f.modrm_at] == 0xc4 || p[f.modrm_at] == 0xec) && (rex & 0x09) == 0x08)
+		return true;
+	if (op < 0x88 || op > 0x8b || f.modrm_at == X86_NO_FIELD)
+		return false;
+	m = p[f.modrm_at];
+	mod = m >> 6;
+	rm = m & 7;
+	if (mod == 3)
+		return true;
+	if (rm == 5)
+		return mod != 0 && !(rex & 1);	/* %rbp + disp, not RIP-relative */
+	return rm == 4 && f.sib_at != X86_NO_FIELD && (p[f.sib_at] & 7) == 4 &&
+	       ((p[f.sib_at] >> 3) & 7) == 4 && !(rex & 3);	/* %rsp, no index */
 }
 
 const struct arch_ops x86_64_arch_ops = {
@@ -227,4 +292,6 @@ const struct arch_ops x86_64_arch_ops = {
 	.insn_is_nop = x86_64_insn_is_nop,
 	.insn_immediate = x86_64_insn_immediate,
 	.insn_normalize = x86_64_insn_normalize,
+	.insn_is_shuffle = x86_64_insn_is_shuffle,
+	.return_thunk = "__x86_return_thunk",
 };

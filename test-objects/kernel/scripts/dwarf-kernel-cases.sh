@@ -13,11 +13,14 @@
 #    (the first DW_AT_name of the struct in `readelf -wi` directly followed
 #    by DW_AT_byte_size) finds in the same file;
 #  - every changed line of every changed function lies in a hunk of the
-#    case's patch, except in the functions the case's `source-exceptions`
-#    file lists (one name a line, `#` comments saying why: code the
-#    compiler moved or charged to other lines, which no comparison of
-#    instructions can tell from a change).  Strict on 6.1, where the
-#    exceptions were measured; on other kernels counted only;
+#    case's patch as it applies to this kernel's source (the hunks of
+#    `diff -u` between the touched files and their patched copies, so a
+#    patch applied at an offset is measured where it landed), or is the
+#    call line of an inlined callee whose code changed and which is
+#    declared in or just above a hunk; except in the functions the case's
+#    `source-exceptions-<version>` file lists (one name a line, `#`
+#    comments saying what the instructions show: code the compiler
+#    changed on lines the patch did not touch);
 #  - whether each changed function points into the hunks (one of its
 #    changed lines is in a hunk of its file, or an inlined callee whose
 #    code changed is declared in or just above one), and how many changed
@@ -45,7 +48,7 @@ if [[ ! -d "$work/cases" || ! -f "$vmlinux" ]]; then
 	echo "dwarf-kernel: 0 passed, 0 failed, 1 skipped"
 	exit 0
 fi
-for cmd in readelf jq cmp awk; do
+for cmd in readelf jq cmp awk diff patch; do
 	command -v "$cmd" >/dev/null || { echo "dwarf-kernel: $cmd is missing" >&2; exit 2; }
 done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dwarf-kernel.XXXXXX")
@@ -75,20 +78,42 @@ kpatch_sizes() {
 	cat "$tmp/scan.$key"
 }
 
-# "file start end" for every hunk of a -p1 patch, in new-file lines
+# "file start end" for every hunk of a -p1 patch as it applies to the
+# kernel's source ($work/src), in the patched file's lines: the patch is
+# applied to copies of the files it touches, and diff gives the hunks
+# (the patch's own numbers are those of the tree it was made against,
+# and another kernel takes it at an offset).
 patch_hunks() {
-	awk '/^\+\+\+ / { f = $2; sub(/^b\//, "", f) }
-		/^@@/ { split($3, a, ","); n = (a[2] == "" ? 1 : a[2]); s = substr(a[1], 2);
-			print f, s, s + n - 1 }' "$1"
+	local p=$1 d=$tmp/hunks f
+	rm -rf "$d"
+	mkdir -p "$d/a" "$d/b"
+	for f in $(awk '/^\+\+\+ / { f = $2; sub(/^b\//, "", f); print f }' "$p"); do
+		[[ -f "$work/src/$f" ]] || continue
+		mkdir -p "$d/a/$(dirname "$f")" "$d/b/$(dirname "$f")"
+		cp "$work/src/$f" "$d/a/$f"
+		cp "$work/src/$f" "$d/b/$f"
+	done
+	if ! patch -p1 -s -f --no-backup-if-mismatch -d "$d/b" <"$p" >/dev/null 2>&1; then
+		echo "dwarf-kernel: $p does not apply to $work/src" >&2
+		return 1
+	fi
+	for f in $(awk '/^\+\+\+ / { f = $2; sub(/^b\//, "", f); print f }' "$p"); do
+		{ diff -U3 "$d/a/$f" "$d/b/$f" || true; } | awk -v f="$f" '/^@@/ {
+			split($3, a, ","); n = (a[2] == "" ? 1 : a[2]); s = substr(a[1], 2)
+			print f, s, s + n - 1 }'
+	done
 }
 
-pairs=0 lines_in=0 lines_out=0 funcs_in=0 funcs_out=0 listed_out=0
+pairs=0 lines_in=0 lines_call=0 lines_out=0 funcs_in=0 funcs_out=0 listed_out=0
 for dir in "$work"/cases/*/; do
 	name=$(basename "$dir")
 	[[ -f "$dir/parents" ]] || continue
 	patch=$HERE/cases/$name/patch-$ver
 	[[ -f "$patch" ]] || patch=$HERE/cases/$name/patch
-	hunks=$(patch_hunks "$patch")
+	if ! hunks=$(patch_hunks "$patch"); then
+		fail "$name hunks" "$patch does not apply to $work/src"
+		continue
+	fi
 	while read -r obj parent; do
 		pairs=$((pairs + 1))
 		o=$tmp/$name/${obj//\//_}
@@ -124,21 +149,28 @@ for dir in "$work"/cases/*/; do
 			fi
 		done < <(jq -r '.struct_sizes | to_entries[] | select(.value.from == "debug info") |
 			"\(.key) \(.value.size) \(.value.file)"' "$o/dwarf.json")
-		exceptions=$HERE/cases/$name/source-exceptions
+		exceptions=$HERE/cases/$name/source-exceptions-$ver
 		while read -r fn file ninl lines inl; do
-			hit=0 bad=""
+			hit=0 bad="" calls=" "
+			# a callee whose body a hunk changes is declared just above
+			# it; the line calling it changed with it
+			for fl in ${inl//,/ }; do
+				[[ $fl = - ]] && continue
+				IFS=: read -r ifile iline icall <<<"$fl"
+				if awk -v f="$ifile" -v l="$iline" '$1 == f && $2 - 30 <= l && l <= $3 { ok = 1 } END { exit !ok }' <<<"$hunks"; then
+					hit=1
+					calls+="$icall "
+				fi
+			done
 			for l in ${lines//,/ }; do
 				[[ $l = - ]] && continue
 				if awk -v f="$file" -v l="$l" '$1 == f && $2 <= l && l <= $3 { ok = 1 } END { exit !ok }' <<<"$hunks"; then
 					hit=1
+				elif [[ $calls = *" $l "* ]]; then
+					lines_call=$((lines_call + 1))
 				else
 					bad+=" $l"
 				fi
-			done
-			# a callee whose body a hunk changes is declared just above it
-			for fl in ${inl//,/ }; do
-				[[ $fl = - ]] && continue
-				awk -v f="${fl%:*}" -v l="${fl##*:}" '$1 == f && $2 - 30 <= l && l <= $3 { ok = 1 } END { exit !ok }' <<<"$hunks" && hit=1
 			done
 			nl=0
 			[[ $lines = - ]] || nl=$(wc -w <<<"${lines//,/ }")
@@ -148,8 +180,8 @@ for dir in "$work"/cases/*/; do
 				pass
 			elif [[ -f "$exceptions" ]] && grep -qx "$fn" "$exceptions"; then
 				listed_out=$((listed_out + $(wc -w <<<"$bad")))
-			elif [[ $ver = 6.1 ]]; then
-				fail "$name $fn" "changed lines$bad are outside the patch's hunks (not in $name/source-exceptions)"
+			else
+				fail "$name $fn" "changed lines$bad are outside the patch's hunks (not in $name/source-exceptions-$ver)"
 			fi
 			if [[ $hit = 0 && "$lines$inl" != -- ]]; then
 				# measured, not refused: a caller whose code changed
@@ -160,10 +192,10 @@ for dir in "$work"/cases/*/; do
 				funcs_in=$((funcs_in + 1))
 			fi
 		done < <(jq -r '.changed_functions[] | select(.source) |
-			"\(.name) \(.source.file) \(.inlined_changed | length) \(.source.changed_lines | map(tostring) | join(",") | if . == "" then "-" else . end) \(.inlined_changed | map(.file + ":" + (.line | tostring)) | join(",") | if . == "" then "-" else . end)"' "$o/env.json")
+			"\(.name) \(.source.file) \(.inlined_changed | length) \(.source.changed_lines | map(tostring) | join(",") | if . == "" then "-" else . end) \(.inlined_changed | map(.file + ":" + (.line | tostring) + ":" + (.call_line | tostring)) | join(",") | if . == "" then "-" else . end)"' "$o/env.json")
 	done <"$dir/parents"
 done
 echo "dwarf-kernel: changed functions pointing into the patch's hunks: $funcs_in, not: $funcs_out"
-echo "dwarf-kernel: changed lines in the patch's hunks: $lines_in, outside: $lines_out ($listed_out in listed exceptions)"
+echo "dwarf-kernel: changed lines in the patch's hunks: $lines_in ($lines_call calling a changed callee declared there), outside: $lines_out ($listed_out in listed exceptions)"
 echo "dwarf-kernel: $passed passed, $failed failed ($pairs pairs of $ver)"
 [[ $failed = 0 ]]
