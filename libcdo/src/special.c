@@ -463,18 +463,6 @@ static int regenerate(struct diff *d, const struct special_section *ss, uint32_t
 			else
 				hi = mid;
 		}
-		/*
-		 * A relocation that runs into the next entry means the entry
-		 * size is wrong (a struct size for another kernel, say): the
-		 * entries kept would carry half a relocation.
-		 */
-		if (off + p->arch->rela_width(rs->relas[j].type) > gstart[lo + 1]) {
-			err = sink_fail(&d->sink, CDO_ERR_MALFORMED,
-					"%s: relocation at %s+0x%llx runs past its entry's end at 0x%llx: wrong entry size?",
-					p->path, base->name, (unsigned long long)off,
-					(unsigned long long)gstart[lo + 1]);
-			goto out;
-		}
 		rgroup[j] = lo;
 		gfirst[lo + 1]++;
 	}
@@ -524,6 +512,22 @@ static int regenerate(struct diff *d, const struct special_section *ss, uint32_t
 		for (j = 0; j < n_in; j++) {
 			struct rela *r = &rs->relas[members[j]];
 
+			/*
+			 * A relocation that runs into the next entry means the
+			 * entry size is wrong (a struct size for another kernel,
+			 * say): the entry kept would carry half a relocation.
+			 * Only kept entries are checked, as upstream's sizes do
+			 * not fit every section (.printk_index holds pointers,
+			 * PRINTK_INDEX_STRUCT_SIZE is the size of what they point
+			 * to), and its entries are never kept.
+			 */
+			if (r->offset + p->arch->rela_width(r->type) > src + gsize) {
+				err = sink_fail(&d->sink, CDO_ERR_MALFORMED,
+						"%s: relocation at %s+0x%llx runs past its entry's end at 0x%llx: wrong entry size?",
+						p->path, base->name, (unsigned long long)r->offset,
+						(unsigned long long)(src + gsize));
+				goto out;
+			}
 			r->offset -= src - dst;
 			p->syms[r->sym].include = true;
 			newrelas[kept++] = *r;
