@@ -18,11 +18,9 @@
 #include <string.h>
 
 #include "dwarfstage.h"
+#include "hashidx.h"
 #include "names.h"
 #include "srcdiff.h"
-
-/* Beyond this many edits the two versions are unrelated: all lines changed. */
-#define MAX_EDITS 2000
 
 struct fn_code {
 	const struct object *o;
@@ -66,13 +64,10 @@ static void mask_line_number(const struct fn_code *f, const uint8_t *insn, unsig
 		memset(buf + off, 0, width);
 }
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
+/* The project's hash, chained: @h seeds the hash of the next bytes. */
+static uint64_t chain_hash(uint64_t h, const void *p, size_t n)
 {
-	const uint8_t *b = p;
-
-	while (n--)
-		h = (h ^ *b++) * 0x100000001b3ULL;
-	return h;
+	return XXH3_64bits_withSeed(p, n, h);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -159,11 +154,11 @@ static int tokenize(struct fn_code *f)
 			if (field - at < len)
 				memset(buf + (field - at), 0,
 				       w < len - (field - at) ? w : len - (field - at));
-			key = ra->string ? fnv(1, ra->string, strlen(ra->string)) :
+			key = ra->string ? chain_hash(1, ra->string, strlen(ra->string)) :
 					   names_mangled_key(t->name);
-			h = fnv(h, &key, sizeof(key));
+			h = chain_hash(h, &key, sizeof(key));
 			if (t->type != STT_SECTION && !ra->string)
-				h = fnv(h, &ra->addend, sizeof(ra->addend));
+				h = chain_hash(h, &ra->addend, sizeof(ra->addend));
 		}
 		/* padding moves with the code around it; it says nothing */
 		if (!has_rel && arch->insn_is_nop(code + at, end - at))
@@ -180,8 +175,8 @@ static int tokenize(struct fn_code *f)
 		 * registers, stack slots and branch distances are the
 		 * compiler's choice, not the patch's
 		 */
-		f->tok[f->ntok++] = f->exact ? fnv(h, buf, len) :
-					       fnv(h, norm, arch->insn_normalize(buf, len, norm));
+		f->tok[f->ntok++] = f->exact ? chain_hash(h, buf, len) :
+					       chain_hash(h, norm, arch->insn_normalize(buf, len, norm));
 	}
 	free(rel);
 	return 0;
