@@ -20,6 +20,9 @@
 #   KLP_DEBUG         1: add config/debug.config (KASAN, DEBUG_LIST,
 #                     DEBUG_KOBJECT_RELEASE) in a cache of its own, for the
 #                     stress run: KLP_DEBUG=1 KLP_TESTS=test-klp-stress.sh
+#   KLP_QEMU_SMP, KLP_QEMU_MEM  CPUs and MiB of the guest (default 2, 1024)
+#   KLP_GUEST_RUN     the script the guest runs instead of guest-run.sh, and
+#   KLP_GUEST_FILES   files it needs, put next to it in /klp (bench/klp)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,6 +39,10 @@ if [[ "$KLP_DEBUG" == 1 ]]; then
 	KLP_QEMU_TIMEOUT=${KLP_QEMU_TIMEOUT:-3600}
 fi
 KLP_QEMU_TIMEOUT=${KLP_QEMU_TIMEOUT:-1800}
+KLP_QEMU_SMP=${KLP_QEMU_SMP:-2}
+KLP_QEMU_MEM=${KLP_QEMU_MEM:-1024}
+KLP_GUEST_RUN=${KLP_GUEST_RUN:-$HERE/scripts/guest-run.sh}
+KLP_GUEST_FILES=${KLP_GUEST_FILES:-}
 FRAGMENT=$HERE/config/livepatch.config
 
 # Tools copied from Debian into the guest because the selftests compare the
@@ -236,7 +243,10 @@ build_initramfs() {
 	install -m 0755 "$WORK/tools/klp-conflicts" "$ROOT/usr/bin/klp-conflicts"
 	install -m 0755 "$WORK/tools/klpctl" "$ROOT/usr/bin/klpctl"
 	install -m 0755 "$HERE/scripts/guest-init.sh" "$ROOT/init"
-	install -m 0755 "$HERE/scripts/guest-run.sh" "$ROOT/klp/run.sh"
+	install -m 0755 "$KLP_GUEST_RUN" "$ROOT/klp/run.sh"
+	for f in $KLP_GUEST_FILES; do
+		install -m 0755 "$f" "$ROOT/klp/"
+	done
 
 	# The selftests named by the kernel's own Makefile, then ours.
 	for t in $(sed -n '/^TEST_PROGS *:*=/,/^$/p' \
@@ -300,7 +310,7 @@ run_guest() {
 			finished=1;;
 		esac
 	done < <(timeout "$KLP_QEMU_TIMEOUT" qemu-system-x86_64 \
-			-machine pc -accel tcg -cpu max -smp 2 -m 1024 \
+			-machine pc -accel tcg -cpu max -smp "$KLP_QEMU_SMP" -m "$KLP_QEMU_MEM" \
 			-display none -monitor none -serial stdio -no-reboot \
 			-kernel "$BUILD/arch/x86/boot/bzImage" \
 			-initrd "$WORK/initramfs.cpio.gz" \
