@@ -14,7 +14,10 @@
 #   JOBS              make -j value (default 2)
 #   KLP_TESTS         space-separated test scripts to run (default: all)
 #   KLP_STRESS_CYCLES cycles of the stress test (default 200)
-#   KLP_QEMU_TIMEOUT  seconds before the guest is killed (default 1800)
+#   KLP_QEMU_TIMEOUT  seconds before the guest is killed (default 1800;
+#                     7800 with KLP_DEBUG=1: its 200 stress cycles take
+#                     about 19 s each, mostly DEBUG_KOBJECT_RELEASE's
+#                     delayed releases that patch removal waits for)
 #   KLP_SERIES        a directory of patches to apply instead of patches/<ver>
 #   KLP_BUILD_ONLY    1: stop after building the kernel (see check-series.sh)
 #   KLP_DEBUG         1: add config/debug.config (KASAN, DEBUG_LIST,
@@ -36,7 +39,7 @@ KLP_TESTS=${KLP_TESTS:-}
 KLP_STRESS_CYCLES=${KLP_STRESS_CYCLES:-200}
 KLP_DEBUG=${KLP_DEBUG:-0}
 if [[ "$KLP_DEBUG" == 1 ]]; then
-	KLP_QEMU_TIMEOUT=${KLP_QEMU_TIMEOUT:-3600}
+	KLP_QEMU_TIMEOUT=${KLP_QEMU_TIMEOUT:-7800}
 fi
 KLP_QEMU_TIMEOUT=${KLP_QEMU_TIMEOUT:-1800}
 KLP_QEMU_SMP=${KLP_QEMU_SMP:-2}
