@@ -115,7 +115,7 @@ SHARED_LIB   := $(BUILD)/lib/$(SHARED_REAL)
 .DELETE_ON_ERROR:
 
 .PHONY: all deps deps-build check check-unit check-cases check-cli check-kbc check-upstream \
-	check-kernel demo install uninstall install-kpatch uninstall-kpatch clean bench bench-kbuild \
+	check-kernel demo install uninstall install-kpatch uninstall-kpatch clean bench bench-kbuild bench-klp \
 	man klp-conflicts
 
 all: $(STATIC_LIB) $(SHARED_LIB) $(CLI_BINS) $(KBC_BIN) klp-conflicts man
@@ -265,6 +265,11 @@ bench: all
 # the knobs: KPATCH_BUILD=, JOBS=, WORK=, STEPS=, FRESH=1); hours, not in CI.
 bench-kbuild: all
 	BUILD=$(abspath $(BUILD)) bench/kbuild/run.sh
+
+# The livepatch consistency models' stop windows in one qemu boot of the 6.1
+# series (bench/klp/run.sh for the knobs); builds a kernel, not in CI.
+bench-klp:
+	BUILD=$(abspath $(BUILD)) bench/klp/run.sh
 
 # ---- install -------------------------------------------------------------
 
