@@ -219,6 +219,80 @@ static void test_x86_64_mask_regs(void **state)
 	}
 }
 
+/*
+ * Normalize the instructions @v (lengths @len, @n of them) in sequence,
+ * through insn_compare_order(), into one buffer; its length.
+ */
+static unsigned int normal_run(const uint8_t (*v)[8], const unsigned int *len, unsigned int n,
+			       uint8_t *out)
+{
+	const struct arch_ops *a = &x86_64_arch_ops;
+	unsigned int k, total = 0, m;
+	int state = 0;
+
+	for (k = 0; k < n; k++) {
+		m = a->insn_normalize(v[k], len[k], out + total);
+		m = a->insn_compare_order(v[k], len[k], out + total, m, &state);
+		out[total + m] = 0xee;	/* a separator no form ends with */
+		total += m + 1;
+	}
+	return total;
+}
+
+static bool same_run(const uint8_t (*x)[8], const unsigned int *xl, const uint8_t (*y)[8],
+		     const unsigned int *yl, unsigned int n)
+{
+	uint8_t ox[8 * ARCH_NORM_MAX], oy[8 * ARCH_NORM_MAX];
+	unsigned int lx = normal_run(x, xl, n, ox), ly = normal_run(y, yl, n, oy);
+
+	return lx == ly && !memcmp(ox, oy, lx);
+}
+
+/* A compare and the conditions that read it, whichever way round it is written. */
+static void test_x86_64_compare_order(void **state)
+{
+	/* cmp %r12d,0x8(%rbx); jl  ==  cmp 0x8(%rbx),%r12d; jg */
+	static const uint8_t m1[][8] = { { 0x44, 0x39, 0x63, 0x08 }, { 0x7c, 0x10 } };
+	static const uint8_t m2[][8] = { { 0x44, 0x3b, 0x63, 0x08 }, { 0x0f, 0x8f, 1, 0, 0, 0 } };
+	static const uint8_t m3[][8] = { { 0x44, 0x3b, 0x63, 0x08 }, { 0x7c, 0x10 } };
+	static const unsigned int ml[] = { 4, 2 }, ml2[] = { 4, 6 };
+	/* cmp %ecx,%esi; jb  ==  cmp %esi,%ecx; ja  ==  cmp %esi,0x20(%rsp); ja */
+	static const uint8_t r1[][8] = { { 0x39, 0xce }, { 0x72, 0x10 } };
+	static const uint8_t r2[][8] = { { 0x39, 0xf1 }, { 0x77, 0x10 } };
+	static const uint8_t r3[][8] = { { 0x39, 0x74, 0x24, 0x20 }, { 0x77, 0x10 } };
+	/* but jb is not jae, nor je jne */
+	static const uint8_t r4[][8] = { { 0x39, 0xf1 }, { 0x73, 0x10 } };
+	static const unsigned int rl[] = { 2, 2 }, rl3[] = { 4, 2 };
+	/* setl after the swapped compare, then jle: both follow it */
+	static const uint8_t s1[][8] = { { 0x44, 0x39, 0x63, 0x08 }, { 0x0f, 0x9c, 0xc0 },
+					 { 0x7e, 0x10 } };
+	static const uint8_t s2[][8] = { { 0x44, 0x3b, 0x63, 0x08 }, { 0x0f, 0x9f, 0xc0 },
+					 { 0x7d, 0x10 } };
+	static const unsigned int sl[] = { 4, 3, 2 };
+	/* an instruction between: the jump no longer reads the compare */
+	static const uint8_t t1[][8] = { { 0x44, 0x3b, 0x63, 0x08 }, { 0x85, 0xc0 }, { 0x7c, 0x10 } };
+	static const uint8_t t2[][8] = { { 0x44, 0x3b, 0x63, 0x08 }, { 0x85, 0xc0 }, { 0x7f, 0x10 } };
+	static const unsigned int tl[] = { 4, 2, 2 };
+	/* cmovg %eax,%ebx and cmovle %eax,%ebx: registers aside, one choice */
+	static const uint8_t c1[][8] = { { 0x0f, 0x4f, 0xd8 } }, c2[][8] = { { 0x0f, 0x4e, 0xd8 } };
+	/* from memory, the condition stays */
+	static const uint8_t c3[][8] = { { 0x0f, 0x4f, 0x43, 0x08 } };
+	static const uint8_t c4[][8] = { { 0x0f, 0x4e, 0x43, 0x08 } };
+	static const unsigned int cl[] = { 3 }, cl4[] = { 4 };
+
+	(void)state;
+	assert_true(same_run(m1, ml, m2, ml2, 2));
+	assert_false(same_run(m1, ml, m3, ml, 2));
+	assert_true(same_run(r1, rl, r2, rl, 2));
+	assert_true(same_run(r1, rl, r3, rl3, 2));
+	assert_false(same_run(r1, rl, r4, rl, 2));
+	assert_true(same_run(s1, sl, s2, sl, 3));
+	assert_true(same_run(t1, tl, t1, tl, 3));
+	assert_false(same_run(t1, tl, t2, tl, 3));
+	assert_true(same_run(c1, cl, c2, cl, 1));
+	assert_false(same_run(c3, cl4, c4, cl4, 1));
+}
+
 /* What register allocation and block layout add or take away, and what not. */
 static void test_x86_64_shuffle(void **state)
 {
@@ -268,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_x86_64_instructions),
 		cmocka_unit_test(test_x86_64_immediate),
 		cmocka_unit_test(test_x86_64_mask_regs),
+		cmocka_unit_test(test_x86_64_compare_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -272,6 +272,84 @@ static bool x86_64_insn_is_shuffle(const uint8_t *p, unsigned int len)
 	       ((p[f.sib_at] >> 3) & 7) == 4 && !(rex & 3);	/* %rsp, no index */
 }
 
+/* The condition code of a jcc, setcc or cmovcc with its operands swapped: b <-> a, l <-> g. */
+static uint8_t swapped_condition(uint8_t cc)
+{
+	static const uint8_t swap[16] = { 0x0, 0x1, 0x7, 0x6, 0x4, 0x5, 0x3, 0x2,
+					  0x8, 0x9, 0xa, 0xb, 0xf, 0xe, 0xd, 0xc };
+
+	return swap[cc & 0xf];
+}
+
+/* What the last compare left in the flags, for x86_64_insn_compare_order(). */
+enum compare_state {
+	CMP_NONE,	/* not a compare of two operands */
+	CMP_AS_IS,	/* a compare written in the canonical direction */
+	CMP_SWAPPED,	/* one written the other way round */
+	CMP_UNORDERED,	/* registers or stack slots: the direction is lost */
+};
+
+/*
+ * cmp r/m,r (38, 39) subtracts the register from the r/m operand, cmp
+ * r,r/m (3a, 3b) the other way round; 38/39 is the canonical direction.
+ * The normalized form (x86_64_insn_normalize()) has the opcode after the
+ * legacy prefixes and REX.W, and then the ModRM stand-in: 0xc0 for a
+ * register, 0x80 for a stack slot (four displacement bytes follow),
+ * anything else for memory.  Normalized jcc is 0f 8x alone.
+ */
+static unsigned int x86_64_insn_compare_order(const uint8_t *p, unsigned int len, uint8_t *norm,
+					      unsigned int n, int *state)
+{
+	struct x86_insn f;
+	unsigned int oi;
+	uint8_t op, cc;
+	int was = *state;
+
+	*state = CMP_NONE;
+	if (!p || !len || x86_insn_decode(p, len, &f) != len || f.map > 1)
+		return n;
+	op = p[f.op_at];
+	/* the prefixes and escape before it, less the REX but for REX.W */
+	oi = f.op_at - (f.rex_at != X86_NO_FIELD) + (f.rex_at != X86_NO_FIELD && (p[f.rex_at] & 8));
+	if (f.map == 0 && op >= 0x38 && op <= 0x3b && f.modrm_at != X86_NO_FIELD && oi + 1 < n) {
+		uint8_t form = norm[oi + 1] & 0xc0;
+
+		norm[oi] = op & ~2;
+		if (form == 0xc0 || form == 0x80) {
+			/* a slot is a register that was spilled */
+			norm[oi + 1] = 0xc0;
+			*state = CMP_UNORDERED;
+			return oi + 2;
+		}
+		*state = op & 2 ? CMP_SWAPPED : CMP_AS_IS;
+		return n;
+	}
+	if ((f.map == 0 && (op & 0xf0) == 0x70) || (f.map == 1 && (op & 0xf0) == 0x80)) {
+		if (n == 2 && norm[0] == 0x0f)
+			oi = 1;	/* jcc, short or near: 0f 8x */
+	} else if (!(f.map == 1 && ((op & 0xf0) == 0x90 || (op & 0xf0) == 0x40))) {
+		return n;	/* neither a setcc nor a cmovcc */
+	}
+	if (oi >= n)
+		return n;
+	cc = norm[oi] & 0xf;
+	if (was == CMP_SWAPPED)
+		cc = swapped_condition(cc);
+	else if (was == CMP_UNORDERED && swapped_condition(cc) < cc)
+		cc = swapped_condition(cc);
+	/*
+	 * cmovg %eax,%ebx and cmovle %ebx,%eax choose the same value: with
+	 * the registers left out, a condition and its negation are one
+	 */
+	if (f.map == 1 && (op & 0xf0) == 0x40 && f.modrm_at != X86_NO_FIELD &&
+	    (p[f.modrm_at] >> 6) == 3)
+		cc &= ~1;
+	norm[oi] = (uint8_t)((norm[oi] & 0xf0) | cc);
+	/* the flags stay for the next reader (jl then je) */
+	*state = was;
+	return n;
+}
+
 const struct arch_ops x86_64_arch_ops = {
 	.name = "x86-64",
 	.machine = EM_X86_64,
@@ -293,5 +371,6 @@ const struct arch_ops x86_64_arch_ops = {
 	.insn_immediate = x86_64_insn_immediate,
 	.insn_normalize = x86_64_insn_normalize,
 	.insn_is_shuffle = x86_64_insn_is_shuffle,
+	.insn_compare_order = x86_64_insn_compare_order,
 	.return_thunk = "__x86_return_thunk",
 };
