@@ -134,6 +134,13 @@ struct arch_ops {
 	unsigned int (*insn_compare_order)(const uint8_t *p, unsigned int len, uint8_t *norm,
 					   unsigned int n, int *state);
 	/*
+	 * Names of the thunks an indirect call or jump goes through, one per
+	 * register (x86's "__x86_indirect_thunk_rax"), as the prefix before
+	 * the register: a call through another register is the same call.
+	 * NULL-terminated; NULL when there are none.
+	 */
+	const char *const *register_thunks;
+	/*
 	 * The symbol a return jumps to when the kernel replaces ret with a
 	 * jump to a thunk (x86's "__x86_return_thunk"), or NULL.
 	 */

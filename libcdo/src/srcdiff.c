@@ -70,6 +70,19 @@ static uint64_t chain_hash(uint64_t h, const void *p, size_t n)
 	return XXH3_64bits_withSeed(p, n, h);
 }
 
+/*
+ * Is @t a label of a constant in a mergeable section (.rodata.cst2), one
+ * entry whose bytes are in the object?
+ */
+static bool is_merged_constant(const struct object *o, const struct symbol *t)
+{
+	const struct section *s = &o->secs[t->sec];
+	uint64_t size = s->sh.sh_entsize;
+
+	return (s->sh.sh_flags & SHF_MERGE) && !(s->sh.sh_flags & SHF_STRINGS) && size &&
+	       s->data && t->sym.st_value <= s->size && size <= s->size - t->sym.st_value;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -103,6 +116,58 @@ static uint64_t *function_relas(const struct fn_code *f, size_t *n)
 	return v;
 }
 
+/*
+ * A register thunk's name without its register (arch register_thunks):
+ * the length of the prefix, 0 for any other name.
+ */
+static size_t register_thunk(const struct arch_ops *arch, const char *name)
+{
+	const char *const *t;
+
+	for (t = arch->register_thunks; t && *t && name; t++)
+		if (has_prefix(name, *t))
+			return strlen(*t);
+	return 0;
+}
+
+/*
+ * What a relocation of the instruction at [@at, @end) points at, as a
+ * key: the string it points into, or the target's name (up to gcc's
+ * numbering) and addend.  Some of those are the compiler's choice too:
+ * - the register of a thunk (register_thunk());
+ * - a constant gcc puts in a mergeable section under a label it numbers
+ *   (`movzwl .LC402(%rip)`): a constant added above renumbers every one
+ *   after it, so it counts by its bytes;
+ * - where a branch lands in another function: a jump to the cold part
+ *   (`jne parse_args.cold+0xa8`) lands elsewhere when that part is laid
+ *   out anew, as a jump inside the function would.
+ */
+static uint64_t rela_key(const struct fn_code *f, const struct rela *ra, uint32_t field,
+			 uint32_t at, uint32_t end)
+{
+	const struct object *o = f->o;
+	const struct arch_ops *arch = o->arch;
+	const struct symbol *t = &o->syms[ra->sym];
+	const uint8_t *code = o->secs[f->sec].data + f->start;
+	unsigned int disp = arch->insn_branch_disp(code + at, end - at);
+	size_t thunk = register_thunk(arch, t->name);
+	uint64_t h = 0xcbf29ce484222325ULL, key;
+
+	if (ra->string)
+		return chain_hash(1, ra->string, strlen(ra->string));
+	if (thunk)
+		key = chain_hash(3, t->name, thunk);
+	else if (t->type != STT_SECTION && t->sec != NONE && is_merged_constant(o, t))
+		key = chain_hash(2, o->secs[t->sec].data + t->sym.st_value,
+				 o->secs[t->sec].sh.sh_entsize);
+	else
+		key = names_mangled_key(t->name);
+	h = chain_hash(h, &key, sizeof(key));
+	if (t->type == STT_SECTION || (disp && field == end - disp))
+		return h;
+	return chain_hash(h, &ra->addend, sizeof(ra->addend));
+}
+
 static int tokenize(struct fn_code *f)
 {
 	const struct section *s = &f->o->secs[f->sec];
@@ -110,6 +175,7 @@ static int tokenize(struct fn_code *f)
 	const uint8_t *code;
 	size_t nrel = 0, r = 0;
 	uint64_t *rel;
+	int order = 0;
 	long k;
 
 	if (!s->data || f->start > s->size || f->size > s->size - f->start || !f->size)
@@ -125,7 +191,8 @@ static int tokenize(struct fn_code *f)
 	f->tok_insn = malloc((size_t)f->n * sizeof(*f->tok_insn));
 	f->shuffle = malloc((size_t)f->n * sizeof(*f->shuffle));
 	rel = function_relas(f, &nrel);
-	if (!f->tok || !f->tok_insn || !f->shuffle || (s->rela != NONE && !rel && f->o->secs[s->rela].nrelas)) {
+	if (!f->tok || !f->tok_insn || !f->shuffle ||
+	    (s->rela != NONE && !rel && f->o->secs[s->rela].nrelas)) {
 		free(rel);
 		return -1;
 	}
@@ -136,6 +203,7 @@ static int tokenize(struct fn_code *f)
 		uint8_t buf[16], norm[ARCH_NORM_MAX];
 		uint64_t h = 0xcbf29ce484222325ULL;
 		bool has_rel = false, to_thunk = false;
+		unsigned int nlen;
 
 		if (len > sizeof(buf))
 			len = sizeof(buf);
@@ -154,11 +222,8 @@ static int tokenize(struct fn_code *f)
 			if (field - at < len)
 				memset(buf + (field - at), 0,
 				       w < len - (field - at) ? w : len - (field - at));
-			key = ra->string ? chain_hash(1, ra->string, strlen(ra->string)) :
-					   names_mangled_key(t->name);
+			key = rela_key(f, ra, field, at, end);
 			h = chain_hash(h, &key, sizeof(key));
-			if (t->type != STT_SECTION && !ra->string)
-				h = chain_hash(h, &ra->addend, sizeof(ra->addend));
 		}
 		/* padding moves with the code around it; it says nothing */
 		if (!has_rel && arch->insn_is_nop(code + at, end - at))
@@ -175,8 +240,13 @@ static int tokenize(struct fn_code *f)
 		 * registers, stack slots and branch distances are the
 		 * compiler's choice, not the patch's
 		 */
-		f->tok[f->ntok++] = f->exact ? chain_hash(h, buf, len) :
-					       chain_hash(h, norm, arch->insn_normalize(buf, len, norm));
+		if (f->exact) {
+			f->tok[f->ntok++] = chain_hash(h, buf, len);
+			continue;
+		}
+		nlen = arch->insn_normalize(buf, len, norm);
+		nlen = arch->insn_compare_order(buf, len, norm, nlen, &order);
+		f->tok[f->ntok++] = chain_hash(h, norm, nlen);
 	}
 	free(rel);
 	return 0;

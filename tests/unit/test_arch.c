@@ -343,6 +343,9 @@ static void test_x86_64_compare_order(void **state)
 	assert_false(same_run(t1, tl, t2, tl, 3));
 	assert_true(same_run(c1, cl, c2, cl, 1));
 	assert_false(same_run(c3, cl4, c4, cl4, 1));
+	/* the thunks are named per register */
+	assert_non_null(x86_64_arch_ops.register_thunks);
+	assert_string_equal(x86_64_arch_ops.register_thunks[0], "__x86_indirect_thunk_");
 }
 
 /* What register allocation and block layout add or take away, and what not. */

@@ -430,6 +430,12 @@ static unsigned int x86_64_insn_compare_order(const uint8_t *p, unsigned int len
 	return n;
 }
 
+/* Retpolines (and the call-depth and ITS variants): one per register. */
+static const char *const x86_64_register_thunks[] = {
+	"__x86_indirect_thunk_", "__x86_indirect_call_thunk_", "__x86_indirect_jump_thunk_",
+	"__x86_indirect_its_thunk_", NULL,
+};
+
 const struct arch_ops x86_64_arch_ops = {
 	.name = "x86-64",
 	.machine = EM_X86_64,
@@ -452,5 +458,6 @@ const struct arch_ops x86_64_arch_ops = {
 	.insn_normalize = x86_64_insn_normalize,
 	.insn_is_shuffle = x86_64_insn_is_shuffle,
 	.insn_compare_order = x86_64_insn_compare_order,
+	.register_thunks = x86_64_register_thunks,
 	.return_thunk = "__x86_return_thunk",
 };
