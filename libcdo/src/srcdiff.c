@@ -29,6 +29,7 @@ struct fn_code {
 	uint32_t *insns;	/* instruction offsets from @start */
 	long n;
 	uint64_t *tok;		/* one per instruction that is not a NOP */
+	uint64_t *raw;		/* the same with a __LINE__ kept (mask_line_number()) */
 	uint32_t *tok_insn;	/* its instruction */
 	long ntok;
 	const struct debuginfo *di;	/* the object's line table, or NULL */
@@ -48,7 +49,7 @@ struct fn_code {
  * (WARN, ext4_error(), ext4_journal_start()...): it is left out, so a
  * line shift above the function is no change of its lines.
  */
-static void mask_line_number(const struct fn_code *f, const uint8_t *insn, unsigned int len,
+static bool mask_line_number(const struct fn_code *f, const uint8_t *insn, unsigned int len,
 			     uint32_t at, uint8_t *buf, unsigned int blen)
 {
 	const struct arch_ops *arch = f->o->arch;
@@ -57,11 +58,13 @@ static void mask_line_number(const struct fn_code *f, const uint8_t *insn, unsig
 
 	if (!f->di || !arch->insn_immediate(insn, len, &off, &width) || width > 8 ||
 	    off + width > blen)
-		return;
+		return false;
 	for (k = width; k > 0; k--)
 		v = v << 8 | insn[off + k - 1];
-	if (debuginfo_is_line(f->di, f->addr, f->addr + at, v))
-		memset(buf + off, 0, width);
+	if (!debuginfo_is_line(f->di, f->addr, f->addr + at, v))
+		return false;
+	memset(buf + off, 0, width);
+	return true;
 }
 
 /* The project's hash, chained: @h seeds the hash of the next bytes. */
@@ -188,10 +191,11 @@ static int tokenize(struct fn_code *f)
 	if (f->n <= 0)
 		return -1;
 	f->tok = malloc((size_t)f->n * sizeof(*f->tok));
+	f->raw = malloc((size_t)f->n * sizeof(*f->raw));
 	f->tok_insn = malloc((size_t)f->n * sizeof(*f->tok_insn));
 	f->shuffle = malloc((size_t)f->n * sizeof(*f->shuffle));
 	rel = function_relas(f, &nrel);
-	if (!f->tok || !f->tok_insn || !f->shuffle ||
+	if (!f->tok || !f->raw || !f->tok_insn || !f->shuffle ||
 	    (s->rela != NONE && !rel && f->o->secs[s->rela].nrelas)) {
 		free(rel);
 		return -1;
@@ -200,10 +204,11 @@ static int tokenize(struct fn_code *f)
 		uint32_t at = f->insns[k];
 		uint32_t end = k + 1 < f->n ? f->insns[k + 1] : (uint32_t)f->size;
 		unsigned int len = end - at, disp;
-		uint8_t buf[16], norm[ARCH_NORM_MAX];
+		uint8_t buf[16], kept[16], norm[ARCH_NORM_MAX];
 		uint64_t h = 0xcbf29ce484222325ULL;
-		bool has_rel = false, to_thunk = false;
+		bool has_rel = false, to_thunk = false, masked;
 		unsigned int nlen;
+		int was = order;
 
 		if (len > sizeof(buf))
 			len = sizeof(buf);
@@ -228,10 +233,13 @@ static int tokenize(struct fn_code *f)
 		/* padding moves with the code around it; it says nothing */
 		if (!has_rel && arch->insn_is_nop(code + at, end - at))
 			continue;
-		mask_line_number(f, code + at, end - at, at, buf, len);
+		memcpy(kept, buf, len);
+		masked = mask_line_number(f, code + at, end - at, at, buf, len);
 		disp = has_rel || !f->exact ? 0 : arch->insn_branch_disp(code + at, end - at);
-		if (disp && disp < len)
+		if (disp && disp < len) {
 			memset(buf + len - disp, 0, disp);
+			memset(kept + len - disp, 0, disp);
+		}
 		f->tok_insn[f->ntok] = (uint32_t)k;
 		/* a jump to the return thunk is a ret */
 		f->shuffle[f->ntok] = (!has_rel || to_thunk) &&
@@ -241,12 +249,20 @@ static int tokenize(struct fn_code *f)
 		 * compiler's choice, not the patch's
 		 */
 		if (f->exact) {
+			f->raw[f->ntok] = chain_hash(h, kept, len);
 			f->tok[f->ntok++] = chain_hash(h, buf, len);
 			continue;
 		}
 		nlen = arch->insn_normalize(buf, len, norm);
 		nlen = arch->insn_compare_order(buf, len, norm, nlen, &order);
-		f->tok[f->ntok++] = chain_hash(h, norm, nlen);
+		f->tok[f->ntok] = chain_hash(h, norm, nlen);
+		f->raw[f->ntok] = f->tok[f->ntok];
+		if (masked) {
+			nlen = arch->insn_normalize(kept, len, norm);
+			nlen = arch->insn_compare_order(kept, len, norm, nlen, &was);
+			f->raw[f->ntok] = chain_hash(h, norm, nlen);
+		}
+		f->ntok++;
 	}
 	free(rel);
 	return 0;
@@ -605,6 +621,58 @@ static void carry_lines(const struct line_map *m, struct placed *po, long no,
 }
 
 /*
+ * An immediate equal to a line is a __LINE__ only where the line table
+ * says so, and a table may say so in one version only: `test $0x800` is
+ * the same instruction in both, but 2048 is the call line of a
+ * subroutine inlined around it in one of them.  The tokens left over on
+ * a line meet again with their immediates kept (fn_code.raw).  -1 when
+ * out of memory.
+ */
+static int match_kept(const struct fn_code *fo, const struct fn_code *fp, const struct placed *po,
+		      long no, const struct placed *pp, long np, bool *changed, bool *dropped)
+{
+	struct placed *a = malloc(((size_t)no + 1) * sizeof(*a));
+	struct placed *b = malloc(((size_t)np + 1) * sizeof(*b));
+	long na = 0, nb = 0, i = 0, j = 0;
+
+	if (!a || !b) {
+		free(a);
+		free(b);
+		return -1;
+	}
+	for (i = 0; i < no; i++)
+		if (dropped[po[i].k]) {
+			a[na] = po[i];
+			a[na++].tok = fo->raw[po[i].k];
+		}
+	for (j = 0; j < np; j++)
+		if (changed[pp[j].k]) {
+			b[nb] = pp[j];
+			b[nb++].tok = fp->raw[pp[j].k];
+		}
+	qsort(a, (size_t)na, sizeof(*a), cmp_placed);
+	qsort(b, (size_t)nb, sizeof(*b), cmp_placed);
+	for (i = 0, j = 0; i < na && j < nb;) {
+		struct placed x = a[i], y = b[j];
+		int c;
+
+		x.k = y.k = 0;
+		c = cmp_placed(&x, &y);
+		if (c < 0) {
+			i++;
+		} else if (c > 0) {
+			j++;
+		} else {
+			dropped[a[i++].k] = false;
+			changed[b[j++].k] = false;
+		}
+	}
+	free(a);
+	free(b);
+	return 0;
+}
+
+/*
  * Compare each line's multiset of tokens: sets changed[j] for the patched
  * tokens and dropped[i] for the original ones that have no counterpart
  * on the same line (and callee), and gives in mapped[i] the original's
@@ -646,6 +714,8 @@ static int compare_lines(const struct fn_code *fo, const struct fn_code *fp, boo
 		else
 			i++, j++;
 	}
+	if (match_kept(fo, fp, po, no, pp, np, changed, dropped))
+		goto out;
 	ret = 0;
 out:
 	free(m.a);
@@ -986,8 +1056,10 @@ out:
 	free(fo.shuffle);
 	free(fp.insns);
 	free(fp.tok);
+	free(fp.raw);
 	free(fo.insns);
 	free(fo.tok);
+	free(fo.raw);
 	free(b.lines);
 	free(b.inl);
 	return err;

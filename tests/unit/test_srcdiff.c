@@ -105,6 +105,43 @@ RELOC_PAIR(cold,
 	   "asm goto(\"testl %0, %0\\n\\tjne cold_part+0x10\" : : \"r\"(v) : \"cc\" : out); out:",
 	   "asm goto(\"testl %0, %0\\n\\tjne cold_part+0x24\" : : \"r\"(v) : \"cc\" : out); out:");
 
+/*
+ * An immediate equal to its instruction's line is a __LINE__ in the
+ * original (line 8), but a comment the patch adds above moves it down:
+ * there the instruction, the same, is on line 9 and its 8 no line.
+ * Line 12 (11 before) is the real change.
+ */
+static const char line_orig[] =
+	"int flag;\n"
+	"extern void before(void);\n"
+	"extern void after(void);\n"
+	"\n"
+	"int line(int v)\n"
+	"{\n"
+	"	before();\n"
+	"	asm volatile(\"testl $8, %0\" : : \"r\"(v) : \"cc\");\n"
+	"	after();\n"
+	"	asm volatile(\"\" : : : \"memory\");\n"
+	"	flag = 1;\n"
+	"	return v;\n"
+	"}\n";
+
+static const char line_patched[] =
+	"int flag;\n"
+	"extern void before(void);\n"
+	"extern void after(void);\n"
+	"\n"
+	"int line(int v)\n"
+	"{\n"
+	"	/* a comment */\n"
+	"	before();\n"
+	"	asm volatile(\"testl $8, %0\" : : \"r\"(v) : \"cc\");\n"
+	"	after();\n"
+	"	asm volatile(\"\" : : : \"memory\");\n"
+	"	flag = 2;\n"
+	"	return v;\n"
+	"}\n";
+
 static int build(const char *name, const char *orig, const char *patched, struct og_pair *p)
 {
 	const char *flags = OG_KFLAGS " -g";
@@ -192,6 +229,12 @@ static void test_jump_to_cold_part(void **state)
 	check_only_line("cold", cold_orig, cold_patched, "cold", 8);
 }
 
+static void test_line_in_one_version(void **state)
+{
+	(void)state;
+	check_only_line("line", line_orig, line_patched, "line", 12);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_thunk_register),
 		cmocka_unit_test(test_merged_constant),
 		cmocka_unit_test(test_jump_to_cold_part),
+		cmocka_unit_test(test_line_in_one_version),
 	};
 
 	og_apply_filters();
