@@ -402,10 +402,75 @@ static bool on_one_line(const struct fn_code *f, const struct keyed *v, long fro
 	return f->line[v[from].k] != 0;
 }
 
+/*
+ * The subroutines of the function's own file inlined into @f, as (name,
+ * line of the declaration) sorted by name, each name once, in @out (room
+ * for every inlined subroutine); their number.
+ */
+static long inlined_decls(const struct fn_code *f, struct keyed *out)
+{
+	const struct debuginfo *di = f->di;
+	long n = 0, i, u = 0;
+	size_t k;
+
+	for (k = f->first_inl; k < f->last_inl; k++) {
+		const struct di_code *c = &di->inlined[k];
+
+		if (c->name && c->line && c->file < di->nfiles && f->own[c->file])
+			out[n++] = (struct keyed){ chain_hash(0, c->name, strlen(c->name)), c->line };
+	}
+	qsort(out, (size_t)n, sizeof(*out), cmp_keyed);
+	for (i = 0; i < n; i++)
+		if (!u || out[u - 1].tok != out[i].tok)
+			out[u++] = out[i];
+	return u;
+}
+
+/*
+ * Votes of the declarations: the function's own, and each subroutine of
+ * its file inlined into both versions, declared at line L before and L'
+ * after.  A declaration moves as the lines around it do, and it tells
+ * the shift of lines no instruction of their own anchors, such as an
+ * inlined helper's above the patch's hunks when every other anchor is
+ * below them.  Added to @v, their number is returned; -1 when out of
+ * memory.
+ */
+static long decl_votes(const struct fn_code *fo, const struct fn_code *fp, struct anchor *v)
+{
+	struct keyed *a = malloc((fo->last_inl - fo->first_inl + 1) * sizeof(*a));
+	struct keyed *b = malloc((fp->last_inl - fp->first_inl + 1) * sizeof(*b));
+	long na, nb, i = 0, j = 0, n = 0;
+
+	if (!a || !b) {
+		free(a);
+		free(b);
+		return -1;
+	}
+	if (fo->decl_line && fp->decl_line)
+		v[n++] = (struct anchor){ fo->decl_line, fp->decl_line, 1 };
+	na = inlined_decls(fo, a);
+	nb = inlined_decls(fp, b);
+	while (i < na && j < nb) {
+		if (a[i].tok < b[j].tok) {
+			i++;
+		} else if (a[i].tok > b[j].tok) {
+			j++;
+		} else {
+			v[n++] = (struct anchor){ (uint32_t)a[i].k, (uint32_t)b[j].k, 1 };
+			i++;
+			j++;
+		}
+	}
+	free(a);
+	free(b);
+	return n;
+}
+
 static int build_line_map(const struct fn_code *fo, const struct fn_code *fp, struct line_map *m)
 {
 	struct keyed *ko = sorted_tokens(fo), *kp = sorted_tokens(fp);
-	struct anchor *v = malloc(((size_t)fo->ntok + 1) * sizeof(*v));
+	struct anchor *v = malloc(((size_t)fo->ntok + (fo->last_inl - fo->first_inl) + 2) *
+				  sizeof(*v));
 	long i = 0, j = 0, ie, je, nv = 0, n = 0, k, q, *best = NULL, *prev = NULL;
 	int ret = -1;
 
@@ -429,6 +494,10 @@ static int build_line_map(const struct fn_code *fo, const struct fn_code *fp, st
 		i = ie;
 		j = je;
 	}
+	k = decl_votes(fo, fp, v + nv);
+	if (k < 0)
+		goto out;
+	nv += k;
 	/* each original line's most voted new line (the lowest of a tie) */
 	qsort(v, (size_t)nv, sizeof(*v), cmp_anchor);
 	for (i = 0; i < nv; i = ie) {

@@ -142,6 +142,56 @@ static const char line_patched[] =
 	"	return v;\n"
 	"}\n";
 
+/*
+ * helper() (line 5) is inlined into use(), below the comment the patch
+ * adds, which moves use()'s lines down by three; helper()'s one
+ * instruction is found twice in use(), so it places no line of its own,
+ * and only the declarations say that line 5 stays where it is.  Line 19
+ * (16 before) is the real change.
+ */
+static const char decl_orig[] =
+	"int flag;\n"
+	"extern void work(int);\n"
+	"static inline __attribute__((always_inline)) int helper(int v)\n"
+	"{\n"
+	"	asm volatile(\"addl %0, %0\" : \"+r\"(v));\n"
+	"	return v;\n"
+	"}\n"
+	"\n"
+	"int use(int v)\n"
+	"{\n"
+	"	int w = v;\n"
+	"\n"
+	"	work(v);\n"
+	"	asm volatile(\"addl %0, %0\" : \"+r\"(w));\n"
+	"	work(helper(v));\n"
+	"	flag = 1;\n"
+	"	return w;\n"
+	"}\n";
+
+static const char decl_patched[] =
+	"int flag;\n"
+	"extern void work(int);\n"
+	"static inline __attribute__((always_inline)) int helper(int v)\n"
+	"{\n"
+	"	asm volatile(\"addl %0, %0\" : \"+r\"(v));\n"
+	"	return v;\n"
+	"}\n"
+	"\n"
+	"/*\n"
+	" * A comment.\n"
+	" */\n"
+	"int use(int v)\n"
+	"{\n"
+	"	int w = v;\n"
+	"\n"
+	"	work(v);\n"
+	"	asm volatile(\"addl %0, %0\" : \"+r\"(w));\n"
+	"	work(helper(v));\n"
+	"	flag = 2;\n"
+	"	return w;\n"
+	"}\n";
+
 static int build(const char *name, const char *orig, const char *patched, struct og_pair *p)
 {
 	const char *flags = OG_KFLAGS " -g";
@@ -235,6 +285,12 @@ static void test_line_in_one_version(void **state)
 	check_only_line("line", line_orig, line_patched, "line", 12);
 }
 
+static void test_declarations_anchor(void **state)
+{
+	(void)state;
+	check_only_line("decl", decl_orig, decl_patched, "use", 19);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_merged_constant),
 		cmocka_unit_test(test_jump_to_cold_part),
 		cmocka_unit_test(test_line_in_one_version),
+		cmocka_unit_test(test_declarations_anchor),
 	};
 
 	og_apply_filters();
