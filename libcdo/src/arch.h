@@ -117,6 +117,30 @@ struct arch_ops {
 	 */
 	bool (*insn_is_shuffle)(const uint8_t *p, unsigned int len);
 	/*
+	 * Take the order of a compare's operands out of @norm, the form
+	 * insn_normalize() gave the instruction at @p (@len bytes, @n bytes
+	 * of @norm), and return its new length.  gcc writes one test as
+	 * `cmp a,b; jl` or as `cmp b,a; jg` depending on where it keeps a
+	 * and b; with registers and stack slots left out, the two must
+	 * read the same.  A compare of a register or memory operand with a
+	 * register (or stack slot) is written in one direction, and the
+	 * conditions of the jumps, sets and conditional moves that read its
+	 * flags follow it: swapped when the compare was, reduced to the
+	 * relation without its direction (less or greater) when the
+	 * operands are both registers or slots, whose order the normalized
+	 * form does not keep.  @state carries this from one instruction to
+	 * the next; it is 0 at a function's start.
+	 */
+	unsigned int (*insn_compare_order)(const uint8_t *p, unsigned int len, uint8_t *norm,
+					   unsigned int n, int *state);
+	/*
+	 * Names of the thunks an indirect call or jump goes through, one per
+	 * register (x86's "__x86_indirect_thunk_rax"), as the prefix before
+	 * the register: a call through another register is the same call.
+	 * NULL-terminated; NULL when there are none.
+	 */
+	const char *const *register_thunks;
+	/*
 	 * The symbol a return jumps to when the kernel replaces ret with a
 	 * jump to a thunk (x86's "__x86_return_thunk"), or NULL.
 	 */

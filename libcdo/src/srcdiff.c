@@ -29,6 +29,7 @@ struct fn_code {
 	uint32_t *insns;	/* instruction offsets from @start */
 	long n;
 	uint64_t *tok;		/* one per instruction that is not a NOP */
+	uint64_t *raw;		/* the same with a __LINE__ kept (mask_line_number()) */
 	uint32_t *tok_insn;	/* its instruction */
 	long ntok;
 	const struct debuginfo *di;	/* the object's line table, or NULL */
@@ -48,7 +49,7 @@ struct fn_code {
  * (WARN, ext4_error(), ext4_journal_start()...): it is left out, so a
  * line shift above the function is no change of its lines.
  */
-static void mask_line_number(const struct fn_code *f, const uint8_t *insn, unsigned int len,
+static bool mask_line_number(const struct fn_code *f, const uint8_t *insn, unsigned int len,
 			     uint32_t at, uint8_t *buf, unsigned int blen)
 {
 	const struct arch_ops *arch = f->o->arch;
@@ -57,17 +58,32 @@ static void mask_line_number(const struct fn_code *f, const uint8_t *insn, unsig
 
 	if (!f->di || !arch->insn_immediate(insn, len, &off, &width) || width > 8 ||
 	    off + width > blen)
-		return;
+		return false;
 	for (k = width; k > 0; k--)
 		v = v << 8 | insn[off + k - 1];
-	if (debuginfo_is_line(f->di, f->addr, f->addr + at, v))
-		memset(buf + off, 0, width);
+	if (!debuginfo_is_line(f->di, f->addr, f->addr + at, v))
+		return false;
+	memset(buf + off, 0, width);
+	return true;
 }
 
 /* The project's hash, chained: @h seeds the hash of the next bytes. */
 static uint64_t chain_hash(uint64_t h, const void *p, size_t n)
 {
 	return XXH3_64bits_withSeed(p, n, h);
+}
+
+/*
+ * Is @t a label of a constant in a mergeable section (.rodata.cst2), one
+ * entry whose bytes are in the object?
+ */
+static bool is_merged_constant(const struct object *o, const struct symbol *t)
+{
+	const struct section *s = &o->secs[t->sec];
+	uint64_t size = s->sh.sh_entsize;
+
+	return (s->sh.sh_flags & SHF_MERGE) && !(s->sh.sh_flags & SHF_STRINGS) && size &&
+	       s->data && t->sym.st_value <= s->size && size <= s->size - t->sym.st_value;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -103,6 +119,58 @@ static uint64_t *function_relas(const struct fn_code *f, size_t *n)
 	return v;
 }
 
+/*
+ * A register thunk's name without its register (arch register_thunks):
+ * the length of the prefix, 0 for any other name.
+ */
+static size_t register_thunk(const struct arch_ops *arch, const char *name)
+{
+	const char *const *t;
+
+	for (t = arch->register_thunks; t && *t && name; t++)
+		if (has_prefix(name, *t))
+			return strlen(*t);
+	return 0;
+}
+
+/*
+ * What a relocation of the instruction at [@at, @end) points at, as a
+ * key: the string it points into, or the target's name (up to gcc's
+ * numbering) and addend.  Some of those are the compiler's choice too:
+ * - the register of a thunk (register_thunk());
+ * - a constant gcc puts in a mergeable section under a label it numbers
+ *   (`movzwl .LC402(%rip)`): a constant added above renumbers every one
+ *   after it, so it counts by its bytes;
+ * - where a branch lands in another function: a jump to the cold part
+ *   (`jne parse_args.cold+0xa8`) lands elsewhere when that part is laid
+ *   out anew, as a jump inside the function would.
+ */
+static uint64_t rela_key(const struct fn_code *f, const struct rela *ra, uint32_t field,
+			 uint32_t at, uint32_t end)
+{
+	const struct object *o = f->o;
+	const struct arch_ops *arch = o->arch;
+	const struct symbol *t = &o->syms[ra->sym];
+	const uint8_t *code = o->secs[f->sec].data + f->start;
+	unsigned int disp = arch->insn_branch_disp(code + at, end - at);
+	size_t thunk = register_thunk(arch, t->name);
+	uint64_t h = 0xcbf29ce484222325ULL, key;
+
+	if (ra->string)
+		return chain_hash(1, ra->string, strlen(ra->string));
+	if (thunk)
+		key = chain_hash(3, t->name, thunk);
+	else if (t->type != STT_SECTION && t->sec != NONE && is_merged_constant(o, t))
+		key = chain_hash(2, o->secs[t->sec].data + t->sym.st_value,
+				 o->secs[t->sec].sh.sh_entsize);
+	else
+		key = names_mangled_key(t->name);
+	h = chain_hash(h, &key, sizeof(key));
+	if (t->type == STT_SECTION || (disp && field == end - disp))
+		return h;
+	return chain_hash(h, &ra->addend, sizeof(ra->addend));
+}
+
 static int tokenize(struct fn_code *f)
 {
 	const struct section *s = &f->o->secs[f->sec];
@@ -110,6 +178,7 @@ static int tokenize(struct fn_code *f)
 	const uint8_t *code;
 	size_t nrel = 0, r = 0;
 	uint64_t *rel;
+	int order = 0;
 	long k;
 
 	if (!s->data || f->start > s->size || f->size > s->size - f->start || !f->size)
@@ -122,10 +191,12 @@ static int tokenize(struct fn_code *f)
 	if (f->n <= 0)
 		return -1;
 	f->tok = malloc((size_t)f->n * sizeof(*f->tok));
+	f->raw = malloc((size_t)f->n * sizeof(*f->raw));
 	f->tok_insn = malloc((size_t)f->n * sizeof(*f->tok_insn));
 	f->shuffle = malloc((size_t)f->n * sizeof(*f->shuffle));
 	rel = function_relas(f, &nrel);
-	if (!f->tok || !f->tok_insn || !f->shuffle || (s->rela != NONE && !rel && f->o->secs[s->rela].nrelas)) {
+	if (!f->tok || !f->raw || !f->tok_insn || !f->shuffle ||
+	    (s->rela != NONE && !rel && f->o->secs[s->rela].nrelas)) {
 		free(rel);
 		return -1;
 	}
@@ -133,9 +204,11 @@ static int tokenize(struct fn_code *f)
 		uint32_t at = f->insns[k];
 		uint32_t end = k + 1 < f->n ? f->insns[k + 1] : (uint32_t)f->size;
 		unsigned int len = end - at, disp;
-		uint8_t buf[16], norm[ARCH_NORM_MAX];
+		uint8_t buf[16], kept[16], norm[ARCH_NORM_MAX];
 		uint64_t h = 0xcbf29ce484222325ULL;
-		bool has_rel = false, to_thunk = false;
+		bool has_rel = false, to_thunk = false, masked;
+		unsigned int nlen;
+		int was = order;
 
 		if (len > sizeof(buf))
 			len = sizeof(buf);
@@ -154,19 +227,19 @@ static int tokenize(struct fn_code *f)
 			if (field - at < len)
 				memset(buf + (field - at), 0,
 				       w < len - (field - at) ? w : len - (field - at));
-			key = ra->string ? chain_hash(1, ra->string, strlen(ra->string)) :
-					   names_mangled_key(t->name);
+			key = rela_key(f, ra, field, at, end);
 			h = chain_hash(h, &key, sizeof(key));
-			if (t->type != STT_SECTION && !ra->string)
-				h = chain_hash(h, &ra->addend, sizeof(ra->addend));
 		}
 		/* padding moves with the code around it; it says nothing */
 		if (!has_rel && arch->insn_is_nop(code + at, end - at))
 			continue;
-		mask_line_number(f, code + at, end - at, at, buf, len);
+		memcpy(kept, buf, len);
+		masked = mask_line_number(f, code + at, end - at, at, buf, len);
 		disp = has_rel || !f->exact ? 0 : arch->insn_branch_disp(code + at, end - at);
-		if (disp && disp < len)
+		if (disp && disp < len) {
 			memset(buf + len - disp, 0, disp);
+			memset(kept + len - disp, 0, disp);
+		}
 		f->tok_insn[f->ntok] = (uint32_t)k;
 		/* a jump to the return thunk is a ret */
 		f->shuffle[f->ntok] = (!has_rel || to_thunk) &&
@@ -175,8 +248,21 @@ static int tokenize(struct fn_code *f)
 		 * registers, stack slots and branch distances are the
 		 * compiler's choice, not the patch's
 		 */
-		f->tok[f->ntok++] = f->exact ? chain_hash(h, buf, len) :
-					       chain_hash(h, norm, arch->insn_normalize(buf, len, norm));
+		if (f->exact) {
+			f->raw[f->ntok] = chain_hash(h, kept, len);
+			f->tok[f->ntok++] = chain_hash(h, buf, len);
+			continue;
+		}
+		nlen = arch->insn_normalize(buf, len, norm);
+		nlen = arch->insn_compare_order(buf, len, norm, nlen, &order);
+		f->tok[f->ntok] = chain_hash(h, norm, nlen);
+		f->raw[f->ntok] = f->tok[f->ntok];
+		if (masked) {
+			nlen = arch->insn_normalize(kept, len, norm);
+			nlen = arch->insn_compare_order(kept, len, norm, nlen, &was);
+			f->raw[f->ntok] = chain_hash(h, norm, nlen);
+		}
+		f->ntok++;
 	}
 	free(rel);
 	return 0;
@@ -316,10 +402,75 @@ static bool on_one_line(const struct fn_code *f, const struct keyed *v, long fro
 	return f->line[v[from].k] != 0;
 }
 
+/*
+ * The subroutines of the function's own file inlined into @f, as (name,
+ * line of the declaration) sorted by name, each name once, in @out (room
+ * for every inlined subroutine); their number.
+ */
+static long inlined_decls(const struct fn_code *f, struct keyed *out)
+{
+	const struct debuginfo *di = f->di;
+	long n = 0, i, u = 0;
+	size_t k;
+
+	for (k = f->first_inl; k < f->last_inl; k++) {
+		const struct di_code *c = &di->inlined[k];
+
+		if (c->name && c->line && c->file < di->nfiles && f->own[c->file])
+			out[n++] = (struct keyed){ chain_hash(0, c->name, strlen(c->name)), c->line };
+	}
+	qsort(out, (size_t)n, sizeof(*out), cmp_keyed);
+	for (i = 0; i < n; i++)
+		if (!u || out[u - 1].tok != out[i].tok)
+			out[u++] = out[i];
+	return u;
+}
+
+/*
+ * Votes of the declarations: the function's own, and each subroutine of
+ * its file inlined into both versions, declared at line L before and L'
+ * after.  A declaration moves as the lines around it do, and it tells
+ * the shift of lines no instruction of their own anchors, such as an
+ * inlined helper's above the patch's hunks when every other anchor is
+ * below them.  Added to @v, their number is returned; -1 when out of
+ * memory.
+ */
+static long decl_votes(const struct fn_code *fo, const struct fn_code *fp, struct anchor *v)
+{
+	struct keyed *a = malloc((fo->last_inl - fo->first_inl + 1) * sizeof(*a));
+	struct keyed *b = malloc((fp->last_inl - fp->first_inl + 1) * sizeof(*b));
+	long na, nb, i = 0, j = 0, n = 0;
+
+	if (!a || !b) {
+		free(a);
+		free(b);
+		return -1;
+	}
+	if (fo->decl_line && fp->decl_line)
+		v[n++] = (struct anchor){ fo->decl_line, fp->decl_line, 1 };
+	na = inlined_decls(fo, a);
+	nb = inlined_decls(fp, b);
+	while (i < na && j < nb) {
+		if (a[i].tok < b[j].tok) {
+			i++;
+		} else if (a[i].tok > b[j].tok) {
+			j++;
+		} else {
+			v[n++] = (struct anchor){ (uint32_t)a[i].k, (uint32_t)b[j].k, 1 };
+			i++;
+			j++;
+		}
+	}
+	free(a);
+	free(b);
+	return n;
+}
+
 static int build_line_map(const struct fn_code *fo, const struct fn_code *fp, struct line_map *m)
 {
 	struct keyed *ko = sorted_tokens(fo), *kp = sorted_tokens(fp);
-	struct anchor *v = malloc(((size_t)fo->ntok + 1) * sizeof(*v));
+	struct anchor *v = malloc(((size_t)fo->ntok + (fo->last_inl - fo->first_inl) + 2) *
+				  sizeof(*v));
 	long i = 0, j = 0, ie, je, nv = 0, n = 0, k, q, *best = NULL, *prev = NULL;
 	int ret = -1;
 
@@ -343,6 +494,10 @@ static int build_line_map(const struct fn_code *fo, const struct fn_code *fp, st
 		i = ie;
 		j = je;
 	}
+	k = decl_votes(fo, fp, v + nv);
+	if (k < 0)
+		goto out;
+	nv += k;
 	/* each original line's most voted new line (the lowest of a tie) */
 	qsort(v, (size_t)nv, sizeof(*v), cmp_anchor);
 	for (i = 0; i < nv; i = ie) {
@@ -535,6 +690,58 @@ static void carry_lines(const struct line_map *m, struct placed *po, long no,
 }
 
 /*
+ * An immediate equal to a line is a __LINE__ only where the line table
+ * says so, and a table may say so in one version only: `test $0x800` is
+ * the same instruction in both, but 2048 is the call line of a
+ * subroutine inlined around it in one of them.  The tokens left over on
+ * a line meet again with their immediates kept (fn_code.raw).  -1 when
+ * out of memory.
+ */
+static int match_kept(const struct fn_code *fo, const struct fn_code *fp, const struct placed *po,
+		      long no, const struct placed *pp, long np, bool *changed, bool *dropped)
+{
+	struct placed *a = malloc(((size_t)no + 1) * sizeof(*a));
+	struct placed *b = malloc(((size_t)np + 1) * sizeof(*b));
+	long na = 0, nb = 0, i = 0, j = 0;
+
+	if (!a || !b) {
+		free(a);
+		free(b);
+		return -1;
+	}
+	for (i = 0; i < no; i++)
+		if (dropped[po[i].k]) {
+			a[na] = po[i];
+			a[na++].tok = fo->raw[po[i].k];
+		}
+	for (j = 0; j < np; j++)
+		if (changed[pp[j].k]) {
+			b[nb] = pp[j];
+			b[nb++].tok = fp->raw[pp[j].k];
+		}
+	qsort(a, (size_t)na, sizeof(*a), cmp_placed);
+	qsort(b, (size_t)nb, sizeof(*b), cmp_placed);
+	for (i = 0, j = 0; i < na && j < nb;) {
+		struct placed x = a[i], y = b[j];
+		int c;
+
+		x.k = y.k = 0;
+		c = cmp_placed(&x, &y);
+		if (c < 0) {
+			i++;
+		} else if (c > 0) {
+			j++;
+		} else {
+			dropped[a[i++].k] = false;
+			changed[b[j++].k] = false;
+		}
+	}
+	free(a);
+	free(b);
+	return 0;
+}
+
+/*
  * Compare each line's multiset of tokens: sets changed[j] for the patched
  * tokens and dropped[i] for the original ones that have no counterpart
  * on the same line (and callee), and gives in mapped[i] the original's
@@ -576,6 +783,8 @@ static int compare_lines(const struct fn_code *fo, const struct fn_code *fp, boo
 		else
 			i++, j++;
 	}
+	if (match_kept(fo, fp, po, no, pp, np, changed, dropped))
+		goto out;
 	ret = 0;
 out:
 	free(m.a);
@@ -916,8 +1125,10 @@ out:
 	free(fo.shuffle);
 	free(fp.insns);
 	free(fp.tok);
+	free(fp.raw);
 	free(fo.insns);
 	free(fo.tok);
+	free(fo.raw);
 	free(b.lines);
 	free(b.inl);
 	return err;

@@ -165,6 +165,12 @@ static void test_x86_64_mask_regs(void **state)
 		{ { 0x48, 0x8b, 0x7b, 0x18 }, { 0x48, 0x8b, 0x7b, 0x20 }, 4, false },
 		/* mov -0x70(%rbp),%rdx vs mov -0x68(%rbp),%rcx: stack slots */
 		{ { 0x48, 0x8b, 0x55, 0x90 }, { 0x48, 0x8b, 0x4d, 0x98 }, 4, true },
+		/* mov 0x18(%rbp),%rax vs mov 0x18(%rbx),%rax: %rbp as a register, a field */
+		{ { 0x48, 0x8b, 0x45, 0x18 }, { 0x48, 0x8b, 0x43, 0x18 }, 4, true },
+		/* mov 0x18(%rbp),%rax vs mov 0x20(%rbp),%rax: another field */
+		{ { 0x48, 0x8b, 0x45, 0x18 }, { 0x48, 0x8b, 0x45, 0x20 }, 4, false },
+		/* movzbl 0x0(%rbp,%rdx,1),%esi vs movzbl (%rdi,%rdx,1),%ecx */
+		{ { 0x0f, 0xb6, 0x74, 0x15, 0x00 }, { 0x0f, 0xb6, 0x0c, 0x17 }, 5, true, 4 },
 		/* mov 0x8(%rsp),%eax vs mov 0x10(%rsp),%edx */
 		{ { 0x8b, 0x44, 0x24, 0x08 }, { 0x8b, 0x54, 0x24, 0x10 }, 4, true },
 		/* push %rbx vs push %r12 */
@@ -219,6 +225,129 @@ static void test_x86_64_mask_regs(void **state)
 	}
 }
 
+/* The normalized forms of @x and @y (@xl, @yl bytes): are they the same? */
+static bool same_normal(const uint8_t *x, unsigned int xl, const uint8_t *y, unsigned int yl)
+{
+	const struct arch_ops *a = &x86_64_arch_ops;
+	uint8_t mx[ARCH_NORM_MAX], my[ARCH_NORM_MAX];
+	unsigned int lx = a->insn_normalize(x, xl, mx), ly = a->insn_normalize(y, yl, my);
+
+	return lx == ly && !memcmp(mx, my, lx);
+}
+
+/* What only some registers can do, or do shorter, written the general way. */
+static void test_x86_64_register_forms(void **state)
+{
+	/* lea (%rbx,%rbx,1),%eax and add %ebx,%ebx; lea 0x0(,%rsi,8),%rax and shl $0x3,%rax */
+	static const uint8_t lea_add[] = { 0x8d, 0x04, 0x1b }, add[] = { 0x01, 0xdb };
+	static const uint8_t lea_shl[] = { 0x48, 0x8d, 0x04, 0xf5, 0, 0, 0, 0 };
+	static const uint8_t shl[] = { 0x48, 0xc1, 0xe6, 0x03 }, shl2[] = { 0x48, 0xc1, 0xe6, 0x02 };
+	/* lea 0x8(%rbx,%rbx,1),%eax: a displacement, no add */
+	static const uint8_t lea_disp[] = { 0x8d, 0x44, 0x1b, 0x08 };
+	/* lea (%rbx,%rbx,1),%rax: REX.W stays */
+	static const uint8_t lea_add64[] = { 0x48, 0x8d, 0x04, 0x1b };
+	/* cltq and movslq %edx,%rdx; cwtl and movswl %dx,%edx */
+	static const uint8_t cltq[] = { 0x48, 0x98 }, movslq[] = { 0x48, 0x63, 0xd2 };
+	static const uint8_t cwtl[] = { 0x98 }, movswl[] = { 0x0f, 0xbf, 0xd2 };
+	/* cs call rel32 (a padded call to __x86_indirect_thunk_r8) and call rel32 */
+	static const uint8_t cs_call[] = { 0x2e, 0xe8, 0, 0, 0, 0 }, call[] = { 0xe8, 0, 0, 0, 0 };
+	static const uint8_t cs_jmp[] = { 0x2e, 0xe9, 0, 0, 0, 0 }, jmp[] = { 0xe9, 1, 2, 3, 4 };
+	const struct arch_ops *a = &x86_64_arch_ops;
+
+	(void)state;
+	assert_true(same_normal(lea_add, sizeof(lea_add), add, sizeof(add)));
+	assert_false(same_normal(lea_add64, sizeof(lea_add64), add, sizeof(add)));
+	assert_true(same_normal(lea_shl, sizeof(lea_shl), shl, sizeof(shl)));
+	assert_false(same_normal(lea_shl, sizeof(lea_shl), shl2, sizeof(shl2)));
+	assert_false(same_normal(lea_disp, sizeof(lea_disp), add, sizeof(add)));
+	assert_true(same_normal(cltq, sizeof(cltq), movslq, sizeof(movslq)));
+	assert_true(same_normal(cwtl, sizeof(cwtl), movswl, sizeof(movswl)));
+	assert_false(same_normal(cltq, sizeof(cltq), movswl, sizeof(movswl)));
+	assert_true(same_normal(cs_call, sizeof(cs_call), call, sizeof(call)));
+	assert_true(same_normal(cs_jmp, sizeof(cs_jmp), jmp, sizeof(jmp)));
+	/* the prefixed call's displacement is a branch distance all the same */
+	assert_int_equal(a->insn_branch_disp(cs_call, sizeof(cs_call)), 4);
+	assert_int_equal(a->insn_branch_disp((const uint8_t[]){ 0x3e, 0x74, 0x10 }, 3), 1);
+	assert_int_equal(a->insn_branch_disp((const uint8_t[]){ 0x2e, 0x2e }, 2), 0);
+}
+
+/*
+ * Normalize the instructions @v (lengths @len, @n of them) in sequence,
+ * through insn_compare_order(), into one buffer; its length.
+ */
+static unsigned int normal_run(const uint8_t (*v)[8], const unsigned int *len, unsigned int n,
+			       uint8_t *out)
+{
+	const struct arch_ops *a = &x86_64_arch_ops;
+	unsigned int k, total = 0, m;
+	int state = 0;
+
+	for (k = 0; k < n; k++) {
+		m = a->insn_normalize(v[k], len[k], out + total);
+		m = a->insn_compare_order(v[k], len[k], out + total, m, &state);
+		out[total + m] = 0xee;	/* a separator no form ends with */
+		total += m + 1;
+	}
+	return total;
+}
+
+static bool same_run(const uint8_t (*x)[8], const unsigned int *xl, const uint8_t (*y)[8],
+		     const unsigned int *yl, unsigned int n)
+{
+	uint8_t ox[8 * ARCH_NORM_MAX], oy[8 * ARCH_NORM_MAX];
+	unsigned int lx = normal_run(x, xl, n, ox), ly = normal_run(y, yl, n, oy);
+
+	return lx == ly && !memcmp(ox, oy, lx);
+}
+
+/* A compare and the conditions that read it, whichever way round it is written. */
+static void test_x86_64_compare_order(void **state)
+{
+	/* cmp %r12d,0x8(%rbx); jl  ==  cmp 0x8(%rbx),%r12d; jg */
+	static const uint8_t m1[][8] = { { 0x44, 0x39, 0x63, 0x08 }, { 0x7c, 0x10 } };
+	static const uint8_t m2[][8] = { { 0x44, 0x3b, 0x63, 0x08 }, { 0x0f, 0x8f, 1, 0, 0, 0 } };
+	static const uint8_t m3[][8] = { { 0x44, 0x3b, 0x63, 0x08 }, { 0x7c, 0x10 } };
+	static const unsigned int ml[] = { 4, 2 }, ml2[] = { 4, 6 };
+	/* cmp %ecx,%esi; jb  ==  cmp %esi,%ecx; ja  ==  cmp %esi,0x20(%rsp); ja */
+	static const uint8_t r1[][8] = { { 0x39, 0xce }, { 0x72, 0x10 } };
+	static const uint8_t r2[][8] = { { 0x39, 0xf1 }, { 0x77, 0x10 } };
+	static const uint8_t r3[][8] = { { 0x39, 0x74, 0x24, 0x20 }, { 0x77, 0x10 } };
+	/* but jb is not jae, nor je jne */
+	static const uint8_t r4[][8] = { { 0x39, 0xf1 }, { 0x73, 0x10 } };
+	static const unsigned int rl[] = { 2, 2 }, rl3[] = { 4, 2 };
+	/* setl after the swapped compare, then jle: both follow it */
+	static const uint8_t s1[][8] = { { 0x44, 0x39, 0x63, 0x08 }, { 0x0f, 0x9c, 0xc0 },
+					 { 0x7e, 0x10 } };
+	static const uint8_t s2[][8] = { { 0x44, 0x3b, 0x63, 0x08 }, { 0x0f, 0x9f, 0xc0 },
+					 { 0x7d, 0x10 } };
+	static const unsigned int sl[] = { 4, 3, 2 };
+	/* an instruction between: the jump no longer reads the compare */
+	static const uint8_t t1[][8] = { { 0x44, 0x3b, 0x63, 0x08 }, { 0x85, 0xc0 }, { 0x7c, 0x10 } };
+	static const uint8_t t2[][8] = { { 0x44, 0x3b, 0x63, 0x08 }, { 0x85, 0xc0 }, { 0x7f, 0x10 } };
+	static const unsigned int tl[] = { 4, 2, 2 };
+	/* cmovg %eax,%ebx and cmovle %eax,%ebx: registers aside, one choice */
+	static const uint8_t c1[][8] = { { 0x0f, 0x4f, 0xd8 } }, c2[][8] = { { 0x0f, 0x4e, 0xd8 } };
+	/* from memory, the condition stays */
+	static const uint8_t c3[][8] = { { 0x0f, 0x4f, 0x43, 0x08 } };
+	static const uint8_t c4[][8] = { { 0x0f, 0x4e, 0x43, 0x08 } };
+	static const unsigned int cl[] = { 3 }, cl4[] = { 4 };
+
+	(void)state;
+	assert_true(same_run(m1, ml, m2, ml2, 2));
+	assert_false(same_run(m1, ml, m3, ml, 2));
+	assert_true(same_run(r1, rl, r2, rl, 2));
+	assert_true(same_run(r1, rl, r3, rl3, 2));
+	assert_false(same_run(r1, rl, r4, rl, 2));
+	assert_true(same_run(s1, sl, s2, sl, 3));
+	assert_true(same_run(t1, tl, t1, tl, 3));
+	assert_false(same_run(t1, tl, t2, tl, 3));
+	assert_true(same_run(c1, cl, c2, cl, 1));
+	assert_false(same_run(c3, cl4, c4, cl4, 1));
+	/* the thunks are named per register */
+	assert_non_null(x86_64_arch_ops.register_thunks);
+	assert_string_equal(x86_64_arch_ops.register_thunks[0], "__x86_indirect_thunk_");
+}
+
 /* What register allocation and block layout add or take away, and what not. */
 static void test_x86_64_shuffle(void **state)
 {
@@ -268,6 +397,8 @@ int main(void)
 		cmocka_unit_test(test_x86_64_instructions),
 		cmocka_unit_test(test_x86_64_immediate),
 		cmocka_unit_test(test_x86_64_mask_regs),
+		cmocka_unit_test(test_x86_64_register_forms),
+		cmocka_unit_test(test_x86_64_compare_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -88,11 +88,18 @@ static bool x86_64_fentry_nop_to_call(uint8_t *code, size_t size)
 	return true;
 }
 
-/* jcc/jmp rel8 (7x, eb), call/jmp rel32 (e8, e9), jcc rel32 (0f 8x) */
+/*
+ * jcc/jmp rel8 (7x, eb), call/jmp rel32 (e8, e9), jcc rel32 (0f 8x), after
+ * any segment prefixes (branch hints, the cs of a padded thunk call)
+ */
 static unsigned int x86_64_insn_branch_disp(const uint8_t *p, unsigned int len)
 {
 	if (!p || !len)
 		return 0;
+	while (len > 1 && (p[0] == 0x2e || p[0] == 0x3e)) {
+		p++;
+		len--;
+	}
 	if (len == 2 && ((p[0] >= 0x70 && p[0] <= 0x7f) || p[0] == 0xeb))
 		return 1;
 	if (len == 5 && (p[0] == 0xe8 || p[0] == 0xe9))
@@ -145,6 +152,47 @@ static bool reg_is_opcode(const struct x86_insn *f, uint8_t op)
 }
 
 /*
+ * gcc computes a sum or a product by a power of two with lea when it
+ * wants the result in another register, and with add or shl in place
+ * when it does not: `lea (%rbx,%rbx,1),%eax` is `add %ebx,%ebx`, `lea
+ * 0x0(,%rsi,8),%rax` is `shl $0x3,%rax`, registers aside.  Writes the
+ * normalized add (01 c0) or shl (c1 e0 k) for those two forms of lea
+ * (no displacement), with REX.W as it is, and returns true.
+ */
+static bool lea_as_arithmetic(const uint8_t *p, const struct x86_insn *f, uint8_t rex,
+			      uint8_t *out, unsigned int *n)
+{
+	uint8_t m, sib, scale;
+	unsigned int k;
+	bool no_base;
+
+	if (f->modrm_at == X86_NO_FIELD || f->sib_at == X86_NO_FIELD)
+		return false;
+	m = p[f->modrm_at];
+	sib = p[f->sib_at];
+	scale = sib >> 6;
+	if ((m >> 6) == 3 || (m & 7) != 4 || (((sib >> 3) & 7) == 4 && !(rex & 2)))
+		return false;	/* not base + index * scale */
+	for (k = 0; k < f->disp_len; k++)
+		if (p[f->disp_at + k])
+			return false;
+	no_base = (m >> 6) == 0 && (sib & 7) == 5;
+	if (no_base != !!scale)
+		return false;	/* a copy (no base, scale 1) or base + index * 2^k */
+	if (rex & 8)
+		out[(*n)++] = 0x48;
+	if (!no_base) {
+		out[(*n)++] = 0x01;
+		out[(*n)++] = 0xc0;
+	} else {
+		out[(*n)++] = 0xc1;
+		out[(*n)++] = 0xe0;
+		out[(*n)++] = scale;
+	}
+	return true;
+}
+
+/*
  * The instruction at @p in a form where what register allocation and
  * frame layout choose is left out: register numbers (and so the REX
  * bits, SIB bytes and displacement sizes that only some registers need:
@@ -183,10 +231,33 @@ static unsigned int x86_64_insn_normalize(const uint8_t *p, unsigned int len, ui
 	opstart = f.op_at - (f.map == 0 ? 0 : f.map == 1 ? 1 : 2);
 	if (f.rex_at != X86_NO_FIELD)
 		rex = p[f.rex_at];
-	/* legacy prefixes, then REX.W alone */
+	/*
+	 * legacy prefixes, then REX.W alone; but a segment prefix on a
+	 * direct call or jump (cs call __x86_indirect_thunk_r8, padding
+	 * so that the call the kernel patches in fits) changes nothing
+	 */
 	for (k = 0; k < opstart; k++)
-		if (k != f.rex_at)
+		if (k != f.rex_at &&
+		    !(f.map == 0 && (op == 0xe8 || op == 0xe9) && (p[k] == 0x2e || p[k] == 0x3e)))
 			out[n++] = p[k];
+	if (f.map == 0 && op == 0xe9 && !n) {
+		out[0] = 0xe9;
+		return 1;
+	}
+	/* cltq and cwtl: the sign extension (movslq, movswl) that only %eax has */
+	if (f.map == 0 && op == 0x98 && !n) {
+		if (rex & 8) {
+			out[n++] = 0x48;
+			out[n++] = 0x63;
+		} else {
+			out[n++] = 0x0f;
+			out[n++] = 0xbf;
+		}
+		out[n++] = 0xc0;
+		return n;
+	}
+	if (f.map == 0 && op == 0x8d && !n && lea_as_arithmetic(p, &f, rex, out, &n))
+		return n;
 	if (rex & 8)
 		out[n++] = 0x48;
 	for (k = opstart; k <= f.op_at; k++)
@@ -218,6 +289,15 @@ static unsigned int x86_64_insn_normalize(const uint8_t *p, unsigned int len, ui
 				disp = (int32_t)((uint32_t)disp << 8 | p[f.disp_at + k - 1]);
 			if (f.disp_len == 1)
 				disp = (int8_t)disp;
+			/*
+			 * a frame's slots are below %rbp; at or above it,
+			 * %rbp is a register like any other (the kernel
+			 * without frame pointers), pointing at a struct
+			 */
+			if (stack && rm != 4 && disp >= 0)
+				stack = false;
+			if (stack && rm == 4 && (sib & 7) == 5 && disp >= 0)
+				stack = false;
 			if (stack)
 				disp = 0;
 			/* 0x40 memory, 0x80 a stack slot (0xc0 is a register) */
@@ -272,6 +352,90 @@ static bool x86_64_insn_is_shuffle(const uint8_t *p, unsigned int len)
 	       ((p[f.sib_at] >> 3) & 7) == 4 && !(rex & 3);	/* %rsp, no index */
 }
 
+/* The condition code of a jcc, setcc or cmovcc with its operands swapped: b <-> a, l <-> g. */
+static uint8_t swapped_condition(uint8_t cc)
+{
+	static const uint8_t swap[16] = { 0x0, 0x1, 0x7, 0x6, 0x4, 0x5, 0x3, 0x2,
+					  0x8, 0x9, 0xa, 0xb, 0xf, 0xe, 0xd, 0xc };
+
+	return swap[cc & 0xf];
+}
+
+/* What the last compare left in the flags, for x86_64_insn_compare_order(). */
+enum compare_state {
+	CMP_NONE,	/* not a compare of two operands */
+	CMP_AS_IS,	/* a compare written in the canonical direction */
+	CMP_SWAPPED,	/* one written the other way round */
+	CMP_UNORDERED,	/* registers or stack slots: the direction is lost */
+};
+
+/*
+ * cmp r/m,r (38, 39) subtracts the register from the r/m operand, cmp
+ * r,r/m (3a, 3b) the other way round; 38/39 is the canonical direction.
+ * The normalized form (x86_64_insn_normalize()) has the opcode after the
+ * legacy prefixes and REX.W, and then the ModRM stand-in: 0xc0 for a
+ * register, 0x80 for a stack slot (four displacement bytes follow),
+ * anything else for memory.  Normalized jcc is 0f 8x alone.
+ */
+static unsigned int x86_64_insn_compare_order(const uint8_t *p, unsigned int len, uint8_t *norm,
+					      unsigned int n, int *state)
+{
+	struct x86_insn f;
+	unsigned int oi;
+	uint8_t op, cc;
+	int was = *state;
+
+	*state = CMP_NONE;
+	if (!p || !len || x86_insn_decode(p, len, &f) != len || f.map > 1)
+		return n;
+	op = p[f.op_at];
+	/* the prefixes and escape before it, less the REX but for REX.W */
+	oi = f.op_at - (f.rex_at != X86_NO_FIELD) + (f.rex_at != X86_NO_FIELD && (p[f.rex_at] & 8));
+	if (f.map == 0 && op >= 0x38 && op <= 0x3b && f.modrm_at != X86_NO_FIELD && oi + 1 < n) {
+		uint8_t form = norm[oi + 1] & 0xc0;
+
+		norm[oi] = op & ~2;
+		if (form == 0xc0 || form == 0x80) {
+			/* a slot is a register that was spilled */
+			norm[oi + 1] = 0xc0;
+			*state = CMP_UNORDERED;
+			return oi + 2;
+		}
+		*state = op & 2 ? CMP_SWAPPED : CMP_AS_IS;
+		return n;
+	}
+	if ((f.map == 0 && (op & 0xf0) == 0x70) || (f.map == 1 && (op & 0xf0) == 0x80)) {
+		if (n == 2 && norm[0] == 0x0f)
+			oi = 1;	/* jcc, short or near: 0f 8x */
+	} else if (!(f.map == 1 && ((op & 0xf0) == 0x90 || (op & 0xf0) == 0x40))) {
+		return n;	/* neither a setcc nor a cmovcc */
+	}
+	if (oi >= n)
+		return n;
+	cc = norm[oi] & 0xf;
+	if (was == CMP_SWAPPED)
+		cc = swapped_condition(cc);
+	else if (was == CMP_UNORDERED && swapped_condition(cc) < cc)
+		cc = swapped_condition(cc);
+	/*
+	 * cmovg %eax,%ebx and cmovle %ebx,%eax choose the same value: with
+	 * the registers left out, a condition and its negation are one
+	 */
+	if (f.map == 1 && (op & 0xf0) == 0x40 && f.modrm_at != X86_NO_FIELD &&
+	    (p[f.modrm_at] >> 6) == 3)
+		cc &= ~1;
+	norm[oi] = (uint8_t)((norm[oi] & 0xf0) | cc);
+	/* the flags stay for the next reader (jl then je) */
+	*state = was;
+	return n;
+}
+
+/* Retpolines (and the call-depth and ITS variants): one per register. */
+static const char *const x86_64_register_thunks[] = {
+	"__x86_indirect_thunk_", "__x86_indirect_call_thunk_", "__x86_indirect_jump_thunk_",
+	"__x86_indirect_its_thunk_", NULL,
+};
+
 const struct arch_ops x86_64_arch_ops = {
 	.name = "x86-64",
 	.machine = EM_X86_64,
@@ -293,5 +457,7 @@ const struct arch_ops x86_64_arch_ops = {
 	.insn_immediate = x86_64_insn_immediate,
 	.insn_normalize = x86_64_insn_normalize,
 	.insn_is_shuffle = x86_64_insn_is_shuffle,
+	.insn_compare_order = x86_64_insn_compare_order,
+	.register_thunks = x86_64_register_thunks,
 	.return_thunk = "__x86_return_thunk",
 };

@@ -20,7 +20,8 @@
 #    declared in or just above a hunk; except in the functions the case's
 #    `source-exceptions-<version>` file lists (one name a line, `#`
 #    comments saying what the instructions show: code the compiler
-#    changed on lines the patch did not touch);
+#    changed on lines the patch did not touch), and a function listed
+#    there must have such lines (a stale entry fails);
 #  - whether each changed function points into the hunks (one of its
 #    changed lines is in a hunk of its file, or an inlined callee whose
 #    code changed is declared in or just above one), and how many changed
@@ -114,6 +115,8 @@ for dir in "$work"/cases/*/; do
 		fail "$name hunks" "$patch does not apply to $work/src"
 		continue
 	fi
+	exceptions=$HERE/cases/$name/source-exceptions-$ver
+	used=" "
 	while read -r obj parent; do
 		pairs=$((pairs + 1))
 		o=$tmp/$name/${obj//\//_}
@@ -149,7 +152,6 @@ for dir in "$work"/cases/*/; do
 			fi
 		done < <(jq -r '.struct_sizes | to_entries[] | select(.value.from == "debug info") |
 			"\(.key) \(.value.size) \(.value.file)"' "$o/dwarf.json")
-		exceptions=$HERE/cases/$name/source-exceptions-$ver
 		while read -r fn file ninl lines inl; do
 			hit=0 bad="" calls=" "
 			# a callee whose body a hunk changes is declared just above
@@ -180,6 +182,7 @@ for dir in "$work"/cases/*/; do
 				pass
 			elif [[ -f "$exceptions" ]] && grep -qx "$fn" "$exceptions"; then
 				listed_out=$((listed_out + $(wc -w <<<"$bad")))
+				used+="$fn "
 			else
 				fail "$name $fn" "changed lines$bad are outside the patch's hunks (not in $name/source-exceptions-$ver)"
 			fi
@@ -194,6 +197,15 @@ for dir in "$work"/cases/*/; do
 		done < <(jq -r '.changed_functions[] | select(.source) |
 			"\(.name) \(.source.file) \(.inlined_changed | length) \(.source.changed_lines | map(tostring) | join(",") | if . == "" then "-" else . end) \(.inlined_changed | map(.file + ":" + (.line | tostring) + ":" + (.call_line | tostring)) | join(",") | if . == "" then "-" else . end)"' "$o/env.json")
 	done <"$dir/parents"
+	if [[ -f "$exceptions" ]]; then
+		while read -r fn; do
+			if [[ $used = *" $fn "* ]]; then
+				pass
+			else
+				fail "$name $fn" "listed in $name/source-exceptions-$ver, but no changed line of it is outside the patch's hunks"
+			fi
+		done < <(grep -v '^#' "$exceptions" | grep .)
+	fi
 done
 echo "dwarf-kernel: changed functions pointing into the patch's hunks: $funcs_in, not: $funcs_out"
 echo "dwarf-kernel: changed lines in the patch's hunks: $lines_in ($lines_call calling a changed callee declared there), outside: $lines_out ($listed_out in listed exceptions)"

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of srcdiff.c: which lines of a changed function its
+ * instructions changed on, when the compiler also wrote code it did not
+ * change in another way.  Each pair changes one line for real (a
+ * constant stored to `flag`) and, elsewhere, writes the same code two
+ * ways with inline asm, as gcc does on its own in kernel objects: only
+ * the real line may be reported.  Objects are compiled at test time.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cdo/cdo.h"
+#include "objgen.h"
+
+static char tmpdir[PATH_MAX];
+
+/*
+ * The same compares, written with the operands the other way round and
+ * the condition swapped (line 6: memory and register, line 8: two
+ * registers); line 10 is the real change.
+ */
+static const char compare_orig[] =
+	"int flag;\n"
+	"\n"
+	"int compare(int *p, int v, int w)\n"
+	"{\n"
+	"	asm goto(\"cmpl %1, %0\\n\\tjl %l[out]\"\n"
+	"		 : : \"m\"(*p), \"r\"(v) : \"cc\" : out);\n"
+	"	asm goto(\"cmpl %1, %0\\n\\tjb %l[out]\"\n"
+	"		 : : \"r\"(w), \"r\"(v) : \"cc\" : out);\n"
+	"	asm volatile(\"\" : : : \"memory\");\n"
+	"	flag = 1;\n"
+	"	return 0;\n"
+	"out:\n"
+	"	return 1;\n"
+	"}\n";
+
+static const char compare_patched[] =
+	"int flag;\n"
+	"\n"
+	"int compare(int *p, int v, int w)\n"
+	"{\n"
+	"	asm goto(\"cmpl %0, %1\\n\\tjg %l[out]\"\n"
+	"		 : : \"m\"(*p), \"r\"(v) : \"cc\" : out);\n"
+	"	asm goto(\"cmpl %0, %1\\n\\tja %l[out]\"\n"
+	"		 : : \"r\"(w), \"r\"(v) : \"cc\" : out);\n"
+	"	asm volatile(\"\" : : : \"memory\");\n"
+	"	flag = 2;\n"
+	"	return 0;\n"
+	"out:\n"
+	"	return 1;\n"
+	"}\n";
+
+/*
+ * Relocations that differ only in what the compiler chose, on line 7;
+ * line 8 is the real change.
+ */
+#define RELOC_PAIR(name, asm_orig, asm_patched)			\
+	static const char name##_orig[] =			\
+		"int flag;\n"					\
+		"\n"						\
+		"int " #name "(int v)\n"			\
+		"{\n"						\
+		"	int r = v;\n"				\
+		"\n"						\
+		"	" asm_orig "\n"				\
+		"	flag = 1;\n"				\
+		"	return r;\n"				\
+		"}\n";						\
+	static const char name##_patched[] =			\
+		"int flag;\n"					\
+		"\n"						\
+		"int " #name "(int v)\n"			\
+		"{\n"						\
+		"	int r = v;\n"				\
+		"\n"						\
+		"	" asm_patched "\n"			\
+		"	flag = 2;\n"				\
+		"	return r;\n"				\
+		"}\n"
+
+/*
+ * The register of a retpoline thunk, and the cs prefix that pads a call
+ * to an r8-r15 one.
+ */
+RELOC_PAIR(thunk, "asm volatile(\"call __x86_indirect_thunk_rax\" : : : \"memory\");",
+	   "asm volatile(\".byte 0x2e\\n\\tcall __x86_indirect_thunk_r8\" : : : \"memory\");");
+
+/* The label of a constant in a mergeable section, renumbered by one added before it. */
+RELOC_PAIR(constant,
+	   "asm(\".pushsection .rodata.cst2,\\\"aM\\\",@progbits,2\\n.LCk7: .value 0x1234\\n"
+	   ".popsection\\nmovzwl .LCk7(%%rip), %0\" : \"=r\"(r));",
+	   "asm(\".pushsection .rodata.cst2,\\\"aM\\\",@progbits,2\\n.LCk8: .value 0x1234\\n"
+	   ".popsection\\nmovzwl .LCk8(%%rip), %0\" : \"=r\"(r));");
+
+/* Where a jump lands in another function (a cold part laid out anew). */
+RELOC_PAIR(cold,
+	   "asm goto(\"testl %0, %0\\n\\tjne cold_part+0x10\" : : \"r\"(v) : \"cc\" : out); out:",
+	   "asm goto(\"testl %0, %0\\n\\tjne cold_part+0x24\" : : \"r\"(v) : \"cc\" : out); out:");
+
+/*
+ * An immediate equal to its instruction's line is a __LINE__ in the
+ * original (line 8), but a comment the patch adds above moves it down:
+ * there the instruction, the same, is on line 9 and its 8 no line.
+ * Line 12 (11 before) is the real change.
+ */
+static const char line_orig[] =
+	"int flag;\n"
+	"extern void before(void);\n"
+	"extern void after(void);\n"
+	"\n"
+	"int line(int v)\n"
+	"{\n"
+	"	before();\n"
+	"	asm volatile(\"testl $8, %0\" : : \"r\"(v) : \"cc\");\n"
+	"	after();\n"
+	"	asm volatile(\"\" : : : \"memory\");\n"
+	"	flag = 1;\n"
+	"	return v;\n"
+	"}\n";
+
+static const char line_patched[] =
+	"int flag;\n"
+	"extern void before(void);\n"
+	"extern void after(void);\n"
+	"\n"
+	"int line(int v)\n"
+	"{\n"
+	"	/* a comment */\n"
+	"	before();\n"
+	"	asm volatile(\"testl $8, %0\" : : \"r\"(v) : \"cc\");\n"
+	"	after();\n"
+	"	asm volatile(\"\" : : : \"memory\");\n"
+	"	flag = 2;\n"
+	"	return v;\n"
+	"}\n";
+
+/*
+ * helper() (line 5) is inlined into use(), below the comment the patch
+ * adds, which moves use()'s lines down by three; helper()'s one
+ * instruction is found twice in use(), so it places no line of its own,
+ * and only the declarations say that line 5 stays where it is.  Line 19
+ * (16 before) is the real change.
+ */
+static const char decl_orig[] =
+	"int flag;\n"
+	"extern void work(int);\n"
+	"static inline __attribute__((always_inline)) int helper(int v)\n"
+	"{\n"
+	"	asm volatile(\"addl %0, %0\" : \"+r\"(v));\n"
+	"	return v;\n"
+	"}\n"
+	"\n"
+	"int use(int v)\n"
+	"{\n"
+	"	int w = v;\n"
+	"\n"
+	"	work(v);\n"
+	"	asm volatile(\"addl %0, %0\" : \"+r\"(w));\n"
+	"	work(helper(v));\n"
+	"	flag = 1;\n"
+	"	return w;\n"
+	"}\n";
+
+static const char decl_patched[] =
+	"int flag;\n"
+	"extern void work(int);\n"
+	"static inline __attribute__((always_inline)) int helper(int v)\n"
+	"{\n"
+	"	asm volatile(\"addl %0, %0\" : \"+r\"(v));\n"
+	"	return v;\n"
+	"}\n"
+	"\n"
+	"/*\n"
+	" * A comment.\n"
+	" */\n"
+	"int use(int v)\n"
+	"{\n"
+	"	int w = v;\n"
+	"\n"
+	"	work(v);\n"
+	"	asm volatile(\"addl %0, %0\" : \"+r\"(w));\n"
+	"	work(helper(v));\n"
+	"	flag = 2;\n"
+	"	return w;\n"
+	"}\n";
+
+static int build(const char *name, const char *orig, const char *patched, struct og_pair *p)
+{
+	const char *flags = OG_KFLAGS " -g";
+
+	if (snprintf(p->dir, sizeof(p->dir), "%s/%s", tmpdir, name) >= (int)sizeof(p->dir) ||
+	    snprintf(p->orig, sizeof(p->orig), "%s/orig.o", p->dir) >= (int)sizeof(p->orig) ||
+	    snprintf(p->patched, sizeof(p->patched), "%s/patched.o", p->dir) >= (int)sizeof(p->patched) ||
+	    snprintf(p->symtab, sizeof(p->symtab), "%s/%s.symtab", p->dir, name) >= (int)sizeof(p->symtab))
+		return -1;
+	if (mkdir(p->dir, 0755) ||
+	    og_compile(p->dir, "orig", "pair.c", orig, flags, "orig.o") ||
+	    og_compile(p->dir, "patched", "pair.c", patched, flags, "patched.o"))
+		return -1;
+	return og_sh("readelf -s --wide '%s' > '%s'", p->orig, p->symtab) ? -1 : 0;
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	return og_mkdtemp(tmpdir, sizeof(tmpdir), "test_srcdiff");
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	og_rmrf(tmpdir);
+	return 0;
+}
+
+/* Diff the pair; the source of changed function @fn, whose only changed line must be @want. */
+static void check_only_line(const char *name, const char *orig, const char *patched,
+			    const char *fn, uint32_t want)
+{
+	struct og_pair p;
+	const struct cdo_item *it = NULL;
+	const struct cdo_source *src;
+	struct cdo_ctx *ctx;
+	size_t i, k;
+
+	assert_int_equal(build(name, orig, patched, &p), 0);
+	{
+		CDO_OPTS(opts, .threads = 2, .parent_name = "vmlinux", .parent_symtab = p.symtab,
+			 .dwarf = CDO_DWARF_SOURCE);
+
+		ctx = cdo_new(&opts);
+	}
+	assert_non_null(ctx);
+	assert_int_equal(cdo_diff(ctx, p.orig, p.patched), CDO_OK);
+	for (i = 0; i < cdo_result_count(ctx, CDO_ITEM_CHANGED_FUNC); i++)
+		if (!strcmp(cdo_result_item(ctx, CDO_ITEM_CHANGED_FUNC, i)->name, fn))
+			it = cdo_result_item(ctx, CDO_ITEM_CHANGED_FUNC, i);
+	assert_non_null(it);
+	src = it->source;
+	assert_non_null(src);
+	for (k = 0; k < src->n_changed_lines; k++)
+		if (src->changed_lines[k] != want)
+			fail_msg("%s: line %u reported changed, only %u changed", name,
+				 src->changed_lines[k], want);
+	assert_int_equal(src->n_changed_lines, 1);
+	assert_int_equal(src->changed_lines[0], want);
+	cdo_free(ctx);
+}
+
+static void test_compare_order(void **state)
+{
+	(void)state;
+	check_only_line("compare", compare_orig, compare_patched, "compare", 10);
+}
+
+static void test_thunk_register(void **state)
+{
+	(void)state;
+	check_only_line("thunk", thunk_orig, thunk_patched, "thunk", 8);
+}
+
+static void test_merged_constant(void **state)
+{
+	(void)state;
+	check_only_line("constant", constant_orig, constant_patched, "constant", 8);
+}
+
+static void test_jump_to_cold_part(void **state)
+{
+	(void)state;
+	check_only_line("cold", cold_orig, cold_patched, "cold", 8);
+}
+
+static void test_line_in_one_version(void **state)
+{
+	(void)state;
+	check_only_line("line", line_orig, line_patched, "line", 12);
+}
+
+static void test_declarations_anchor(void **state)
+{
+	(void)state;
+	check_only_line("decl", decl_orig, decl_patched, "use", 19);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_compare_order),
+		cmocka_unit_test(test_thunk_register),
+		cmocka_unit_test(test_merged_constant),
+		cmocka_unit_test(test_jump_to_cold_part),
+		cmocka_unit_test(test_line_in_one_version),
+		cmocka_unit_test(test_declarations_anchor),
+	};
+
+	og_apply_filters();
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
