@@ -83,6 +83,10 @@ one_cycle() {
 	echo "KLPBENCH,$mode,$n,$CPUS,$c,$attempts,$window,$((end - begin))"
 }
 
+# tinyconfig's BASE_SMALL leaves room for 4096 pids only.
+echo 32768 >/proc/sys/kernel/pid_max || fail "cannot raise kernel.pid_max"
+echo 65536 >/proc/sys/kernel/threads-max || fail "cannot raise kernel.threads-max"
+
 # pr_debug() of the transition's start
 echo "file kernel/livepatch/* +p" >/sys/kernel/debug/dynamic_debug/control ||
 	fail "cannot enable the livepatch debug messages"
@@ -90,9 +94,11 @@ echo "file kernel/livepatch/* +p" >/sys/kernel/debug/dynamic_debug/control ||
 for n in $THREADS; do
 	pid=
 	if ((n > 0)); then
-		/klp/threads "$n" "$SPINNERS" >/tmp/threads.out &
+		/klp/threads "$n" "$SPINNERS" >/tmp/threads.out 2>&1 &
 		pid=$!
 		wait_for "[[ -s /tmp/threads.out ]]"
+		[[ "$(</tmp/threads.out)" == ready ]] ||
+			fail "$n threads: $(</tmp/threads.out)"
 		echo "KLPTEST: info $n sleeping threads and $SPINNERS spinning"
 	else
 		echo "KLPTEST: info idle"
