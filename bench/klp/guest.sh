@@ -94,6 +94,8 @@ echo "file kernel/livepatch/* +p" >/sys/kernel/debug/dynamic_debug/control ||
 for n in $THREADS; do
 	pid=
 	if ((n > 0)); then
+		# a fresh file: the last count's "ready" must not count
+		rm -f /tmp/threads.out
 		/klp/threads "$n" "$SPINNERS" >/tmp/threads.out 2>&1 &
 		pid=$!
 		wait_for "[[ -s /tmp/threads.out ]]"
