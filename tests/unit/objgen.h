@@ -211,13 +211,15 @@ struct og_pair {
 	char symtab[PATH_MAX];
 };
 
-static inline int og_make_pair(const char *top, const char *name, const char *orig_src,
-			       const char *patched_src, struct og_pair *p)
+/*
+ * The pair @name under @top, each side compiled from @file (the name the
+ * debug info records) with @flags.
+ */
+static inline int og_make_pair_as(const char *top, const char *name, const char *file,
+				  const char *flags, const char *orig_src,
+				  const char *patched_src, struct og_pair *p)
 {
-	char file[256];
-
-	if (snprintf(p->dir, sizeof(p->dir), "%s/%s", top, name) >= (int)sizeof(p->dir) ||
-	    snprintf(file, sizeof(file), "%s.c", name) >= (int)sizeof(file))
+	if (snprintf(p->dir, sizeof(p->dir), "%s/%s", top, name) >= (int)sizeof(p->dir))
 		return -1;
 	if (mkdir(p->dir, 0755) && !og_exists(p->dir))
 		return -1;
@@ -225,10 +227,20 @@ static inline int og_make_pair(const char *top, const char *name, const char *or
 	    snprintf(p->patched, sizeof(p->patched), "%s/patched.o", p->dir) >= (int)sizeof(p->patched) ||
 	    snprintf(p->symtab, sizeof(p->symtab), "%s/%s.symtab", p->dir, name) >= (int)sizeof(p->symtab))
 		return -1;
-	if (og_compile(p->dir, "orig", file, orig_src, OG_KFLAGS, "orig.o") ||
-	    og_compile(p->dir, "patched", file, patched_src, OG_KFLAGS, "patched.o"))
+	if (og_compile(p->dir, "orig", file, orig_src, flags, "orig.o") ||
+	    og_compile(p->dir, "patched", file, patched_src, flags, "patched.o"))
 		return -1;
 	return og_sh("readelf -s --wide '%s' > '%s'", p->orig, p->symtab) ? -1 : 0;
+}
+
+static inline int og_make_pair(const char *top, const char *name, const char *orig_src,
+			       const char *patched_src, struct og_pair *p)
+{
+	char file[256];
+
+	if (snprintf(file, sizeof(file), "%s.c", name) >= (int)sizeof(file))
+		return -1;
+	return og_make_pair_as(top, name, file, OG_KFLAGS, orig_src, patched_src, p);
 }
 
 static inline void og_rmrf(const char *dir)

@@ -194,18 +194,7 @@ static const char decl_patched[] =
 
 static int build(const char *name, const char *orig, const char *patched, struct og_pair *p)
 {
-	const char *flags = OG_KFLAGS " -g";
-
-	if (snprintf(p->dir, sizeof(p->dir), "%s/%s", tmpdir, name) >= (int)sizeof(p->dir) ||
-	    snprintf(p->orig, sizeof(p->orig), "%s/orig.o", p->dir) >= (int)sizeof(p->orig) ||
-	    snprintf(p->patched, sizeof(p->patched), "%s/patched.o", p->dir) >= (int)sizeof(p->patched) ||
-	    snprintf(p->symtab, sizeof(p->symtab), "%s/%s.symtab", p->dir, name) >= (int)sizeof(p->symtab))
-		return -1;
-	if (mkdir(p->dir, 0755) ||
-	    og_compile(p->dir, "orig", "pair.c", orig, flags, "orig.o") ||
-	    og_compile(p->dir, "patched", "pair.c", patched, flags, "patched.o"))
-		return -1;
-	return og_sh("readelf -s --wide '%s' > '%s'", p->orig, p->symtab) ? -1 : 0;
+	return og_make_pair_as(tmpdir, name, "pair.c", OG_KFLAGS " -g", orig, patched, p);
 }
 
 static int group_setup(void **state)
