@@ -6,7 +6,9 @@
  * object and the parent symbol table text.  Each run diffs the pair from
  * memory through the public API, writes the output into a scratch folder
  * and checks what a caller relies on: a failed run leaves no file behind,
- * and a written output is an object our own reader accepts.
+ * a written output is an object our own reader accepts, and the source
+ * lines of the result (what --json and --explain print) keep the promises
+ * of struct cdo_source.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,47 @@ static void check_output(const char *path)
 		abort();
 	}
 	object_free(&o);
+}
+
+static void check_string(const char *s, const char *what)
+{
+	/* strlen() lets ASan see a string that was freed or not ended */
+	if (!s || strlen(s) > 1u << 20) {
+		fprintf(stderr, "cdo-fuzz: %s is %s\n", what, s ? "too long" : "NULL");
+		abort();
+	}
+}
+
+/* struct cdo_source as cdo.h documents it, for changed and new functions */
+static void check_sources(const struct cdo_ctx *ctx, enum cdo_item_kind kind)
+{
+	size_t n = cdo_result_count(ctx, kind);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct cdo_item *it = cdo_result_item(ctx, kind, i);
+		const struct cdo_source *src = it ? it->source : NULL;
+
+		if (!it)
+			abort();
+		if (!src)
+			continue;
+		check_string(src->file, "a source file");
+		if (kind == CDO_ITEM_NEW_FUNC && src->n_changed_lines) {
+			fprintf(stderr, "cdo-fuzz: new function %s has changed lines\n", it->name);
+			abort();
+		}
+		for (size_t l = 1; l < src->n_changed_lines; l++) {
+			if (src->changed_lines[l] <= src->changed_lines[l - 1]) {
+				fprintf(stderr, "cdo-fuzz: changed lines of %s not sorted: %u, %u\n",
+					it->name, src->changed_lines[l - 1], src->changed_lines[l]);
+				abort();
+			}
+		}
+		for (size_t k = 0; k < src->n_inlined; k++) {
+			check_string(src->inlined[k].name, "an inlined function's name");
+			check_string(src->inlined[k].file, "an inlined function's file");
+		}
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -87,6 +130,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_expect_empty(dir, "a failed diff");
 	} else {
 		check_output(out);
+		check_sources(ctx, CDO_ITEM_CHANGED_FUNC);
+		check_sources(ctx, CDO_ITEM_NEW_FUNC);
 		if (unlink(out))
 			abort();
 		fuzz_expect_empty(dir, "a diff, besides its output,");
