@@ -7,6 +7,8 @@
 # touches one file rebuilds little.
 #   check-series.sh            the 6.1 series on Debian's linux-source-6.1
 #   KERNEL_SRC=... check-series.sh
+#   KLP_CHECK_FROM=0015 check-series.sh   check from that patch on; the
+#                     ones before it are applied, not built one by one
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,12 +22,15 @@ else
 fi
 SERIES=${KLP_SERIES:-$HERE/patches/$ver}
 patches=("$SERIES"/*.patch)
-bad=0
+from=${KLP_CHECK_FROM:-}
+bad=0 checked=0
 
 mkdir -p "$TMP/series"
 for p in "${patches[@]}"; do
 	name=$(basename "$p")
 	cp "$p" "$TMP/series/"
+	[[ -z "$from" || ! "$name" < "$from" ]] || continue
+	checked=$((checked + 1))
 	if ! KLP_SERIES="$TMP/series" KLP_BUILD_ONLY=1 \
 		"$HERE/scripts/check-kernel.sh" >"$TMP/log" 2>&1; then
 		echo "FAIL build after $name"
@@ -58,5 +63,6 @@ for p in "${patches[@]}"; do
 		echo "ok   build and checkpatch --strict after $name"
 	fi
 done
-echo "series: ${#patches[@]} patches, $bad failed"
+((checked > 0)) || { echo "series: no patch from $from on in $SERIES"; exit 1; }
+echo "series: $checked of ${#patches[@]} patches checked, $bad failed"
 ((bad == 0))
