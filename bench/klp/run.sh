@@ -36,7 +36,12 @@ KLP_BENCH_THREADS="${KLP_BENCH_THREADS:-0 100 1000 5000}"
 EOF
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)
-KLP_QEMU_SMP=4 KLP_QEMU_MEM=2048 KLP_QEMU_TIMEOUT=${KLP_QEMU_TIMEOUT:-7200} \
+# One host thread per CPU, unlike check-kernel.sh's default: the stop
+# windows are only meaningful when the four CPUs really run at once.  The
+# qemu fault that made check-kernel.sh leave this mode needs a function
+# being rewritten while other CPUs run it; the bench patches
+# cmdline_proc_show(), which none of its threads call.
+KLP_QEMU_ACCEL=tcg KLP_QEMU_SMP=4 KLP_QEMU_MEM=2048 KLP_QEMU_TIMEOUT=${KLP_QEMU_TIMEOUT:-7200} \
 KLP_GUEST_RUN="$TOP/bench/klp/guest.sh" \
 KLP_GUEST_FILES="$OUT/threads $OUT/bench.env" \
 KLP_TESTS=test-klp-boot.sh \

@@ -24,6 +24,12 @@
 #                     DEBUG_KOBJECT_RELEASE) in a cache of its own, for the
 #                     stress run: KLP_DEBUG=1 KLP_TESTS=test-klp-stress.sh
 #   KLP_QEMU_SMP, KLP_QEMU_MEM  CPUs and MiB of the guest (default 2, 1024)
+#   KLP_QEMU_ACCEL    qemu's -accel value (default tcg,thread=single: all
+#                     CPUs on one host thread).  Debian 12's qemu 7.2 with
+#                     one thread per CPU (tcg) runs an int3 that ftrace has
+#                     already replaced: a stock 6.1 kernel toggling the
+#                     function tracer on ksys_read while two CPUs call it
+#                     dies within seconds (docs/klp-kernel.md)
 #   KLP_GUEST_RUN     the script the guest runs instead of guest-run.sh, and
 #   KLP_GUEST_FILES   files it needs, put next to it in /klp (bench/klp)
 set -euo pipefail
@@ -44,6 +50,7 @@ fi
 KLP_QEMU_TIMEOUT=${KLP_QEMU_TIMEOUT:-1800}
 KLP_QEMU_SMP=${KLP_QEMU_SMP:-2}
 KLP_QEMU_MEM=${KLP_QEMU_MEM:-1024}
+KLP_QEMU_ACCEL=${KLP_QEMU_ACCEL:-tcg,thread=single}
 KLP_GUEST_RUN=${KLP_GUEST_RUN:-$HERE/scripts/guest-run.sh}
 KLP_GUEST_FILES=${KLP_GUEST_FILES:-}
 FRAGMENT=$HERE/config/livepatch.config
@@ -283,7 +290,7 @@ build_initramfs() {
 
 run_guest() {
 	local line pass=0 fail=0 finished=0 console=$WORK/console.log
-	log "booting under qemu (TCG); console log: $console"
+	log "booting under qemu (-accel $KLP_QEMU_ACCEL); console log: $console"
 	: >"$console"
 	: >"$WORK/dmesg.txt"
 	local in_dmesg=0
@@ -313,7 +320,7 @@ run_guest() {
 			finished=1;;
 		esac
 	done < <(timeout "$KLP_QEMU_TIMEOUT" qemu-system-x86_64 \
-			-machine pc -accel tcg -cpu max -smp "$KLP_QEMU_SMP" -m "$KLP_QEMU_MEM" \
+			-machine pc -accel "$KLP_QEMU_ACCEL" -cpu max -smp "$KLP_QEMU_SMP" -m "$KLP_QEMU_MEM" \
 			-display none -monitor none -serial stdio -no-reboot \
 			-kernel "$BUILD/arch/x86/boot/bzImage" \
 			-initrd "$WORK/initramfs.cpio.gz" \
