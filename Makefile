@@ -267,8 +267,8 @@ bench-kbuild: all
 	BUILD=$(abspath $(BUILD)) bench/kbuild/run.sh
 
 # The livepatch consistency models' stop windows in one qemu boot of the 6.1
-# series (bench/klp/run.sh for the knobs; KLP_SERIES= a directory with the
-# series and klp-kernel/patches-wip/6.1); builds a kernel, not in CI.
+# series (bench/klp/run.sh for the knobs; KLP_SERIES= another directory of
+# patches); builds a kernel, not in CI.
 bench-klp:
 	BUILD=$(abspath $(BUILD)) KLP_SERIES=$(KLP_SERIES) bench/klp/run.sh
 
