@@ -29,7 +29,9 @@ mkdir -p "$TMP/series"
 for p in "${patches[@]}"; do
 	name=$(basename "$p")
 	cp "$p" "$TMP/series/"
-	[[ -z "$from" || ! "$name" < "$from" ]] || continue
+	if [[ -n "$from" && "$name" < "$from" ]]; then
+		continue
+	fi
 	checked=$((checked + 1))
 	if ! KLP_SERIES="$TMP/series" KLP_BUILD_ONLY=1 \
 		"$HERE/scripts/check-kernel.sh" >"$TMP/log" 2>&1; then

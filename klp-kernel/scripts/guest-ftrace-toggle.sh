@@ -30,8 +30,10 @@ mount -t tracefs nodev $T 2>/dev/null
 echo 'ksys_read vfs_read' >$T/set_ftrace_filter || fail "cannot set the filter"
 # nothing is recorded: only the code changes matter
 echo 0 >$T/tracing_on
+readers=()
 for _ in 1 2; do
 	(while :; do read -r _ </proc/version; done) &
+	readers+=($!)
 done
 n=0
 end=$((SECONDS + TOGGLE_SECONDS))
@@ -41,5 +43,5 @@ while ((SECONDS < end)); do
 	n=$((n + 1))
 	((n % 500)) || echo "KLPTEST: info $n toggles"
 done
-kill %1 %2
+kill "${readers[@]}"
 echo "KLPTEST: ok ftrace toggle: $n toggles in $TOGGLE_SECONDS s"
