@@ -363,8 +363,25 @@ static bool udata_attr(struct reader *r, Dwarf_Die die, Dwarf_Half at, Dwarf_Uns
 	if (!attr)
 		return false;
 	res = dwarf_formudata(attr, v, &derr);
-	if (derr)
+	if (derr) {
 		dwarf_dealloc_error(r->dbg, derr);
+		derr = NULL;
+	}
+	/*
+	 * DWARF 5's DW_FORM_implicit_const (gcc's choice for a decl_file or
+	 * call_file that all DIEs of an abbreviation share) is a signed
+	 * constant, which this libdwarf reads only with dwarf_formsdata()
+	 */
+	if (res != DW_DLV_OK) {
+		Dwarf_Signed sv = 0;
+
+		res = dwarf_formsdata(attr, &sv, &derr);
+		if (derr)
+			dwarf_dealloc_error(r->dbg, derr);
+		if (res == DW_DLV_OK && sv < 0)
+			res = DW_DLV_NO_ENTRY;
+		*v = (Dwarf_Unsigned)sv;
+	}
 	dwarf_dealloc_attribute(attr);
 	return res == DW_DLV_OK;
 }

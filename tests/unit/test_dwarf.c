@@ -112,6 +112,20 @@ static const char moved_patched[] =
 	"	return r + b * c + s;\n"
 	"}\n";
 
+/*
+ * Calls inlined from several places: gcc's DWARF 5 gives the abbreviation
+ * of those with DW_AT_ranges a DW_AT_call_file of DW_FORM_implicit_const.
+ */
+static const char calls_src[] =
+	"int flag;\n"
+	"static inline __attribute__((always_inline)) int h1(int v) { return v * 3 + flag; }\n"
+	"static inline __attribute__((always_inline)) int h2(int v) { return h1(v) ^ 5; }\n"
+	"int f1(int v) { return h2(v) + h1(v + 1); }\n"
+	"int f2(int v) { return h2(v - 1) + h1(v * 2); }\n"
+	"int f3(int v) { return h2(v + 7) - h1(v); }\n"
+	"int f4(int v) { return h2(v) * h2(v + 1); }\n";
+static char calls5[PATH_MAX];
+
 static int build_pair_of(const char *name, const char *flags, const char *orig,
 			 const char *patched, struct og_pair *p)
 {
@@ -130,6 +144,9 @@ static int group_setup(void **state)
 		return -1;
 	if (snprintf(types5, sizeof(types5), "%s/types5.o", tmpdir) >= (int)sizeof(types5) ||
 	    snprintf(types4, sizeof(types4), "%s/types4.o", tmpdir) >= (int)sizeof(types4))
+		return -1;
+	if (snprintf(calls5, sizeof(calls5), "%s/calls5.o", tmpdir) >= (int)sizeof(calls5) ||
+	    og_compile(tmpdir, "c5", "calls.c", calls_src, "-O2 -gdwarf-5", "calls5.o"))
 		return -1;
 	if (og_compile(tmpdir, "t5", "types.c", types_src, OG_KFLAGS " -g", "types5.o") ||
 	    og_compile(tmpdir, "t4", "types.c", types_src, OG_KFLAGS " -gdwarf-4", "types4.o"))
@@ -207,6 +224,35 @@ static void test_synthetic_addresses(void **state)
 	assert_int_equal(debuginfo_line_at(&di, a[0])->line, 15);
 	assert_int_equal(debuginfo_line_at(&di, a[1])->line, 16);
 	assert_string_equal(di.files[debuginfo_line_at(&di, a[0])->file], "types.c");
+	debuginfo_free(&di);
+	delf_close(&e);
+}
+
+/* Every inlined call has its call site's file, whatever the form. */
+static void test_implicit_const_call_file(void **state)
+{
+	const struct di_request rq = { .code = true };
+	struct errbuf eb = { 0 };
+	struct debuginfo di;
+	struct delf e;
+	size_t k, lines = 0;
+
+	(void)state;
+	assert_int_equal(delf_open_file(&e, calls5, &eb), 0);
+	assert_int_equal(debuginfo_read(&di, &e, &rq, &eb), 0);
+	assert_true(di.ninlined > 0);
+	for (k = 0; k < di.ninlined; k++) {
+		const struct di_code *c = &di.inlined[k];
+
+		if (c->call_file >= di.nfiles || c->file >= di.nfiles)
+			fail_msg("inlined %s at line %u: call file %u, declared in file %u of %u",
+				 c->name ? c->name : "?", c->call_line, c->call_file, c->file,
+				 di.nfiles);
+		assert_string_equal(di.files[c->call_file], "calls.c");
+		assert_string_equal(di.files[c->file], "calls.c");
+		lines += c->call_line >= 3 && c->call_line <= 7;
+	}
+	assert_int_equal(lines, di.ninlined);
 	debuginfo_free(&di);
 	delf_close(&e);
 }
@@ -331,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_sizes_dwarf5),
 		cmocka_unit_test(test_sizes_dwarf4),
 		cmocka_unit_test(test_synthetic_addresses),
+		cmocka_unit_test(test_implicit_const_call_file),
 		cmocka_unit_test(test_bad_elf),
 		cmocka_unit_test(test_source_of_change),
 		cmocka_unit_test(test_moved_code),
