@@ -44,7 +44,7 @@ struct di_code {
 	const char *name;	/* NULL when unknown */
 	uint32_t file, line;	/* where it is declared (file index, 0 line if unknown) */
 	uint32_t call_file, call_line;	/* inlined: the call site */
-	uint32_t depth;		/* inlined: nesting below the function, from 1 */
+	uint32_t depth;		/* inlined: 1 into the function, 2 into one of those... */
 	uint32_t order;		/* position in the unit, ties of the sort */
 };
 

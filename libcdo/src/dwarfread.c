@@ -141,6 +141,7 @@ struct reader {
 	Dwarf_Half cu_version;
 	uint64_t cu_base;
 	size_t lines_cap, funcs_cap, inlined_cap;
+	uint32_t inline_level;	/* inlined subroutines around the DIE walked */
 	int err;
 };
 
@@ -460,7 +461,12 @@ static int add_code(struct reader *r, bool inlined, const struct di_code *proto,
 	struct debuginfo *di = r->di;
 	struct di_code *c;
 
-	if (hi <= lo)
+	/*
+	 * an inlined call can be left with no code of its own, all of it on
+	 * its caller's lines (low_pc == high_pc): it is still a call of that
+	 * line (srcdiff.c's add_calls()) and covers no address
+	 */
+	if (hi < lo || (hi == lo && !inlined))
 		return 0;
 	if (inlined) {
 		if (grow((void **)&di->inlined, &r->inlined_cap, di->ninlined, sizeof(*c)))
@@ -664,10 +670,17 @@ static int walk(struct reader *r, Dwarf_Die die, uint32_t depth, bool in_func)
 		if (!in_func && add_die_code(r, die, false, 0))
 			return r->err;
 		return walk_children(r, die, depth, true);
-	case DW_TAG_inlined_subroutine:
-		if (in_func && add_die_code(r, die, true, depth))
+	case DW_TAG_inlined_subroutine: {
+		int err;
+
+		/* lexical blocks between do not nest calls: count only these */
+		if (in_func && add_die_code(r, die, true, r->inline_level + 1))
 			return r->err;
-		return walk_children(r, die, depth, in_func);
+		r->inline_level++;
+		err = walk_children(r, die, depth, in_func);
+		r->inline_level--;
+		return err;
+	}
 	case DW_TAG_lexical_block:
 		return in_func ? walk_children(r, die, depth, in_func) : 0;
 	default:
