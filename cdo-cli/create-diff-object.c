@@ -176,6 +176,17 @@ static void json_source(FILE *f, const struct cdo_source *src)
 		fprintf(f, ", \"line\": %u, \"call_line\": %u}", src->inlined[i].line,
 			src->inlined[i].call_line);
 	}
+	fprintf(f, "], \"inlined_calls\": [");
+	for (i = 0; i < src->n_calls; i++) {
+		const struct cdo_inlined_call *c = &src->calls[i];
+
+		fprintf(f, "%s{\"line\": %u, \"depth\": %u, \"name\": ", i ? ", " : "", c->line,
+			c->depth);
+		json_string(f, c->name);
+		fprintf(f, ", \"file\": ");
+		json_string(f, c->file);
+		fprintf(f, ", \"decl_line\": %u}", c->decl_line);
+	}
 	fputc(']', f);
 }
 
@@ -382,6 +393,30 @@ static bool names_a_file(const char *msg, char *const args[7])
 	return false;
 }
 
+/*
+ * What each changed line calls through inlining, one line per callee,
+ * indented by depth: the callee may be why the line changed even where
+ * none of its own code did.
+ */
+static void explain_calls(const struct cdo_source *src)
+{
+	size_t j;
+
+	for (j = 0; j < src->n_calls; j++) {
+		const struct cdo_inlined_call *c = &src->calls[j];
+
+		if (c->depth == 1 && (!j || src->calls[j - 1].line != c->line))
+			printf("  line %u inlines: ", c->line);
+		else
+			printf("  %*s", (int)(strlen("line  inlines: ") + snprintf(NULL, 0, "%u", c->line) +
+					      2 * (c->depth - 1)), "");
+		if (*c->file)
+			printf("%s (%s:%u)\n", c->name, c->file, c->decl_line);
+		else	/* a declaration in no file the unit names */
+			printf("%s (line %u)\n", c->name, c->decl_line);
+	}
+}
+
 /* --explain: one block per changed or new function. */
 static void explain(struct cdo_ctx *ctx, const char *display)
 {
@@ -420,6 +455,7 @@ static void explain(struct cdo_ctx *ctx, const char *display)
 					printf(", called at line %u", src->inlined[j].call_line);
 				printf(")\n");
 			}
+			explain_calls(src);
 		}
 	}
 }

@@ -36,6 +36,8 @@ struct fn_code {
 	uint64_t addr;			/* the function's address in it */
 	bool exact;			/* keep register numbers and stack slots */
 	bool *own;			/* by file index: the function's own file */
+	const char *root;		/* dropped from its file names */
+	size_t root_len;
 	size_t first_inl, last_inl;	/* the subroutines inlined into it */
 	uint32_t decl_line;		/* where it is declared, 0 if unknown */
 	bool *shuffle;			/* each token: insn_is_shuffle() */
@@ -855,6 +857,10 @@ struct builder {
 	size_t nlines, lines_cap;
 	struct cdo_inlined *inl;
 	size_t ninl, inl_cap;
+	struct cdo_inlined_call *calls;
+	size_t ncalls, calls_cap;
+	uint64_t *uses;		/* (line << 32 | inlined index): uses_result() */
+	size_t nuses, uses_cap;
 };
 
 static int add_line(struct builder *b, uint32_t line)
@@ -915,12 +921,9 @@ static bool inlined_covers(const struct debuginfo *di, size_t first, size_t last
 	return false;
 }
 
-/* One block of storage for the source, its lines and its inlined callees. */
-static struct cdo_source *pack(struct builder *b)
+static void sort_lines(struct builder *b)
 {
 	size_t n = 0, k;
-	struct cdo_source *s;
-	char *mem;
 
 	if (b->nlines)
 		qsort(b->lines, b->nlines, sizeof(*b->lines), cmp_u32);
@@ -928,16 +931,31 @@ static struct cdo_source *pack(struct builder *b)
 		if (!n || b->lines[n - 1] != b->lines[k])
 			b->lines[n++] = b->lines[k];
 	b->nlines = n;
-	mem = malloc(sizeof(*s) + b->ninl * sizeof(*b->inl) + b->nlines * sizeof(*b->lines) + 1);
+}
+
+/* One block of storage for the source, its lines, inlined callees and calls. */
+static struct cdo_source *pack(struct builder *b)
+{
+	size_t inl = b->ninl * sizeof(*b->inl), calls = b->ncalls * sizeof(*b->calls);
+	struct cdo_source *s;
+	char *mem;
+
+	sort_lines(b);
+	/* struct, then the arrays of pointers, then the lines: each aligned */
+	mem = malloc(sizeof(*s) + inl + calls + b->nlines * sizeof(*b->lines) + 1);
 	if (!mem)
 		return NULL;
 	s = (struct cdo_source *)mem;
 	*s = b->src;
 	s->inlined = (struct cdo_inlined *)(mem + sizeof(*s));
 	if (b->ninl)
-		memcpy((void *)s->inlined, b->inl, b->ninl * sizeof(*b->inl));
+		memcpy((void *)s->inlined, b->inl, inl);
 	s->n_inlined = b->ninl;
-	s->changed_lines = (uint32_t *)(mem + sizeof(*s) + b->ninl * sizeof(*b->inl));
+	s->calls = (struct cdo_inlined_call *)(mem + sizeof(*s) + inl);
+	if (b->ncalls)
+		memcpy((void *)s->calls, b->calls, calls);
+	s->n_calls = b->ncalls;
+	s->changed_lines = (uint32_t *)(mem + sizeof(*s) + inl + calls);
 	if (b->nlines)
 		memcpy((void *)s->changed_lines, b->lines, b->nlines * sizeof(*b->lines));
 	s->n_changed_lines = b->nlines;
@@ -985,6 +1003,108 @@ static int add_inlined_at(struct builder *b, const struct fn_code *f, uint64_t a
 }
 
 /*
+ * How far from a changed line the call whose code its code adjoins may
+ * be and still be of the same statement (note_calls()): an `if` over
+ * several lines puts its branch on the first and the call on a later one.
+ */
+#define STATEMENT_LINES 5
+
+/* Keep (@line, version @patched, inlined subroutine @k) for add_calls(). */
+static int add_use(struct builder *b, uint32_t line, bool patched, size_t k)
+{
+	if (b->nuses == b->uses_cap) {
+		size_t cap = b->uses_cap ? b->uses_cap * 2 : 8;
+		uint64_t *n = realloc(b->uses, cap * sizeof(*n));
+
+		if (!n)
+			return -1;
+		b->uses = n;
+		b->uses_cap = cap;
+	}
+	b->uses[b->nuses++] = (uint64_t)line << 32 | (uint64_t)!patched << 31 | k;
+	return 0;
+}
+
+/*
+ * The outermost subroutine inlined into @f whose code ends (@ends) or
+ * starts at @addr: its index, NONE if none.
+ */
+static size_t outermost_at(const struct fn_code *f, uint64_t addr, bool ends)
+{
+	const struct di_code *v = f->di->inlined;
+	size_t k, out = NONE;
+
+	for (k = f->first_inl; k < f->last_inl; k++)
+		if ((ends ? v[k].hi : v[k].lo) == addr && (out == NONE || v[k].depth < v[out].depth))
+			out = k;
+	return out;
+}
+
+/*
+ * Is subroutine @k of @f called in the same statement as line @at of
+ * @f's file?  Code merely laid out next to another call's (the unlock at
+ * the end of the caller) is not.
+ */
+static bool same_statement(const struct fn_code *f, size_t k, uint32_t at)
+{
+	const struct debuginfo *di = f->di;
+	const struct di_code *c = k == NONE ? NULL : &di->inlined[k];
+
+	return c && c->call_file < di->nfiles && f->own[c->call_file] &&
+	       c->call_line + STATEMENT_LINES >= at && at + STATEMENT_LINES >= c->call_line;
+}
+
+/*
+ * The subroutines inlined into @f that a changed (or, in the original,
+ * dropped) instruction at @addr on line @at of @f's numbering calls:
+ * - those inlined for a call on that line;
+ * - the one whose code ends where the line table's stretch of rows of
+ *   that line around @addr starts: the stretch takes its result.  gcc
+ *   emits the caller's test of an inlined `return a != b` there (the
+ *   compare and the branch), on the caller's line, often the first line
+ *   of the statement and not the line of the call, and no code of the
+ *   callee's own differs;
+ * - the one whose code starts where the stretch ends: the stretch
+ *   computes its arguments and the loads its code needs.
+ * Of those that end or start there, the outermost, when it is called in
+ * the same statement.  They are kept under @line, the line in the
+ * patched numbering.
+ */
+static int note_calls(struct builder *b, const struct fn_code *f, bool patched, uint64_t addr,
+		      uint32_t at, uint32_t line)
+{
+	const struct debuginfo *di = f->di;
+	const struct di_line *first = debuginfo_line_at(di, addr), *last = first;
+	const struct di_line *end = di->lines + di->nlines;
+	size_t k, before, after;
+
+	if (!line || !at)
+		return 0;
+	for (k = f->first_inl; k < f->last_inl; k++) {
+		const struct di_code *c = &di->inlined[k];
+
+		if (c->call_line == at && c->call_file < di->nfiles && f->own[c->call_file] &&
+		    add_use(b, line, patched, k))
+			return -1;
+	}
+	if (!first)
+		return 0;
+	while (first > di->lines && !first[-1].end && first[-1].line == first->line &&
+	       first[-1].file == first->file && first[-1].addr >= f->addr)
+		first--;
+	while (last + 1 < end && !last->end && last[1].line == last->line &&
+	       last[1].file == last->file)
+		last++;
+	before = outermost_at(f, first->addr, true);
+	after = last + 1 < end ? outermost_at(f, last[1].addr, false) : NONE;
+	if (same_statement(f, before, at) && add_use(b, line, patched, before))
+		return -1;
+	if (same_statement(f, after, at) && after != before && add_use(b, line, patched, after))
+		return -1;
+	return 0;
+}
+
+/*
  * The changed lines and inlined callees of patched function @fp against
  * original @fo (compare_lines()): the lines of the patched tokens that
  * changed and, in the patched numbering, of the original ones that went
@@ -1005,17 +1125,104 @@ static int changed_lines(struct builder *b, struct fn_code *fo, struct fn_code *
 	for (j = 0; j < fp->ntok && !err; j++)
 		if (changed[j])
 			err = add_line(b, fp->line[j]) ||
-			      add_inlined_at(b, fp, fp->addr + fp->insns[fp->tok_insn[j]]);
+			      add_inlined_at(b, fp, fp->addr + fp->insns[fp->tok_insn[j]]) ||
+			      note_calls(b, fp, 1, fp->addr + fp->insns[fp->tok_insn[j]], fp->line[j],
+					 fp->line[j]);
 	for (j = 0; j < fo->ntok && !err; j++)
 		if (dropped[j])
 			err = add_line(b, mapped[j]) ||
-			      (fo->di && add_inlined_at(b, fo, fo->addr + fo->insns[fo->tok_insn[j]]));
+			      add_inlined_at(b, fo, fo->addr + fo->insns[fo->tok_insn[j]]) ||
+			      note_calls(b, fo, 0, fo->addr + fo->insns[fo->tok_insn[j]], fo->line[j],
+					 mapped[j]);
 	err = err ? -1 : 0;
 out:
 	free(changed);
 	free(dropped);
 	free(mapped);
 	return err;
+}
+
+/*
+ * Subroutine @c of @f, inlined at @depth below the call on @line, unless
+ * the line already names it at that depth (another copy of the same
+ * call, another range of the same copy, or the same call in the other
+ * version): @b->calls[@from..) are the line's.
+ */
+static int add_call(struct builder *b, const struct fn_code *f, uint32_t line, uint32_t depth,
+		    const struct di_code *c, size_t from)
+{
+	const struct debuginfo *di = f->di;
+	const char *name = c->name ? c->name : "";
+	const char *file = c->file < di->nfiles ?
+				   strip_root(di->files[c->file], f->root, f->root_len) : "";
+	size_t k;
+
+	for (k = from; k < b->ncalls; k++)
+		if (b->calls[k].depth == depth && !strcmp(b->calls[k].name, name) &&
+		    !strcmp(b->calls[k].file, file))
+			return 0;
+	if (b->ncalls == b->calls_cap) {
+		size_t cap = b->calls_cap ? b->calls_cap * 2 : 8;
+		struct cdo_inlined_call *n = realloc(b->calls, cap * sizeof(*n));
+
+		if (!n)
+			return -1;
+		b->calls = n;
+		b->calls_cap = cap;
+	}
+	b->calls[b->ncalls++] = (struct cdo_inlined_call){
+		.line = line, .depth = depth, .name = name, .file = file, .decl_line = c->line
+	};
+	return 0;
+}
+
+/* Subroutine @k of @f as a call on @line, and those inlined into it. */
+static int add_call_tree(struct builder *b, const struct fn_code *f, size_t k, uint32_t line,
+			 size_t from)
+{
+	const struct debuginfo *di = f->di;
+	const struct di_code *call = &di->inlined[k];
+	size_t q;
+
+	if (add_call(b, f, line, 1, call, from))
+		return -1;
+	/* sorted by address, a range inside it comes after it */
+	for (q = k + 1; q < f->last_inl && di->inlined[q].lo < call->hi; q++) {
+		const struct di_code *c = &di->inlined[q];
+
+		if (c->depth > call->depth && c->hi <= call->hi &&
+		    add_call(b, f, line, c->depth - call->depth + 1, c, from))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The calls each changed line makes through inlining (note_calls()), by
+ * line (sorted): the patched object's in the order of their code, then
+ * the original's that the patched object does not have.
+ */
+static int add_calls(struct builder *b, const struct fn_code *fo, const struct fn_code *fp)
+{
+	size_t i, u, v;
+
+	if (b->nuses)
+		qsort(b->uses, b->nuses, sizeof(*b->uses), cmp_u64);
+	for (i = 0, u = 0; i < b->nlines; i++) {
+		size_t from = b->ncalls;
+
+		for (; u < b->nuses && b->uses[u] >> 32 < b->lines[i]; u++)
+			;
+		for (v = u; v < b->nuses && b->uses[v] >> 32 == b->lines[i]; v++) {
+			bool orig = b->uses[v] >> 31 & 1;
+			size_t k = (size_t)(b->uses[v] & 0x7fffffff);
+
+			if ((v == u || b->uses[v] != b->uses[v - 1]) &&
+			    add_call_tree(b, orig ? fo : fp, k, b->lines[i], from))
+				return -1;
+		}
+	}
+	return 0;
 }
 
 /* The source of patched function @y; NULL without line info for it. */
@@ -1058,6 +1265,8 @@ static int source_of(struct diff *d, uint32_t y, struct cdo_source **out)
 	fp.di = di;
 	fp.addr = base;
 	fp.decl_line = fn ? fn->line : 0;
+	fp.root = b.root;
+	fp.root_len = b.root_len;
 	inlined_within(di, base, base + s->sym.st_size, &fp.first_inl, &fp.last_inl);
 	for (row = debuginfo_line_at(di, base), k = row ? (size_t)(row - di->lines) : 0;
 	     row && k < di->nlines && di->lines[k].addr < base + s->sym.st_size; k++) {
@@ -1096,7 +1305,9 @@ static int source_of(struct diff *d, uint32_t y, struct cdo_source **out)
 		inlined_within(fo.di, fo.addr, fo.addr + t->sym.st_size, &fo.first_inl,
 			       &fo.last_inl);
 		fp.own = files_named(di, b.src.file, b.root, b.root_len);
-		fo.own = files_named(fo.di, b.src.file, fo.di->unit_name, dio ? source_root(d, dio) : 0);
+		fo.root = fo.di->unit_name;
+		fo.root_len = dio ? source_root(d, dio) : 0;
+		fo.own = files_named(fo.di, b.src.file, fo.root, fo.root_len);
 		if (!fp.own || !fo.own) {
 			err = -1;
 			goto out;
@@ -1104,6 +1315,11 @@ static int source_of(struct diff *d, uint32_t y, struct cdo_source **out)
 		if (tokenize(&fp) || tokenize(&fo))
 			goto pack;	/* undecodable: no changed lines */
 		if (changed_lines(&b, &fo, &fp)) {
+			err = -1;
+			goto out;
+		}
+		sort_lines(&b);
+		if (add_calls(&b, &fo, &fp)) {
 			err = -1;
 			goto out;
 		}
@@ -1131,6 +1347,8 @@ out:
 	free(fo.raw);
 	free(b.lines);
 	free(b.inl);
+	free(b.calls);
+	free(b.uses);
 	return err;
 }
 

@@ -49,6 +49,32 @@ static void check_string(const char *s, const char *what)
 	}
 }
 
+static bool is_changed_line(const struct cdo_source *src, uint32_t line)
+{
+	for (size_t l = 0; l < src->n_changed_lines; l++)
+		if (src->changed_lines[l] == line)
+			return true;
+	return false;
+}
+
+/* cdo_source.calls: on changed lines, by line, each line's first call at depth 1 */
+static void check_calls(const char *fn, const struct cdo_source *src)
+{
+	for (size_t k = 0; k < src->n_calls; k++) {
+		const struct cdo_inlined_call *c = &src->calls[k];
+		bool first = !k || src->calls[k - 1].line != c->line;
+
+		check_string(c->name, "an inlined call's name");
+		check_string(c->file, "an inlined call's file");
+		if (!is_changed_line(src, c->line) || (k && c->line < src->calls[k - 1].line) ||
+		    !c->depth || (first && c->depth != 1)) {
+			fprintf(stderr, "cdo-fuzz: %s: inlined call %zu (%s, line %u, depth %u) is out of place\n",
+				fn, k, c->name, c->line, c->depth);
+			abort();
+		}
+	}
+}
+
 /* struct cdo_source as cdo.h documents it, for changed and new functions */
 static void check_sources(const struct cdo_ctx *ctx, enum cdo_item_kind kind)
 {
@@ -78,6 +104,7 @@ static void check_sources(const struct cdo_ctx *ctx, enum cdo_item_kind kind)
 			check_string(src->inlined[k].name, "an inlined function's name");
 			check_string(src->inlined[k].file, "an inlined function's file");
 		}
+		check_calls(it->name, src);
 	}
 }
 

@@ -8,6 +8,7 @@
  * the real line may be reported.  Objects are compiled at test time.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -192,6 +193,48 @@ static const char decl_patched[] =
 	"	return w;\n"
 	"}\n";
 
+/*
+ * The patch changes only the inlined helper's test (line 6); gcc folds it
+ * into the caller's branch, which the line table puts on the first line
+ * of the caller's `if` (line 11), not on the helper's lines nor on the
+ * line of the call (12), and no code of the helper's own is left.
+ */
+static const char fold_orig[] =
+	"struct reg { int type; int off; };\n"
+	"int flag;\n"
+	"\n"
+	"static inline __attribute__((always_inline)) int is_ptr(const struct reg *r)\n"
+	"{\n"
+	"	return r->type != 1;\n"
+	"}\n"
+	"\n"
+	"int user(struct reg *r, int v)\n"
+	"{\n"
+	"	if (v > 3 &&\n"
+	"	    is_ptr(r))\n"
+	"		return -1;\n"
+	"	flag = v;\n"
+	"	return 0;\n"
+	"}\n";
+
+static const char fold_patched[] =
+	"struct reg { int type; int off; };\n"
+	"int flag;\n"
+	"\n"
+	"static inline __attribute__((always_inline)) int is_ptr(const struct reg *r)\n"
+	"{\n"
+	"	return r->type != 1 && r->type != 0;\n"
+	"}\n"
+	"\n"
+	"int user(struct reg *r, int v)\n"
+	"{\n"
+	"	if (v > 3 &&\n"
+	"	    is_ptr(r))\n"
+	"		return -1;\n"
+	"	flag = v;\n"
+	"	return 0;\n"
+	"}\n";
+
 static int build(const char *name, const char *orig, const char *patched, struct og_pair *p)
 {
 	return og_make_pair_as(tmpdir, name, "pair.c", OG_KFLAGS " -g", orig, patched, p);
@@ -210,15 +253,21 @@ static int group_teardown(void **state)
 	return 0;
 }
 
-/* Diff the pair; the source of changed function @fn, whose only changed line must be @want. */
-static void check_only_line(const char *name, const char *orig, const char *patched,
-			    const char *fn, uint32_t want)
+/*
+ * Diff the pair; the source of changed function @fn, whose only changed
+ * line must be @want.  With @call, the line must call it through
+ * inlining (cdo_source.calls, at depth 1, declared on line @call_decl of
+ * the same file).
+ */
+static void check_line_calls(const char *name, const char *orig, const char *patched,
+			     const char *fn, uint32_t want, const char *call, uint32_t call_decl)
 {
 	struct og_pair p;
 	const struct cdo_item *it = NULL;
 	const struct cdo_source *src;
 	struct cdo_ctx *ctx;
 	size_t i, k;
+	bool found = false;
 
 	assert_int_equal(build(name, orig, patched, &p), 0);
 	{
@@ -241,7 +290,23 @@ static void check_only_line(const char *name, const char *orig, const char *patc
 				 src->changed_lines[k], want);
 	assert_int_equal(src->n_changed_lines, 1);
 	assert_int_equal(src->changed_lines[0], want);
+	for (k = 0; k < src->n_calls; k++) {
+		assert_int_equal(src->calls[k].line, want);
+		/* a DWARF 5 decl_file is often an implicit_const: read it too */
+		found |= src->calls[k].depth == 1 && call && !strcmp(src->calls[k].name, call) &&
+			 src->calls[k].decl_line == call_decl &&
+			 !strcmp(src->calls[k].file, src->file);
+	}
+	if (call && !found)
+		fail_msg("%s: line %u does not name %s (%s:%u) among its %zu inlined calls", name,
+			 want, call, src->file, call_decl, src->n_calls);
 	cdo_free(ctx);
+}
+
+static void check_only_line(const char *name, const char *orig, const char *patched,
+			    const char *fn, uint32_t want)
+{
+	check_line_calls(name, orig, patched, fn, want, NULL, 0);
 }
 
 static void test_compare_order(void **state)
@@ -280,6 +345,12 @@ static void test_declarations_anchor(void **state)
 	check_only_line("decl", decl_orig, decl_patched, "use", 19);
 }
 
+static void test_folded_callee_result(void **state)
+{
+	(void)state;
+	check_line_calls("fold", fold_orig, fold_patched, "user", 11, "is_ptr", 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_jump_to_cold_part),
 		cmocka_unit_test(test_line_in_one_version),
 		cmocka_unit_test(test_declarations_anchor),
+		cmocka_unit_test(test_folded_callee_result),
 	};
 
 	og_apply_filters();

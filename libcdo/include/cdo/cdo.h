@@ -393,6 +393,34 @@ struct cdo_inlined {
 };
 
 /**
+ * struct cdo_inlined_call - a subroutine inlined for a call on a changed line
+ * @line:      the changed line (one of cdo_source.changed_lines) it was
+ *             inlined for, or, with @depth above 1, the line of the call
+ *             at depth 1 it was inlined into
+ * @depth:     1: called on @line; 2: called from a depth 1 one; ...
+ * @name:      the inlined function
+ * @file:      the file it is declared in
+ * @decl_line: the line it is declared on, 0 when unknown
+ *
+ * A changed line that calls an inlined function may have changed because
+ * that function did: gcc folds the callee's test into the caller's branch
+ * and the line table gives that branch the caller's line (often the first
+ * line of a statement whose call is on the next), so no code of the
+ * callee's own differs.  These are the calls on the line, and the call of
+ * the same statement (a few lines apart) whose code the line's changed
+ * code directly follows or precedes, with what is inlined into them: the
+ * functions a changed line reaches through inlining, without a claim
+ * that their code changed (that is cdo_source.inlined).
+ */
+struct cdo_inlined_call {
+	uint32_t line;
+	uint32_t depth;
+	const char *name;
+	const char *file;
+	uint32_t decl_line;
+};
+
+/**
  * struct cdo_source - where a changed or new function comes from
  * @file:            its source file, as the compiler named it ("kernel/sys.c")
  * @first_line:      the line it is declared on
@@ -404,6 +432,10 @@ struct cdo_inlined {
  * @inlined:         inlined subroutines whose code differs, in the order
  *                   their code first differs
  * @n_inlined:       their count
+ * @calls:           the subroutines inlined for the calls on the changed
+ *                   lines, by line; on each line in the order of their
+ *                   code, each after the one it is inlined into
+ * @n_calls:         their count
  */
 struct cdo_source {
 	const char *file;
@@ -413,6 +445,8 @@ struct cdo_source {
 	size_t n_changed_lines;
 	const struct cdo_inlined *inlined;
 	size_t n_inlined;
+	const struct cdo_inlined_call *calls;
+	size_t n_calls;
 };
 
 /** cdo_result_count() - number of items of @kind in the last diff. */
