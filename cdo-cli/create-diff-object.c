@@ -405,11 +405,12 @@ static void explain_calls(const struct cdo_source *src)
 	for (j = 0; j < src->n_calls; j++) {
 		const struct cdo_inlined_call *c = &src->calls[j];
 
+		int lead = snprintf(NULL, 0, "line %u inlines: ", c->line);
+
 		if (c->depth == 1 && (!j || src->calls[j - 1].line != c->line))
 			printf("  line %u inlines: ", c->line);
-		else
-			printf("  %*s", (int)(strlen("line  inlines: ") + snprintf(NULL, 0, "%u", c->line) +
-					      2 * (c->depth - 1)), "");
+		else	/* under the first callee, two more columns a level */
+			printf("  %*s", lead + 2 * (int)(c->depth - 1), "");
 		if (*c->file)
 			printf("%s (%s:%u)\n", c->name, c->file, c->decl_line);
 		else	/* a declaration in no file the unit names */
