@@ -12,8 +12,10 @@
 #  - a set variable wins over debug info; a struct found nowhere is an
 #    error naming the struct and the files looked at;
 #  - source lines: every changed line of every changed function lies in a
-#    hunk of `diff -u orig.c patched.c`, and the inlined-callee case names
-#    the callee;
+#    hunk of `diff -u orig.c patched.c` (or calls, through inlining, a
+#    function declared in one), the inlined-callee case names the callee,
+#    and the folded-test case names the callee its `if` line inlines, in
+#    the JSON and under --explain;
 #  - --dwarf-line-only: a __LINE__ passed to any callee and moved by an
 #    unrelated hunk is no change, a real change of an immediate still is,
 #    and no other case's result moves.
@@ -127,11 +129,22 @@ for variant in cases-g cases-g4; do
 		[ -f "$w/env.json" ] || continue
 		ranges=$(hunk_ranges "$src/orig/$c.c" "$src/patched/$c.c")
 		in_hunks() { awk -v l="$1" '$1 <= l && l <= $2 { ok = 1 } END { exit !ok }' <<<"$ranges"; }
-		while read -r fn ninl lines inl_lines; do
-			hit=0 bad=""
+		while read -r fn ninl lines inl_lines reach; do
+			hit=0 bad="" calls=" "
+			# a line whose inlined calls reach a function declared in a
+			# hunk changed with it (gcc folds the callee's test into
+			# the caller's branch)
+			for fl in ${reach//,/ }; do
+				[ "$fl" = - ] && continue
+				if in_hunks "${fl#*:}"; then calls+="${fl%%:*} "; fi
+			done
 			for l in ${lines//,/ } ${inl_lines//,/ }; do
 				[ "$l" = - ] && continue
-				if in_hunks "$l"; then hit=1; elif [[ " ${lines//,/ } " == *" $l "* ]]; then bad+=" $l"; fi
+				if in_hunks "$l" || [[ $calls == *" $l "* ]]; then
+					hit=1
+				elif [[ " ${lines//,/ } " == *" $l "* ]]; then
+					bad+=" $l"
+				fi
 			done
 			if [ -n "$bad" ] && [ "$ninl" = 0 ]; then
 				fail "$variant/$c $fn" "changed lines$bad are outside the hunks ($(tr '\n' ' ' <<<"$ranges"))"
@@ -141,7 +154,7 @@ for variant in cases-g cases-g4; do
 				pass
 			fi
 		done < <(jq -r '.changed_functions[] | select(.source) |
-			"\(.name) \(.inlined_changed | length) \(.source.changed_lines | map(tostring) | join(",") | if . == "" then "-" else . end) \(.inlined_changed | map(.line | tostring) | join(",") | if . == "" then "-" else . end)"' "$w/env.json")
+			"\(.name) \(.inlined_changed | length) \(.source.changed_lines | map(tostring) | join(",") | if . == "" then "-" else . end) \(.inlined_changed | map(.line | tostring) | join(",") | if . == "" then "-" else . end) \(.inlined_calls | map((.line | tostring) + ":" + (.decl_line | tostring)) | join(",") | if . == "" then "-" else . end)"' "$w/env.json")
 	done
 	if ((dwarf_sizes >= 8)); then
 		pass
@@ -157,6 +170,22 @@ if [ "$got" = "rx_len:clamp_len@3 tx_len:clamp_len@3" ]; then pass; else fail "i
 w=$work/cases-g4/inline-change-two-callers
 got=$(jq -r '[.changed_functions[] | .name + ":" + (.inlined_changed | map(.name) | join(","))] | join(" ")' "$w/env.json")
 if [ "$got" = "rx_len:clamp_len tx_len:clamp_len" ]; then pass; else fail "inlined callee (dwarf 4)" "got '$got'"; fi
+
+# the caller's line that a folded inline test changed names the callee,
+# in the JSON and in --explain (DWARF 5 and 4)
+for variant in cases-g cases-g4; do
+	c=inline-folded-test
+	w=$work/$variant/$c
+	got=$(jq -r '[.changed_functions[] | .name + ":" + (.source.changed_lines | map(tostring) | join(",")) + ":" + (.inlined_calls | map((.line | tostring) + "@" + .name) | join(","))] | join(" ")' "$w/env.json")
+	if [ "$got" = "check_reg:13:13@is_ptr" ]; then pass; else fail "$variant inlined call" "got '$got'"; fi
+	run "$variant" "$c" explain "${sizes_env[@]}" -- --explain
+	if grep -qx '  changed lines: 13' "$w/explain.out" &&
+		grep -qx "  line 13 inlines: is_ptr ($c.c:6)" "$w/explain.out"; then
+		pass
+	else
+		fail "$variant --explain inlined call" "$(tr '\n' '|' <"$w/explain.out")"
+	fi
+done
 
 # __LINE__ through the line tables: passed to callees upstream does not
 # know, directly and through an inlined helper, and moved by a comment;
