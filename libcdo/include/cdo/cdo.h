@@ -400,7 +400,9 @@ struct cdo_inlined {
  * @depth:     1: called on @line; 2: called from a depth 1 one; ...
  * @name:      the inlined function
  * @file:      the file it is declared in
- * @decl_line: the line it is declared on, 0 when unknown
+ * @decl_line: the line it is declared on, 0 when unknown (in the original
+ *             object's numbering for a call only the original has, as
+ *             cdo_inlined.line: an instruction it lost changed the line)
  *
  * A changed line that calls an inlined function may have changed because
  * that function did: gcc folds the callee's test into the caller's branch
