@@ -27,6 +27,7 @@
 #include <libdwarf/libdwarf.h>
 
 #include "debuginfo.h"
+#include "grow.h"
 
 #define NO_FILE UINT32_MAX
 #define MAX_DEPTH 64
@@ -185,22 +186,6 @@ static const char *keep_string(struct reader *r, const char *s, size_t len)
 	return c;
 }
 
-static int grow(void **arr, size_t *cap, size_t n, size_t elem)
-{
-	void *p;
-	size_t c;
-
-	if (n < *cap)
-		return 0;
-	c = *cap ? *cap * 2 : 256;
-	p = realloc(*arr, c * elem);
-	if (!p)
-		return -1;
-	*arr = p;
-	*cap = c;
-	return 0;
-}
-
 /* "dir/name" without "./" pieces; the unit's own directory is left out. */
 static char *join_path(const char *dir, const char *name)
 {
@@ -325,7 +310,7 @@ static int read_lines(struct reader *r, Dwarf_Die cu)
 			dw_fail(r, derr, "line table row");
 			goto out;
 		}
-		if (grow((void **)&r->di->lines, &r->lines_cap, r->di->nlines, sizeof(*l))) {
+		if (grow_array((void **)&r->di->lines, &r->lines_cap, r->di->nlines, sizeof(*l))) {
 			nomem(r);
 			goto out;
 		}
@@ -469,11 +454,11 @@ static int add_code(struct reader *r, bool inlined, const struct di_code *proto,
 	if (hi < lo || (hi == lo && !inlined))
 		return 0;
 	if (inlined) {
-		if (grow((void **)&di->inlined, &r->inlined_cap, di->ninlined, sizeof(*c)))
+		if (grow_array((void **)&di->inlined, &r->inlined_cap, di->ninlined, sizeof(*c)))
 			return nomem(r);
 		c = &di->inlined[di->ninlined++];
 	} else {
-		if (grow((void **)&di->funcs, &r->funcs_cap, di->nfuncs, sizeof(*c)))
+		if (grow_array((void **)&di->funcs, &r->funcs_cap, di->nfuncs, sizeof(*c)))
 			return nomem(r);
 		c = &di->funcs[di->nfuncs++];
 	}

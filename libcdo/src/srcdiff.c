@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "dwarfstage.h"
+#include "grow.h"
 #include "hashidx.h"
 #include "names.h"
 #include "srcdiff.h"
@@ -865,15 +866,8 @@ struct builder {
 
 static int add_line(struct builder *b, uint32_t line)
 {
-	if (b->nlines == b->lines_cap) {
-		size_t cap = b->lines_cap ? b->lines_cap * 2 : 16;
-		uint32_t *n = realloc(b->lines, cap * sizeof(*n));
-
-		if (!n)
-			return -1;
-		b->lines = n;
-		b->lines_cap = cap;
-	}
+	if (grow_array((void **)&b->lines, &b->lines_cap, b->nlines, sizeof(*b->lines)))
+		return -1;
 	b->lines[b->nlines++] = line;
 	return 0;
 }
@@ -887,15 +881,8 @@ static int add_inlined(struct builder *b, const struct debuginfo *di, const stru
 	for (k = 0; k < b->ninl; k++)
 		if (!strcmp(b->inl[k].name, c->name ? c->name : "") && !strcmp(b->inl[k].file, file))
 			return 0;
-	if (b->ninl == b->inl_cap) {
-		size_t cap = b->inl_cap ? b->inl_cap * 2 : 8;
-		struct cdo_inlined *n = realloc(b->inl, cap * sizeof(*n));
-
-		if (!n)
-			return -1;
-		b->inl = n;
-		b->inl_cap = cap;
-	}
+	if (grow_array((void **)&b->inl, &b->inl_cap, b->ninl, sizeof(*b->inl)))
+		return -1;
 	b->inl[b->ninl].name = c->name ? c->name : "";
 	b->inl[b->ninl].file = file;
 	b->inl[b->ninl].line = c->line;
@@ -1012,15 +999,8 @@ static int add_inlined_at(struct builder *b, const struct fn_code *f, uint64_t a
 /* Keep (@line, version @patched, inlined subroutine @k) for add_calls(). */
 static int add_use(struct builder *b, uint32_t line, bool patched, size_t k)
 {
-	if (b->nuses == b->uses_cap) {
-		size_t cap = b->uses_cap ? b->uses_cap * 2 : 8;
-		uint64_t *n = realloc(b->uses, cap * sizeof(*n));
-
-		if (!n)
-			return -1;
-		b->uses = n;
-		b->uses_cap = cap;
-	}
+	if (grow_array((void **)&b->uses, &b->uses_cap, b->nuses, sizeof(*b->uses)))
+		return -1;
 	b->uses[b->nuses++] = (uint64_t)line << 32 | (uint64_t)!patched << 31 | k;
 	return 0;
 }
@@ -1161,15 +1141,8 @@ static int add_call(struct builder *b, const struct fn_code *f, uint32_t line, u
 		if (b->calls[k].depth == depth && !strcmp(b->calls[k].name, name) &&
 		    !strcmp(b->calls[k].file, file))
 			return 0;
-	if (b->ncalls == b->calls_cap) {
-		size_t cap = b->calls_cap ? b->calls_cap * 2 : 8;
-		struct cdo_inlined_call *n = realloc(b->calls, cap * sizeof(*n));
-
-		if (!n)
-			return -1;
-		b->calls = n;
-		b->calls_cap = cap;
-	}
+	if (grow_array((void **)&b->calls, &b->calls_cap, b->ncalls, sizeof(*b->calls)))
+		return -1;
 	b->calls[b->ncalls++] = (struct cdo_inlined_call){
 		.line = line, .depth = depth, .name = name, .file = file, .decl_line = c->line
 	};
