@@ -109,6 +109,12 @@ patch_hunks() {
 	done
 }
 
+# declared_in_hunk FILE LINE: is a function declared on LINE of FILE in,
+# or just above, a hunk of $hunks (its body is where the hunk is)?
+declared_in_hunk() {
+	awk -v f="$1" -v l="$2" '$1 == f && $2 - 30 <= l && l <= $3 { ok = 1 } END { exit !ok }' <<<"$hunks"
+}
+
 pairs=0 lines_in=0 lines_call=0 lines_out=0 funcs_in=0 funcs_out=0 listed_out=0
 for dir in "$work"/cases/*/; do
 	name=$(basename "$dir")
@@ -163,7 +169,7 @@ for dir in "$work"/cases/*/; do
 			for fl in ${inl//,/ }; do
 				[[ $fl = - ]] && continue
 				IFS=: read -r ifile iline icall <<<"$fl"
-				if awk -v f="$ifile" -v l="$iline" '$1 == f && $2 - 30 <= l && l <= $3 { ok = 1 } END { exit !ok }' <<<"$hunks"; then
+				if declared_in_hunk "$ifile" "$iline"; then
 					hit=1
 					calls+="$icall "
 				fi
@@ -173,7 +179,7 @@ for dir in "$work"/cases/*/; do
 			for fl in ${reach//,/ }; do
 				[[ $fl = - ]] && continue
 				IFS=: read -r iline ifile idecl <<<"$fl"
-				if awk -v f="$ifile" -v l="$idecl" '$1 == f && $2 - 30 <= l && l <= $3 { ok = 1 } END { exit !ok }' <<<"$hunks"; then
+				if declared_in_hunk "$ifile" "$idecl"; then
 					hit=1
 					calls+="$iline "
 				fi
