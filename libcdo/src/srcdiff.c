@@ -887,6 +887,7 @@ static int add_inlined(struct builder *b, const struct debuginfo *di, const stru
 	b->inl[b->ninl].file = file;
 	b->inl[b->ninl].line = c->line;
 	b->inl[b->ninl].call_line = c->call_line;
+	b->inl[b->ninl].inlining = CDO_INLINING_SAME;
 	b->ninl++;
 	return 0;
 }
@@ -1198,6 +1199,67 @@ static int add_calls(struct builder *b, const struct fn_code *fo, const struct f
 	return 0;
 }
 
+/* Is a subroutine named @name inlined anywhere into @f? */
+static bool inlines(const struct fn_code *f, const char *name)
+{
+	size_t k;
+
+	for (k = f->first_inl; k < f->last_inl; k++)
+		if (f->di->inlined[k].name && !strcmp(f->di->inlined[k].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * Does @f call (or jump to, or take the address of) function @name or a
+ * clone gcc made of it (name.constprop.0, name.isra.0)?  Section symbols
+ * are already replaced by the functions they point into (prepare.c).
+ */
+static bool refers_to(const struct fn_code *f, const char *name)
+{
+	const struct section *s = &f->o->secs[f->sec];
+	const struct section *rs;
+	size_t len = strlen(name);
+	uint32_t j;
+
+	if (s->rela == NONE)
+		return false;
+	rs = &f->o->secs[s->rela];
+	for (j = 0; j < rs->nrelas; j++) {
+		const struct rela *r = &rs->relas[j];
+		const struct symbol *t = &f->o->syms[r->sym];
+
+		if (r->offset >= f->start && r->offset - f->start < f->size &&
+		    (t->type == STT_FUNC || t->type == STT_NOTYPE) && !strncmp(t->name, name, len) &&
+		    (!t->name[len] || t->name[len] == '.'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Which of the changed inlined callees gcc stopped or started inlining:
+ * inlined into one function only, and called by the other.
+ */
+static void mark_inlining(struct builder *b, const struct fn_code *fo, const struct fn_code *fp)
+{
+	size_t k;
+
+	for (k = 0; k < b->ninl; k++) {
+		const char *name = b->inl[k].name;
+		bool in_orig, in_patched;
+
+		if (!name[0])
+			continue;
+		in_orig = inlines(fo, name);
+		in_patched = inlines(fp, name);
+		if (in_orig && !in_patched && refers_to(fp, name))
+			b->inl[k].inlining = CDO_INLINING_UNINLINED;
+		else if (!in_orig && in_patched && refers_to(fo, name))
+			b->inl[k].inlining = CDO_INLINING_NEWLY;
+	}
+}
+
 /* The source of patched function @y; NULL without line info for it. */
 static int source_of(struct diff *d, uint32_t y, struct cdo_source **out)
 {
@@ -1292,6 +1354,7 @@ static int source_of(struct diff *d, uint32_t y, struct cdo_source **out)
 			goto out;
 		}
 		sort_lines(&b);
+		mark_inlining(&b, &fo, &fp);
 		if (add_calls(&b, &fo, &fp)) {
 			err = -1;
 			goto out;

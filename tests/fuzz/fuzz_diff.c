@@ -103,6 +103,14 @@ static void check_sources(const struct cdo_ctx *ctx, enum cdo_item_kind kind)
 		for (size_t k = 0; k < src->n_inlined; k++) {
 			check_string(src->inlined[k].name, "an inlined function's name");
 			check_string(src->inlined[k].file, "an inlined function's file");
+			/* a new function has no original to compare its inlining with */
+			if (src->inlined[k].inlining > CDO_INLINING_NEWLY ||
+			    (kind == CDO_ITEM_NEW_FUNC &&
+			     src->inlined[k].inlining != CDO_INLINING_SAME)) {
+				fprintf(stderr, "cdo-fuzz: %s: inlining %d of %s\n", it->name,
+					(int)src->inlined[k].inlining, src->inlined[k].name);
+				abort();
+			}
 		}
 		check_calls(it->name, src);
 	}

@@ -235,6 +235,49 @@ static const char fold_patched[] =
 	"	return 0;\n"
 	"}\n";
 
+/*
+ * The patch marks helper() noinline (gcc's own decision flips the same
+ * way when a callee grows past its limits) and changes bump(), which
+ * stays inlined: user() calls helper() instead of holding its body.
+ */
+static const char uninline_orig[] =
+	"int flag;\n"
+	"\n"
+	"static inline __attribute__((always_inline)) int helper(int *p, int v)\n"
+	"{\n"
+	"	return p[v] * 3 + p[v + 1];\n"
+	"}\n"
+	"\n"
+	"static inline __attribute__((always_inline)) int bump(int v)\n"
+	"{\n"
+	"	return v + 1;\n"
+	"}\n"
+	"\n"
+	"int user(int *p, int v)\n"
+	"{\n"
+	"	flag = bump(v);\n"
+	"	return helper(p, v);\n"
+	"}\n";
+
+static const char uninline_patched[] =
+	"int flag;\n"
+	"\n"
+	"static __attribute__((noinline)) int helper(int *p, int v)\n"
+	"{\n"
+	"	return p[v] * 3 + p[v + 1];\n"
+	"}\n"
+	"\n"
+	"static inline __attribute__((always_inline)) int bump(int v)\n"
+	"{\n"
+	"	return v + 2;\n"
+	"}\n"
+	"\n"
+	"int user(int *p, int v)\n"
+	"{\n"
+	"	flag = bump(v);\n"
+	"	return helper(p, v);\n"
+	"}\n";
+
 static int build(const char *name, const char *orig, const char *patched, struct og_pair *p)
 {
 	return og_make_pair_as(tmpdir, name, "pair.c", OG_KFLAGS " -g", orig, patched, p);
@@ -351,6 +394,68 @@ static void test_folded_callee_result(void **state)
 	check_line_calls("fold", fold_orig, fold_patched, "user", 11, "is_ptr", 4);
 }
 
+/*
+ * Diff the pair; changed function @fn must list @callee among its changed
+ * inlined callees with @want, and bump() (changed, inlined in both) as
+ * CDO_INLINING_SAME.
+ */
+static void check_inlining(const char *name, const char *orig, const char *patched,
+			   const char *fn, const char *callee, enum cdo_inlining want)
+{
+	struct og_pair p;
+	const struct cdo_item *it = NULL;
+	const struct cdo_source *src;
+	struct cdo_ctx *ctx;
+	size_t i, k;
+	int seen = 0;
+
+	assert_int_equal(build(name, orig, patched, &p), 0);
+	{
+		CDO_OPTS(opts, .threads = 2, .parent_name = "vmlinux", .parent_symtab = p.symtab,
+			 .dwarf = CDO_DWARF_SOURCE);
+
+		ctx = cdo_new(&opts);
+	}
+	assert_non_null(ctx);
+	assert_int_equal(cdo_diff(ctx, p.orig, p.patched), CDO_OK);
+	for (i = 0; i < cdo_result_count(ctx, CDO_ITEM_CHANGED_FUNC); i++)
+		if (!strcmp(cdo_result_item(ctx, CDO_ITEM_CHANGED_FUNC, i)->name, fn))
+			it = cdo_result_item(ctx, CDO_ITEM_CHANGED_FUNC, i);
+	assert_non_null(it);
+	src = it->source;
+	assert_non_null(src);
+	for (k = 0; k < src->n_inlined; k++) {
+		const struct cdo_inlined *in = &src->inlined[k];
+
+		if (!strcmp(in->name, callee)) {
+			if (in->inlining != want)
+				fail_msg("%s: %s is %d, not %d", name, callee, in->inlining, want);
+			seen |= 1;
+		} else if (!strcmp(in->name, "bump")) {
+			assert_int_equal(in->inlining, CDO_INLINING_SAME);
+			seen |= 2;
+		}
+	}
+	if (seen != 3)
+		fail_msg("%s: %s or bump missing from %zu inlined callees", name, callee,
+			 src->n_inlined);
+	cdo_free(ctx);
+}
+
+static void test_uninlined_callee(void **state)
+{
+	(void)state;
+	check_inlining("uninline", uninline_orig, uninline_patched, "user", "helper",
+		       CDO_INLINING_UNINLINED);
+}
+
+static void test_newly_inlined_callee(void **state)
+{
+	(void)state;
+	check_inlining("newly", uninline_patched, uninline_orig, "user", "helper",
+		       CDO_INLINING_NEWLY);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -361,6 +466,8 @@ int main(void)
 		cmocka_unit_test(test_line_in_one_version),
 		cmocka_unit_test(test_declarations_anchor),
 		cmocka_unit_test(test_folded_callee_result),
+		cmocka_unit_test(test_uninlined_callee),
+		cmocka_unit_test(test_newly_inlined_callee),
 	};
 
 	og_apply_filters();

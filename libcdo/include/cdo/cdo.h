@@ -377,6 +377,30 @@ struct cdo_item {
 };
 
 /**
+ * enum cdo_inlining - whether gcc's inlining decision for a callee changed
+ * @CDO_INLINING_SAME:      inlined in both functions, or in one only
+ *                          while the other does not call it either (the
+ *                          call itself came or went)
+ * @CDO_INLINING_UNINLINED: inlined in the original function only; the
+ *                          patched one calls it (or a clone of it,
+ *                          name.constprop.N ...) instead
+ * @CDO_INLINING_NEWLY:     inlined in the patched function only; the
+ *                          original called it
+ *
+ * A callee that grew (or shrank) past gcc's limits changes every caller
+ * that stops (or starts) inlining it: its body leaves the caller, and the
+ * registers, stack slots and block order around the call are chosen anew
+ * on lines the patch did not touch.  The decision is per function: a
+ * callee still inlined at one call is SAME even when another call of it
+ * became a real call.
+ */
+enum cdo_inlining {
+	CDO_INLINING_SAME = 0,
+	CDO_INLINING_UNINLINED,
+	CDO_INLINING_NEWLY,
+};
+
+/**
  * struct cdo_inlined - a subroutine inlined into a function whose code differs
  * @name:      the inlined function
  * @file:      the file it is declared in
@@ -384,12 +408,14 @@ struct cdo_item {
  *             it is inlined only there: uninlined, or its code went away)
  * @call_line: the line of the call it was inlined for (in cdo_source.file
  *             or an outer inlined function), 0 when unknown
+ * @inlining:  whether the decision to inline it changed
  */
 struct cdo_inlined {
 	const char *name;
 	const char *file;
 	uint32_t line;
 	uint32_t call_line;
+	enum cdo_inlining inlining;
 };
 
 /**
