@@ -157,6 +157,11 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* By enum cdo_inlining: the JSON report's "inlining", --explain's lead. */
+static const char *const inlining_names[] = { "same", "uninlined", "newly_inlined" };
+static const char *const inlining_leads[] = { "inlined, changed:", "uninlined:       ",
+					      "newly inlined:   " };
+
 static void json_source(FILE *f, const struct cdo_source *src)
 {
 	size_t i;
@@ -173,8 +178,9 @@ static void json_source(FILE *f, const struct cdo_source *src)
 		json_string(f, src->inlined[i].name);
 		fprintf(f, ", \"file\": ");
 		json_string(f, src->inlined[i].file);
-		fprintf(f, ", \"line\": %u, \"call_line\": %u}", src->inlined[i].line,
-			src->inlined[i].call_line);
+		fprintf(f, ", \"line\": %u, \"call_line\": %u, \"inlining\": \"%s\"}",
+			src->inlined[i].line, src->inlined[i].call_line,
+			inlining_names[src->inlined[i].inlining]);
 	}
 	fprintf(f, "], \"inlined_calls\": [");
 	for (i = 0; i < src->n_calls; i++) {
@@ -450,11 +456,14 @@ static void explain(struct cdo_ctx *ctx, const char *display)
 					printf(" none (only registers, stack slots, block order or __LINE__s differ)\n");
 			}
 			for (j = 0; j < src->n_inlined; j++) {
-				printf("  inlined, changed: %s (%s:%u", src->inlined[j].name,
-				       src->inlined[j].file, src->inlined[j].line);
-				if (src->inlined[j].call_line)
-					printf(", called at line %u", src->inlined[j].call_line);
-				printf(")\n");
+				const struct cdo_inlined *in = &src->inlined[j];
+
+				printf("  %s %s (%s:%u", inlining_leads[in->inlining], in->name,
+				       in->file, in->line);
+				if (in->call_line)
+					printf(", called at line %u", in->call_line);
+				printf(")%s\n", in->inlining == CDO_INLINING_UNINLINED ? ": now a call" :
+						 in->inlining == CDO_INLINING_NEWLY ? ": was a call" : "");
 			}
 			explain_calls(src);
 		}

@@ -187,6 +187,21 @@ for variant in cases-g cases-g4; do
 	fi
 done
 
+# a static callee that gets noinline: its caller's report says gcc's
+# inlining decision changed, in the JSON and in --explain (DWARF 5 and 4)
+for variant in cases-g cases-g4; do
+	c=uninlined-function
+	w=$work/$variant/$c
+	got=$(jq -r '[.changed_functions[] | .name + ":" + (.inlined_changed | map(.name + "@" + .inlining) | join(","))] | join(" ")' "$w/env.json")
+	if [ "$got" = "digest:fold@uninlined" ]; then pass; else fail "$variant uninlined callee" "got '$got'"; fi
+	run "$variant" "$c" explain "${sizes_env[@]}" -- --explain
+	if grep -Eq '^  uninlined: +fold \('"$c"'\.c:[0-9]+, called at line [0-9]+\): now a call$' "$w/explain.out"; then
+		pass
+	else
+		fail "$variant --explain uninlined callee" "$(tr '\n' '|' <"$w/explain.out")"
+	fi
+done
+
 # __LINE__ through the line tables: passed to callees upstream does not
 # know, directly and through an inlined helper, and moved by a comment;
 # only the real change of an immediate is left.  Upstream's rule (the
