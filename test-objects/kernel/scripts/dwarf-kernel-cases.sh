@@ -19,9 +19,14 @@
 #    call line of an inlined callee whose code changed and which is
 #    declared in or just above a hunk, or a line whose inlined calls
 #    ("inlined_calls": gcc folds a changed callee's test into the
-#    caller's branch) reach a function declared there; except in the
-#    functions the case's `source-exceptions-<version>` file lists (one
-#    name a line, `#`
+#    caller's branch) reach a function declared there; or a line of a
+#    function where the report says gcc stopped (or started) inlining a
+#    callee ("inlining": "uninlined", "newly_inlined"), when objdump
+#    shows the version without the inlined copy calling it and the patch
+#    caused the decision (the function points into the hunks, so its
+#    inlining budget changed, or the patch adds or removes a call of the
+#    callee); except in the functions the case's
+#    `source-exceptions-<version>` file lists (one name a line, `#`
 #    comments saying what the instructions show: code the compiler
 #    changed on lines the patch did not touch), and a function listed
 #    there must have such lines (a stale entry fails);
@@ -115,7 +120,36 @@ declared_in_hunk() {
 	awk -v f="$1" -v l="$2" '$1 == f && $2 - 30 <= l && l <= $3 { ok = 1 } END { exit !ok }' <<<"$hunks"
 }
 
-pairs=0 lines_in=0 lines_call=0 lines_out=0 funcs_in=0 funcs_out=0 listed_out=0
+# refers FILE FUNCTION CALLEE: does FUNCTION's code in object FILE
+# refer to CALLEE (or a clone of it), as objdump shows its relocations?
+# (grep reads it all: with -q, objdump could die of SIGPIPE under pipefail)
+refers() {
+	objdump -dr --section=".text.$2" "$dir/$1" 2>/dev/null |
+		grep -E "R_X86_64_[A-Z0-9_]+[[:space:]]+(\.text\.)?$3(\.[a-z0-9.]+)?([-+]|\$)" >/dev/null
+}
+
+# inlining_tied HIT LIST: do the report's inlining changes ("uninlined:X"
+# or "newly_inlined:X", comma-separated) of function $fn in pair $obj
+# hold in the objects (objdump: the version that does not inline X calls
+# it) and come from the patch: code of the patch is inlined into the
+# function (HIT = 1: its inlining budget changed), or the patch adds or
+# removes a call of X (its call count changed)?
+inlining_tied() {
+	local tied=$1 kind x ver
+	for kx in ${2//,/ }; do
+		kind=${kx%%:*} x=${kx#*:}
+		ver=patched
+		[[ $kind = newly_inlined ]] && ver=orig
+		if ! refers "$ver/$obj" "$fn" "$x"; then
+			fail "$name $fn inlining" "reported $kind $x, but $ver/$obj's $fn does not refer to $x"
+			return 1
+		fi
+		grep -Eq "^[-+][^-+].*\<$x[[:space:]]*\(" "$patch" && tied=1
+	done
+	[[ $tied = 1 ]]
+}
+
+pairs=0 lines_in=0 lines_call=0 lines_out=0 funcs_in=0 funcs_out=0 listed_out=0 lines_inlining=0
 for dir in "$work"/cases/*/; do
 	name=$(basename "$dir")
 	[[ -f "$dir/parents" ]] || continue
@@ -162,7 +196,7 @@ for dir in "$work"/cases/*/; do
 			fi
 		done < <(jq -r '.struct_sizes | to_entries[] | select(.value.from == "debug info") |
 			"\(.key) \(.value.size) \(.value.file)"' "$o/dwarf.json")
-		while read -r fn file ninl lines inl reach; do
+		while read -r fn file ninl lines inl reach inlining; do
 			hit=0 bad="" calls=" "
 			# a callee whose body a hunk changes is declared just above
 			# it; the line calling it changed with it
@@ -194,10 +228,18 @@ for dir in "$work"/cases/*/; do
 					bad+=" $l"
 				fi
 			done
-			nl=0
+			# gcc's inlining decision for a callee changed: the
+			# callee's body left the function (or entered it), and
+			# registers, slots and blocks around it are chosen anew
+			nl=0 nbad=$(wc -w <<<"$bad")
 			[[ $lines = - ]] || nl=$(wc -w <<<"${lines//,/ }")
-			lines_in=$((lines_in + nl - $(wc -w <<<"$bad")))
-			lines_out=$((lines_out + $(wc -w <<<"$bad")))
+			lines_in=$((lines_in + nl - nbad))
+			lines_out=$((lines_out + nbad))
+			if [[ -n "$bad" && $inlining != - ]] && inlining_tied "$hit" "$inlining"; then
+				echo "INLINING $name $fn: ${inlining//,/ }; changed lines$bad"
+				lines_inlining=$((lines_inlining + nbad))
+				bad="" hit=1
+			fi
 			if [[ -z "$bad" ]]; then
 				pass
 			elif [[ -f "$exceptions" ]] && grep -qx "$fn" "$exceptions"; then
@@ -216,7 +258,7 @@ for dir in "$work"/cases/*/; do
 				funcs_in=$((funcs_in + 1))
 			fi
 		done < <(jq -r '.changed_functions[] | select(.source) |
-			"\(.name) \(.source.file) \(.inlined_changed | length) \(.source.changed_lines | map(tostring) | join(",") | if . == "" then "-" else . end) \(.inlined_changed | map(.file + ":" + (.line | tostring) + ":" + (.call_line | tostring)) | join(",") | if . == "" then "-" else . end) \(.inlined_calls | map((.line | tostring) + ":" + .file + ":" + (.decl_line | tostring)) | join(",") | if . == "" then "-" else . end)"' "$o/env.json")
+			"\(.name) \(.source.file) \(.inlined_changed | length) \(.source.changed_lines | map(tostring) | join(",") | if . == "" then "-" else . end) \(.inlined_changed | map(.file + ":" + (.line | tostring) + ":" + (.call_line | tostring)) | join(",") | if . == "" then "-" else . end) \(.inlined_calls | map((.line | tostring) + ":" + .file + ":" + (.decl_line | tostring)) | join(",") | if . == "" then "-" else . end) \(.inlined_changed | map(select(.inlining != "same") | .inlining + ":" + .name) | join(",") | if . == "" then "-" else . end)"' "$o/env.json")
 	done <"$dir/parents"
 	if [[ -f "$exceptions" ]]; then
 		while read -r fn; do
@@ -229,6 +271,6 @@ for dir in "$work"/cases/*/; do
 	fi
 done
 echo "dwarf-kernel: changed functions pointing into the patch's hunks: $funcs_in, not: $funcs_out"
-echo "dwarf-kernel: changed lines in the patch's hunks: $lines_in ($lines_call calling a changed callee declared there), outside: $lines_out ($listed_out in listed exceptions)"
+echo "dwarf-kernel: changed lines in the patch's hunks: $lines_in ($lines_call calling a changed callee declared there), outside: $lines_out ($lines_inlining where gcc's inlining decision changed, $listed_out in listed exceptions)"
 echo "dwarf-kernel: $passed passed, $failed failed ($pairs pairs of $ver)"
 [[ $failed = 0 ]]
