@@ -345,15 +345,24 @@ static int place_tokens(struct fn_code *f)
  * not.  A line between anchors moves as one of the two (carry_lines()),
  * and stays between them; a line above the first or below the last moves
  * as that one; without anchors, lines follow the declaration's shift.
+ * A line of the function's body stays in its body: code the patch
+ * deleted at its end (below the last anchor) is not carried past its
+ * closing brace onto the lines that follow it.
  */
 struct anchor {
 	uint32_t from, to, votes;
+};
+
+/* The function's lines: [from_first, from_last] before, [to_first, to_last] after. */
+struct body {
+	uint32_t from_first, from_last, to_first, to_last;
 };
 
 struct line_map {
 	struct anchor *a;
 	size_t n;
 	int64_t shift;		/* when there is no anchor: the declaration's */
+	struct body body;	/* all 0 when unknown */
 };
 
 struct keyed {
@@ -571,6 +580,7 @@ static bool find_anchor(const struct line_map *m, uint32_t line, size_t *lo)
 
 static uint32_t map_line_by(const struct line_map *m, uint32_t line, enum map_pick pick)
 {
+	const struct body *b = &m->body;
 	size_t lo;
 	int64_t to;
 	bool above;
@@ -596,6 +606,12 @@ static uint32_t map_line_by(const struct line_map *m, uint32_t line, enum map_pi
 	if (lo && to <= m->a[lo - 1].to)
 		to = lo < m->n && m->a[lo].to == m->a[lo - 1].to + 1 ? m->a[lo - 1].to :
 								       (int64_t)m->a[lo - 1].to + 1;
+	if (b->from_last && b->to_last && b->from_first <= line && line <= b->from_last) {
+		if (to > b->to_last)
+			to = b->to_last;
+		if (to < b->to_first)
+			to = b->to_first;
+	}
 	return to < 1 ? 1 : to > UINT32_MAX ? UINT32_MAX : (uint32_t)to;
 }
 
@@ -744,6 +760,39 @@ static int match_kept(const struct fn_code *fo, const struct fn_code *fp, const 
 	return 0;
 }
 
+static bool inlined_covers(const struct debuginfo *di, size_t first, size_t last, uint64_t addr)
+{
+	size_t k;
+
+	for (k = first; k < last; k++)
+		if (di->inlined[k].lo <= addr && addr < di->inlined[k].hi)
+			return true;
+	return false;
+}
+
+/*
+ * The last line of @f's own file, not above its declaration, that its
+ * code (or code inlined into it) is on; 0 when there is none.  A
+ * subroutine of the same file declared below the function stretches it.
+ */
+static uint32_t body_last_line(const struct fn_code *f)
+{
+	const struct debuginfo *di = f->di;
+	const struct di_line *row = debuginfo_line_at(di, f->addr);
+	uint32_t max = 0;
+	size_t k;
+
+	for (k = row ? (size_t)(row - di->lines) : di->nlines;
+	     k < di->nlines && di->lines[k].addr < f->addr + f->size; k++) {
+		const struct di_line *l = &di->lines[k];
+
+		if (!l->end && l->file < di->nfiles && f->own[l->file] && l->line >= f->decl_line &&
+		    l->line > max)
+			max = l->line;
+	}
+	return max;
+}
+
 /*
  * Compare each line's multiset of tokens: sets changed[j] for the patched
  * tokens and dropped[i] for the original ones that have no counterpart
@@ -760,8 +809,11 @@ static int compare_lines(const struct fn_code *fo, const struct fn_code *fp, boo
 
 	if (build_line_map(fo, fp, &m))
 		goto out;
-	if (fo->decl_line && fp->decl_line)
+	if (fo->decl_line && fp->decl_line) {
 		m.shift = (int64_t)fp->decl_line - fo->decl_line;
+		m.body = (struct body){ fo->decl_line, body_last_line(fo), fp->decl_line,
+					body_last_line(fp) };
+	}
 	po = placed_tokens(fo, &no);
 	pp = placed_tokens(fp, &np);
 	if (!po || !pp)
@@ -897,16 +949,6 @@ static int cmp_u32(const void *a, const void *b)
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
 	return x < y ? -1 : x > y;
-}
-
-static bool inlined_covers(const struct debuginfo *di, size_t first, size_t last, uint64_t addr)
-{
-	size_t k;
-
-	for (k = first; k < last; k++)
-		if (di->inlined[k].lo <= addr && addr < di->inlined[k].hi)
-			return true;
-	return false;
 }
 
 static void sort_lines(struct builder *b)

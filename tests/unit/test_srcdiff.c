@@ -278,6 +278,46 @@ static const char uninline_patched[] =
 	"	return helper(p, v);\n"
 	"}\n";
 
+/*
+ * The patch deletes the tail of tail_fn() (lines 9-12), below every line
+ * both versions share: its dropped code must stay on tail_fn()'s lines
+ * (4-8 in the patched file), not land on next_fn() below.
+ */
+static const char tail_orig[] =
+	"int flag, other;\n"
+	"extern void note(int);\n"
+	"\n"
+	"void tail_fn(int v)\n"
+	"{\n"
+	"	note(v);\n"
+	"	flag = v;\n"
+	"	if (v > 2) {\n"
+	"		other = v * 5;\n"
+	"		note(other);\n"
+	"		flag = 7;\n"
+	"	}\n"
+	"}\n"
+	"\n"
+	"int next_fn(int v)\n"
+	"{\n"
+	"	return v * 9;\n"
+	"}\n";
+
+static const char tail_patched[] =
+	"int flag, other;\n"
+	"extern void note(int);\n"
+	"\n"
+	"void tail_fn(int v)\n"
+	"{\n"
+	"	note(v);\n"
+	"	flag = v;\n"
+	"}\n"
+	"\n"
+	"int next_fn(int v)\n"
+	"{\n"
+	"	return v * 9;\n"
+	"}\n";
+
 static int build(const char *name, const char *orig, const char *patched, struct og_pair *p)
 {
 	return og_make_pair_as(tmpdir, name, "pair.c", OG_KFLAGS " -g", orig, patched, p);
@@ -442,6 +482,36 @@ static void check_inlining(const char *name, const char *orig, const char *patch
 	cdo_free(ctx);
 }
 
+static void test_deleted_tail_stays_in_body(void **state)
+{
+	struct og_pair p;
+	const struct cdo_item *it = NULL;
+	struct cdo_ctx *ctx;
+	size_t i, k;
+
+	(void)state;
+	assert_int_equal(build("tail", tail_orig, tail_patched, &p), 0);
+	{
+		CDO_OPTS(opts, .threads = 2, .parent_name = "vmlinux", .parent_symtab = p.symtab,
+			 .dwarf = CDO_DWARF_SOURCE);
+
+		ctx = cdo_new(&opts);
+	}
+	assert_non_null(ctx);
+	assert_int_equal(cdo_diff(ctx, p.orig, p.patched), CDO_OK);
+	for (i = 0; i < cdo_result_count(ctx, CDO_ITEM_CHANGED_FUNC); i++)
+		if (!strcmp(cdo_result_item(ctx, CDO_ITEM_CHANGED_FUNC, i)->name, "tail_fn"))
+			it = cdo_result_item(ctx, CDO_ITEM_CHANGED_FUNC, i);
+	assert_non_null(it);
+	assert_non_null(it->source);
+	assert_true(it->source->n_changed_lines > 0);
+	for (k = 0; k < it->source->n_changed_lines; k++)
+		if (it->source->changed_lines[k] < 4 || it->source->changed_lines[k] > 8)
+			fail_msg("tail: line %u reported, outside tail_fn() (lines 4-8)",
+				 it->source->changed_lines[k]);
+	cdo_free(ctx);
+}
+
 static void test_uninlined_callee(void **state)
 {
 	(void)state;
@@ -466,6 +536,7 @@ int main(void)
 		cmocka_unit_test(test_line_in_one_version),
 		cmocka_unit_test(test_declarations_anchor),
 		cmocka_unit_test(test_folded_callee_result),
+		cmocka_unit_test(test_deleted_tail_stays_in_body),
 		cmocka_unit_test(test_uninlined_callee),
 		cmocka_unit_test(test_newly_inlined_callee),
 	};
