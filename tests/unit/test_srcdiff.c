@@ -337,6 +337,35 @@ static int group_teardown(void **state)
 }
 
 /*
+ * Diff the pair with CDO_DWARF_SOURCE: the source of changed function
+ * @fn, on *@ctx (the caller frees it).
+ */
+static const struct cdo_source *diff_source(const char *name, const char *orig,
+					    const char *patched, const char *fn,
+					    struct cdo_ctx **ctx)
+{
+	const struct cdo_item *it = NULL;
+	struct og_pair p;
+	size_t i;
+
+	assert_int_equal(build(name, orig, patched, &p), 0);
+	{
+		CDO_OPTS(opts, .threads = 2, .parent_name = "vmlinux", .parent_symtab = p.symtab,
+			 .dwarf = CDO_DWARF_SOURCE);
+
+		*ctx = cdo_new(&opts);
+	}
+	assert_non_null(*ctx);
+	assert_int_equal(cdo_diff(*ctx, p.orig, p.patched), CDO_OK);
+	for (i = 0; i < cdo_result_count(*ctx, CDO_ITEM_CHANGED_FUNC); i++)
+		if (!strcmp(cdo_result_item(*ctx, CDO_ITEM_CHANGED_FUNC, i)->name, fn))
+			it = cdo_result_item(*ctx, CDO_ITEM_CHANGED_FUNC, i);
+	assert_non_null(it);
+	assert_non_null(it->source);
+	return it->source;
+}
+
+/*
  * Diff the pair; the source of changed function @fn, whose only changed
  * line must be @want.  With @call, the line must call it through
  * inlining (cdo_source.calls, at depth 1, declared on line @call_decl of
@@ -345,28 +374,12 @@ static int group_teardown(void **state)
 static void check_line_calls(const char *name, const char *orig, const char *patched,
 			     const char *fn, uint32_t want, const char *call, uint32_t call_decl)
 {
-	struct og_pair p;
-	const struct cdo_item *it = NULL;
 	const struct cdo_source *src;
 	struct cdo_ctx *ctx;
-	size_t i, k;
+	size_t k;
 	bool found = false;
 
-	assert_int_equal(build(name, orig, patched, &p), 0);
-	{
-		CDO_OPTS(opts, .threads = 2, .parent_name = "vmlinux", .parent_symtab = p.symtab,
-			 .dwarf = CDO_DWARF_SOURCE);
-
-		ctx = cdo_new(&opts);
-	}
-	assert_non_null(ctx);
-	assert_int_equal(cdo_diff(ctx, p.orig, p.patched), CDO_OK);
-	for (i = 0; i < cdo_result_count(ctx, CDO_ITEM_CHANGED_FUNC); i++)
-		if (!strcmp(cdo_result_item(ctx, CDO_ITEM_CHANGED_FUNC, i)->name, fn))
-			it = cdo_result_item(ctx, CDO_ITEM_CHANGED_FUNC, i);
-	assert_non_null(it);
-	src = it->source;
-	assert_non_null(src);
+	src = diff_source(name, orig, patched, fn, &ctx);
 	for (k = 0; k < src->n_changed_lines; k++)
 		if (src->changed_lines[k] != want)
 			fail_msg("%s: line %u reported changed, only %u changed", name,
@@ -442,28 +455,12 @@ static void test_folded_callee_result(void **state)
 static void check_inlining(const char *name, const char *orig, const char *patched,
 			   const char *fn, const char *callee, enum cdo_inlining want)
 {
-	struct og_pair p;
-	const struct cdo_item *it = NULL;
 	const struct cdo_source *src;
 	struct cdo_ctx *ctx;
-	size_t i, k;
+	size_t k;
 	int seen = 0;
 
-	assert_int_equal(build(name, orig, patched, &p), 0);
-	{
-		CDO_OPTS(opts, .threads = 2, .parent_name = "vmlinux", .parent_symtab = p.symtab,
-			 .dwarf = CDO_DWARF_SOURCE);
-
-		ctx = cdo_new(&opts);
-	}
-	assert_non_null(ctx);
-	assert_int_equal(cdo_diff(ctx, p.orig, p.patched), CDO_OK);
-	for (i = 0; i < cdo_result_count(ctx, CDO_ITEM_CHANGED_FUNC); i++)
-		if (!strcmp(cdo_result_item(ctx, CDO_ITEM_CHANGED_FUNC, i)->name, fn))
-			it = cdo_result_item(ctx, CDO_ITEM_CHANGED_FUNC, i);
-	assert_non_null(it);
-	src = it->source;
-	assert_non_null(src);
+	src = diff_source(name, orig, patched, fn, &ctx);
 	for (k = 0; k < src->n_inlined; k++) {
 		const struct cdo_inlined *in = &src->inlined[k];
 
@@ -484,31 +481,17 @@ static void check_inlining(const char *name, const char *orig, const char *patch
 
 static void test_deleted_tail_stays_in_body(void **state)
 {
-	struct og_pair p;
-	const struct cdo_item *it = NULL;
+	const struct cdo_source *src;
 	struct cdo_ctx *ctx;
-	size_t i, k;
+	size_t k;
 
 	(void)state;
-	assert_int_equal(build("tail", tail_orig, tail_patched, &p), 0);
-	{
-		CDO_OPTS(opts, .threads = 2, .parent_name = "vmlinux", .parent_symtab = p.symtab,
-			 .dwarf = CDO_DWARF_SOURCE);
-
-		ctx = cdo_new(&opts);
-	}
-	assert_non_null(ctx);
-	assert_int_equal(cdo_diff(ctx, p.orig, p.patched), CDO_OK);
-	for (i = 0; i < cdo_result_count(ctx, CDO_ITEM_CHANGED_FUNC); i++)
-		if (!strcmp(cdo_result_item(ctx, CDO_ITEM_CHANGED_FUNC, i)->name, "tail_fn"))
-			it = cdo_result_item(ctx, CDO_ITEM_CHANGED_FUNC, i);
-	assert_non_null(it);
-	assert_non_null(it->source);
-	assert_true(it->source->n_changed_lines > 0);
-	for (k = 0; k < it->source->n_changed_lines; k++)
-		if (it->source->changed_lines[k] < 4 || it->source->changed_lines[k] > 8)
+	src = diff_source("tail", tail_orig, tail_patched, "tail_fn", &ctx);
+	assert_true(src->n_changed_lines > 0);
+	for (k = 0; k < src->n_changed_lines; k++)
+		if (src->changed_lines[k] < 4 || src->changed_lines[k] > 8)
 			fail_msg("tail: line %u reported, outside tail_fn() (lines 4-8)",
-				 it->source->changed_lines[k]);
+				 src->changed_lines[k]);
 	cdo_free(ctx);
 }
 
