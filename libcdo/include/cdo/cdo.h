@@ -392,7 +392,8 @@ struct cdo_item {
  * registers, stack slots and block order around the call are chosen anew
  * on lines the patch did not touch.  The decision is per function: a
  * callee still inlined at one call is SAME even when another call of it
- * became a real call.
+ * became a real call, and so is one gcc split (its head inlined, its
+ * tail called as name.part.N).
  */
 enum cdo_inlining {
 	CDO_INLINING_SAME = 0,
