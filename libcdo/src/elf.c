@@ -323,6 +323,31 @@ void cdo_elf_reloc(const struct cdo_elf *e, size_t i, size_t n, struct cdo_elf_r
 	}
 }
 
+/*
+ * Can relocations apply to a section of @type?  Not to ELF's own tables
+ * nor to a section without data: a writer would carry them onto a table
+ * it rebuilds (a fuzzed .rela__dyndbg applied to .strtab).
+ */
+static bool holds_relocatable_data(uint32_t type)
+{
+	switch (type) {
+	case SHT_NULL:
+	case SHT_SYMTAB:
+	case SHT_STRTAB:
+	case SHT_RELA:
+	case SHT_REL:
+	case SHT_NOBITS:
+	case SHT_GROUP:
+	case SHT_SYMTAB_SHNDX:
+	case SHT_DYNSYM:
+	case SHT_HASH:
+	case SHT_DYNAMIC:
+		return false;
+	default:
+		return true;
+	}
+}
+
 static int check_relocs(struct cdo_elf *e, size_t i)
 {
 	const struct cdo_elf_section *s = &e->sec[i];
@@ -333,6 +358,13 @@ static int check_relocs(struct cdo_elf *e, size_t i)
 	if (s->sh.sh_info >= e->nsec)
 		return fail(e, "relocation section %s applies to section %u, out of range",
 			    sec_label(e, i), s->sh.sh_info);
+	/* 0: a dynamic object's relocations apply to no one section */
+	if (s->sh.sh_info && !holds_relocatable_data(e->sec[s->sh.sh_info].sh.sh_type)) {
+		const char *to = e->sec[s->sh.sh_info].name;
+
+		return fail(e, "relocation section %s applies to section %u (%s), which holds no data to relocate",
+			    sec_label(e, i), s->sh.sh_info, to && *to ? to : "unnamed");
+	}
 	if (s->sh.sh_size == 0)
 		return 0;
 	if (!s->data)

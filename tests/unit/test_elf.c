@@ -183,6 +183,14 @@ static void test_faults(void **state)
 	sh->sh_size = 0;
 	sh->sh_info = 60000;
 	expect_fault(b, valid_size, CDO_ELF_MALFORMED, "empty relocation section, sh_info");
+
+	/*
+	 * Relocations applied to the string table: a writer would carry them
+	 * onto the table it rebuilds (found by fuzz_diff).
+	 */
+	memcpy(b, valid, valid_size);
+	og_shdr(b, (unsigned int)rs)->sh_info = og_shdr(b, og_find_type(b, SHT_SYMTAB))->sh_link;
+	expect_fault(b, valid_size, CDO_ELF_MALFORMED, "relocations of the string table");
 	free(b);
 }
 
