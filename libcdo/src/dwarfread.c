@@ -579,20 +579,43 @@ static int add_die_code(struct reader *r, Dwarf_Die die, bool inlined, uint32_t 
 
 static int walk(struct reader *r, Dwarf_Die die, uint32_t depth, bool in_func);
 
+/*
+ * A DIE's offset, which must lie past @after: a DW_AT_sibling that points
+ * back would have the walk go round the same DIEs forever.
+ */
+static int forward_offset(struct reader *r, Dwarf_Die die, Dwarf_Off after, Dwarf_Off *off)
+{
+	Dwarf_Error derr = NULL;
+
+	if (dwarf_dieoffset(die, off, &derr) != DW_DLV_OK)
+		return dw_fail(r, derr, "DIE offset");
+	if (*off <= after && !r->err)
+		r->err = err_set(r->eb, CDO_ERR_MALFORMED,
+				 "%s: bad DWARF (DIE siblings): the DIE after 0x%llx is at 0x%llx, not past it",
+				 r->e->path, (unsigned long long)after, (unsigned long long)*off);
+	return r->err;
+}
+
 static int walk_children(struct reader *r, Dwarf_Die parent, uint32_t depth, bool in_func)
 {
 	Dwarf_Die child = NULL, next;
 	Dwarf_Error derr = NULL;
+	Dwarf_Off at = 0, off;
 	int res;
 
 	if (depth >= MAX_DEPTH)
 		return 0;
+	if (dwarf_dieoffset(parent, &at, &derr) != DW_DLV_OK)
+		return dw_fail(r, derr, "DIE offset");
 	res = dwarf_child(parent, &child, &derr);
 	if (res == DW_DLV_NO_ENTRY)
 		return 0;
 	if (res != DW_DLV_OK)
 		return dw_fail(r, derr, "DIE children");
 	while (child && !r->err) {
+		if (forward_offset(r, child, at, &off))
+			break;
+		at = off;
 		walk(r, child, depth + 1, in_func);
 		next = NULL;
 		res = dwarf_siblingof_b(r->dbg, child, 1, &next, &derr);
