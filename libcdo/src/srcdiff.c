@@ -57,14 +57,21 @@ static const struct di_code *function_at(const struct debuginfo *di, uint64_t ad
 	return lo < di->nfuncs && di->funcs[lo].lo == addr ? &di->funcs[lo] : NULL;
 }
 
-static uint32_t symbol_by_item(const struct object *p, const struct cdo_item *it)
+/*
+ * The patched symbol of item @it, whose status is @status: a changed and a
+ * new function of one name may share a section (a broken object).
+ */
+static uint32_t symbol_by_item(const struct object *p, const struct cdo_item *it,
+			       enum status status)
 {
 	uint32_t i = object_find_symbol(p, it->name);
 
-	if (i != NONE && p->syms[i].sec != NONE && !strcmp(p->secs[p->syms[i].sec].name, it->section))
+	if (i != NONE && p->syms[i].sec != NONE && p->syms[i].status == status &&
+	    !strcmp(p->secs[p->syms[i].sec].name, it->section))
 		return i;
 	for_each_symbol(p, i)
-		if (p->syms[i].sec != NONE && !strcmp(p->syms[i].name, it->name) &&
+		if (p->syms[i].sec != NONE && p->syms[i].status == status &&
+		    !strcmp(p->syms[i].name, it->name) &&
 		    !strcmp(p->secs[p->syms[i].sec].name, it->section))
 			return i;
 	return NONE;
@@ -647,6 +654,7 @@ out:
 int attach_sources(struct diff *d)
 {
 	static const enum cdo_item_kind kinds[] = { CDO_ITEM_CHANGED_FUNC, CDO_ITEM_NEW_FUNC };
+	static const enum status statuses[] = { ST_CHANGED, ST_NEW };
 	struct dwarf_state *st = d->dwarf;
 	size_t k, i;
 
@@ -656,7 +664,7 @@ int attach_sources(struct diff *d)
 		struct item_list *l = &d->sink.items[kinds[k]];
 
 		for (i = 0; i < l->n; i++) {
-			uint32_t y = symbol_by_item(&d->patched, &l->items[i]);
+			uint32_t y = symbol_by_item(&d->patched, &l->items[i], statuses[k]);
 
 			if (y < st->nsource_of)
 				l->items[i].source = st->source_of[y];
