@@ -324,9 +324,10 @@ void cdo_elf_reloc(const struct cdo_elf *e, size_t i, size_t n, struct cdo_elf_r
 }
 
 /*
- * Can relocations apply to a section of @type?  Not to ELF's own tables
- * nor to a section without data: a writer would carry them onto a table
- * it rebuilds (a fuzzed .rela__dyndbg applied to .strtab).
+ * Can relocations apply to a section of @type?  Not to ELF's own tables:
+ * a writer would carry them onto a table it rebuilds (a fuzzed
+ * .rela__dyndbg applied to .strtab).  A NOBITS section is the diff's to
+ * refuse: its type differs from its twin's, as upstream says.
  */
 static bool holds_relocatable_data(uint32_t type)
 {
@@ -336,7 +337,6 @@ static bool holds_relocatable_data(uint32_t type)
 	case SHT_STRTAB:
 	case SHT_RELA:
 	case SHT_REL:
-	case SHT_NOBITS:
 	case SHT_GROUP:
 	case SHT_SYMTAB_SHNDX:
 	case SHT_DYNSYM:
@@ -362,7 +362,7 @@ static int check_relocs(struct cdo_elf *e, size_t i)
 	if (s->sh.sh_info && !holds_relocatable_data(e->sec[s->sh.sh_info].sh.sh_type)) {
 		const char *to = e->sec[s->sh.sh_info].name;
 
-		return fail(e, "relocation section %s applies to section %u (%s), which holds no data to relocate",
+		return fail(e, "relocation section %s applies to section %u (%s), an ELF table, not data",
 			    sec_label(e, i), s->sh.sh_info, to && *to ? to : "unnamed");
 	}
 	if (s->sh.sh_size == 0)
