@@ -272,8 +272,7 @@ static int note_calls(struct builder *b, const struct fn_code *f, bool patched, 
 		      uint32_t at, uint32_t line)
 {
 	const struct debuginfo *di = f->di;
-	const struct di_line *first = debuginfo_line_at(di, addr), *last = first;
-	const struct di_line *end = di->lines + di->nlines;
+	const struct di_line *first = debuginfo_line_at(di, addr), *last = first, *end;
 	size_t k, before, after;
 
 	if (!line || !at)
@@ -286,7 +285,8 @@ static int note_calls(struct builder *b, const struct fn_code *f, bool patched, 
 			return -1;
 	}
 	if (!first)
-		return 0;
+		return 0;	/* also: no line table, di->lines is NULL */
+	end = di->lines + di->nlines;
 	while (first > di->lines && !first[-1].end && first[-1].line == first->line &&
 	       first[-1].file == first->file && first[-1].addr >= f->addr)
 		first--;
