@@ -250,10 +250,8 @@ static int read_relas(struct object *o, const struct cdo_elf *v, struct errbuf *
 
 		if (!s->is_rela)
 			continue;
+		/* a table (another relocation section...) is refused by the view */
 		base = &o->secs[s->sh.sh_info];
-		if (base->is_rela)
-			return BAD("%s: relocation section %s applies to another relocation section",
-				   o->path, s->name);
 		s->base = base->index;
 		s->is_debug = base->is_debug;
 		base->rela = i;
