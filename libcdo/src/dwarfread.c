@@ -605,8 +605,7 @@ static int walk_children(struct reader *r, Dwarf_Die parent, uint32_t depth, boo
 
 	if (depth >= MAX_DEPTH)
 		return 0;
-	if (dwarf_dieoffset(parent, &at, &derr) != DW_DLV_OK)
-		return dw_fail(r, derr, "DIE offset");
+	/* the first child follows its parent: only DW_AT_sibling jumps */
 	res = dwarf_child(parent, &child, &derr);
 	if (res == DW_DLV_NO_ENTRY)
 		return 0;
